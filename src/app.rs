@@ -1,0 +1,263 @@
+//! Wiring: the shared state, the router with its layers, and the running application.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{Method, Response};
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::SessionManagerLayer;
+use tower_sessions::cookie::SameSite;
+use tracing::Level;
+use url::Url;
+
+use crate::config::Config;
+use crate::error::AppError;
+use crate::mail::messages::Links;
+use crate::mail::{Outbox, sender};
+use crate::routes::{account, api, assets, auth, errors, health};
+use crate::security::client_ip::{self, ClientIp, ClientIpKey};
+use crate::security::csrf::{self, CsrfKey};
+use crate::security::hasher::{self, PasswordHasher};
+use crate::security::headers;
+use crate::store::{self, Store, keys, sessions::SqlSessionStore};
+
+/// Forms are small; this leaves room for 10,000-character fields, percent-encoded.
+const BODY_LIMIT: usize = 256 * 1024;
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+struct Inner {
+    config: Config,
+    store: Store,
+    hasher: PasswordHasher,
+    outbox: Outbox,
+    links: Links,
+    csrf_key: CsrfKey,
+    base_url: Url,
+}
+
+impl AppState {
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.0.hasher
+    }
+    pub fn outbox(&self) -> &Outbox {
+        &self.0.outbox
+    }
+    pub fn links(&self) -> &Links {
+        &self.0.links
+    }
+    pub fn csrf_key(&self) -> &CsrfKey {
+        &self.0.csrf_key
+    }
+    pub fn body_limit(&self) -> usize {
+        BODY_LIMIT
+    }
+    /// Cookies get `Secure` and the `__Host-` prefix when the public origin is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.0.base_url.scheme() == "https"
+    }
+}
+
+pub fn router(state: AppState) -> Router {
+    let https = state.secure_cookies();
+    let origin_check = CsrfLayer::new()
+        .add_trusted_origin(state.0.base_url.origin().ascii_serialization())
+        .expect("BASE_URL is a valid origin");
+
+    let pages = Router::new()
+        .route("/", get(auth::home))
+        .route("/register", get(auth::register_page).post(auth::register))
+        .route("/check-email", get(auth::check_email))
+        .route("/verify-email", get(auth::verify_page).post(auth::verify))
+        .route("/resend-verification", post(auth::resend_verification))
+        .route("/login", get(auth::login_page).post(auth::login).layer(login_rate_limit(state.config())))
+        .route("/logout", post(auth::logout))
+        .route("/account", get(account::account))
+        .fallback(errors::not_found)
+        .layer(from_fn_with_state(state.clone(), csrf::protect_forms))
+        .layer(origin_check.clone())
+        .layer(from_fn(errors::html));
+
+    let api = api::router().layer(origin_check).layer(from_fn(errors::problem_json));
+
+    let app = Router::new()
+        .merge(pages)
+        .nest("/api", api)
+        .route("/healthz", get(health::healthz))
+        .route("/assets/style.css", get(assets::stylesheet))
+        .layer(session_layer(&state, https))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(request_span)
+                .on_response(DefaultOnResponse::new().level(Level::INFO))
+                .on_failure(()),
+        )
+        .layer(from_fn_with_state(state.clone(), client_ip::identify))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    headers::apply(app, https).with_state(state)
+}
+
+/// One span per request, carrying what lets a log line be traced back to it.
+fn request_span(request: &Request) -> tracing::Span {
+    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
+    let route = request.extensions().get::<MatchedPath>().map_or("-", MatchedPath::as_str);
+    let client_ip = request.extensions().get::<ClientIp>().map(|ip| ip.0.to_string()).unwrap_or_default();
+    tracing::info_span!("request", method = %request.method(), route, request_id, client_ip)
+}
+
+fn session_layer(state: &AppState, https: bool) -> SessionManagerLayer<SqlSessionStore> {
+    SessionManagerLayer::new(SqlSessionStore::new(state.store().pool().clone()))
+        .with_name(if https { "__Host-gatehouse-session" } else { "gatehouse-session" })
+        .with_secure(https)
+        .with_http_only(true)
+        // Lax, not Strict: a link from webmail must arrive signed in.
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+}
+
+fn login_rate_limit(config: &Config) -> GovernorLayer<ClientIpKey, governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>, axum::body::Body> {
+    let per_minute = u64::from(config.login_rate_per_minute);
+    let limiter = GovernorConfigBuilder::default()
+        .key_extractor(ClientIpKey)
+        .period(Duration::from_millis(60_000 / per_minute))
+        .burst_size(config.login_rate_burst)
+        .methods(vec![Method::POST])
+        .finish()
+        .expect("positive rate-limit settings");
+    let limiter = Arc::new(limiter);
+    let cleanup = Arc::clone(&limiter);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            cleanup.limiter().retain_recent();
+        }
+    });
+    GovernorLayer::new(limiter).error_handler(|error| {
+        let retry_after_secs = match error {
+            tower_governor::GovernorError::TooManyRequests { wait_time, .. } => wait_time.max(1),
+            _ => 1,
+        };
+        tracing::warn!(event = "login_rate_limited", retry_after_secs, "too many login attempts from one IP");
+        let response: Response<axum::body::Body> = AppError::TooManyRequests { retry_after_secs }.into_response();
+        response
+    })
+}
+
+/// A bound server with its background work, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+    addr: SocketAddr,
+}
+
+impl Application {
+    /// Opens and migrates the database, loads the keys and binds the listen address.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let store = Store::connect(&config.database_url).await?;
+        store.migrate().await?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("GATEHOUSE_ADDR: cannot listen on {}", config.addr))?;
+        let addr = listener.local_addr()?;
+        let base_url = config.base_url_for(addr);
+        let csrf_secret = keys::get_or_create(store.pool(), "csrf", &random_hex_key(), store::now()).await?;
+        let csrf_key = CsrfKey::new(&hex::decode(csrf_secret).context("stored CSRF key is not hex")?);
+        let state = AppState(Arc::new(Inner {
+            hasher: PasswordHasher::start(hasher::production_params())?,
+            links: Links::new(base_url.clone()),
+            outbox: Outbox::default(),
+            csrf_key,
+            base_url,
+            store,
+            config,
+        }));
+        Ok(Self { listener, state, addr })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight and the mail
+    /// batch in hand finish.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let (stop_workers, stopped) = watch::channel(false);
+        let transport = sender::Transport::from_config(self.state.config().smtp_url.as_ref())?;
+        let workers: Vec<JoinHandle<()>> = vec![
+            tokio::spawn(sender::run(
+                self.state.store().clone(),
+                self.state.outbox().clone(),
+                transport,
+                self.state.config().mail_from.clone(),
+                stopped.clone(),
+            )),
+            tokio::spawn(housekeeping(self.state.store().clone(), stopped)),
+        ];
+        let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
+        let _ = stop_workers.send(true);
+        for worker in workers {
+            let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        }
+        self.state.store().close().await;
+        Ok(())
+    }
+}
+
+/// Deletes expired sessions, stale tokens and old sent mail once a minute.
+async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
+    loop {
+        let now = store::now();
+        let result = async {
+            store::sessions::delete_expired(store.pool(), now).await?;
+            store::tokens::delete_stale(store.pool(), now).await?;
+            store::outbox::delete_sent_before(store.pool(), now - 7 * 24 * 60 * 60).await
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::warn!(error = %error, "housekeeping failed; will retry");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+fn random_hex_key() -> String {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).expect("the operating system's random source failed");
+    hex::encode(key)
+}

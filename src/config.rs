@@ -1,0 +1,171 @@
+//! Settings: every one is an environment variable and a flag of `gatehouse serve`.
+
+use std::net::SocketAddr;
+
+use clap::Args;
+use ipnet::IpNet;
+use lettre::message::Mailbox;
+use secrecy::SecretString;
+use url::Url;
+
+use crate::domain::PasswordPolicy;
+use crate::domain::password::{LOWEST_MIN_LENGTH, MAX_LENGTH};
+
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Listen address; port 0 picks a free port.
+    #[arg(long = "addr", env = "GATEHOUSE_ADDR", default_value = "127.0.0.1:3000", value_parser = parse_addr)]
+    pub addr: SocketAddr,
+
+    /// `sqlite://PATH` or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://gatehouse.db", value_parser = parse_database_url)]
+    pub database_url: String,
+
+    /// Public origin used in email links [default: http://localhost:<port>].
+    #[arg(long, env = "BASE_URL", value_parser = parse_base_url)]
+    pub base_url: Option<Url>,
+
+    /// `smtp://host:port`, `smtp://user:pass@host:587?tls=required` or `smtps://...`; unset = mail goes to the log.
+    #[arg(long, env = "SMTP_URL", value_parser = parse_smtp_url, hide_env_values = true)]
+    pub smtp_url: Option<SecretString>,
+
+    /// Sender of every email.
+    #[arg(long, env = "MAIL_FROM", default_value = "Gatehouse <no-reply@localhost>", value_parser = parse_mail_from)]
+    pub mail_from: Mailbox,
+
+    /// Login attempts a client IP may make at once.
+    #[arg(long, env = "LOGIN_RATE_BURST", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_rate_burst: u32,
+
+    /// Login attempts a client IP regains per minute.
+    #[arg(long, env = "LOGIN_RATE_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_rate_per_minute: u32,
+
+    /// Comma-separated CIDRs of proxies whose X-Forwarded-For is believed.
+    #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_cidr)]
+    pub trusted_proxies: Vec<IpNet>,
+
+    /// Shortest password accepted at sign-up (8 to 128).
+    #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = 15, value_parser = parse_min_length)]
+    pub password_min_length: usize,
+}
+
+impl Config {
+    /// The defaults of the contract, with nothing read from the environment.
+    pub fn with_database(database_url: impl Into<String>) -> Self {
+        Self {
+            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            database_url: database_url.into(),
+            base_url: None,
+            smtp_url: None,
+            mail_from: "Gatehouse <no-reply@localhost>".parse().expect("valid default sender"),
+            login_rate_burst: 10,
+            login_rate_per_minute: 10,
+            trusted_proxies: Vec::new(),
+            password_min_length: 15,
+        }
+    }
+
+    pub fn password_policy(&self) -> PasswordPolicy {
+        PasswordPolicy { min_length: self.password_min_length }
+    }
+
+    /// `BASE_URL`, or the local address once the port is known.
+    pub fn base_url_for(&self, bound: SocketAddr) -> Url {
+        self.base_url.clone().unwrap_or_else(|| {
+            Url::parse(&format!("http://localhost:{}", bound.port())).expect("valid local URL")
+        })
+    }
+}
+
+fn parse_addr(value: &str) -> Result<SocketAddr, String> {
+    value.parse().map_err(|e| format!("GATEHOUSE_ADDR must be HOST:PORT like 127.0.0.1:3000 ({e})"))
+}
+
+fn parse_database_url(value: &str) -> Result<String, String> {
+    if value.starts_with("sqlite:") || value.starts_with("postgres://") || value.starts_with("postgresql://") {
+        Ok(value.to_owned())
+    } else {
+        Err("DATABASE_URL must start with sqlite:// or postgres://".into())
+    }
+}
+
+fn parse_base_url(value: &str) -> Result<Url, String> {
+    let url = Url::parse(value).map_err(|e| format!("BASE_URL is not a URL ({e})"))?;
+    let origin_only = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !origin_only {
+        return Err("BASE_URL must be an origin like https://accounts.example.com".into());
+    }
+    Ok(url)
+}
+
+fn parse_smtp_url(value: &str) -> Result<SecretString, String> {
+    let url = Url::parse(value).map_err(|_| "SMTP_URL is not a URL".to_owned())?;
+    if !matches!(url.scheme(), "smtp" | "smtps") || url.host().is_none() {
+        return Err("SMTP_URL must look like smtp://host:port or smtps://user:pass@host:465".into());
+    }
+    Ok(SecretString::from(value))
+}
+
+fn parse_mail_from(value: &str) -> Result<Mailbox, String> {
+    value.parse().map_err(|e| format!("MAIL_FROM must be an address like \"Name <a@b.org>\" ({e})"))
+}
+
+fn parse_cidr(value: &str) -> Result<IpNet, String> {
+    let value = value.trim();
+    value
+        .parse::<IpNet>()
+        .or_else(|_| value.parse::<std::net::IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("TRUSTED_PROXIES entry {value:?} is not a CIDR like 10.0.0.0/8"))
+}
+
+fn parse_min_length(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if (LOWEST_MIN_LENGTH..=MAX_LENGTH).contains(&n) => Ok(n),
+        _ => Err(format!("PASSWORD_MIN_LENGTH must be a number from {LOWEST_MIN_LENGTH} to {MAX_LENGTH}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_url_must_be_an_origin() {
+        assert!(parse_base_url("https://accounts.example.com").is_ok());
+        assert!(parse_base_url("http://localhost:3000/").is_ok());
+        assert!(parse_base_url("ftp://example.com").is_err());
+        assert!(parse_base_url("https://example.com/app").is_err());
+        assert!(parse_base_url("not a url").is_err());
+    }
+
+    #[test]
+    fn the_minimum_password_length_is_never_below_eight() {
+        assert!(parse_min_length("7").is_err());
+        assert_eq!(parse_min_length("8"), Ok(8));
+        assert!(parse_min_length("129").is_err());
+    }
+
+    #[test]
+    fn trusted_proxies_take_cidrs_and_single_addresses() {
+        assert_eq!(parse_cidr("10.0.0.0/8").unwrap().to_string(), "10.0.0.0/8");
+        assert_eq!(parse_cidr(" 127.0.0.1").unwrap().to_string(), "127.0.0.1/32");
+        assert!(parse_cidr("nope").is_err());
+    }
+
+    #[test]
+    fn errors_name_the_variable() {
+        let cases = [
+            (parse_addr("x").unwrap_err(), "GATEHOUSE_ADDR"),
+            (parse_database_url("mysql://x").unwrap_err(), "DATABASE_URL"),
+            (parse_base_url("x").unwrap_err(), "BASE_URL"),
+            (parse_smtp_url("x").unwrap_err(), "SMTP_URL"),
+            (parse_mail_from("x").unwrap_err(), "MAIL_FROM"),
+            (parse_cidr("x").unwrap_err(), "TRUSTED_PROXIES"),
+            (parse_min_length("x").unwrap_err(), "PASSWORD_MIN_LENGTH"),
+        ];
+        for (message, variable) in cases {
+            assert!(message.contains(variable), "{message}");
+        }
+    }
+}

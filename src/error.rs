@@ -1,0 +1,170 @@
+//! One error type for every handler, rendered as an HTML page or as RFC 9457
+//! problem+json depending on where the request went (see `routes::errors`).
+
+use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+
+pub type Result<T, E = AppError> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("forbidden: {0}")]
+    Forbidden(&'static str),
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("unsupported media type")]
+    UnsupportedMediaType,
+    #[error("too many requests")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("service unavailable")]
+    Unavailable(#[source] anyhow::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+/// What a response needs to show an error, kept in the response's extensions so the
+/// HTML and JSON renderers can each present it their way.
+#[derive(Debug, Clone, Serialize)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: &'static str,
+    pub status: u16,
+    pub detail: String,
+}
+
+impl Problem {
+    pub fn new(status: StatusCode, slug: &str, title: &'static str, detail: impl Into<String>) -> Self {
+        Self { kind: format!("/problems/{slug}"), title, status: status.as_u16(), detail: detail.into() }
+    }
+
+    /// A problem for a response that some layer (router, body limit, CSRF check) sent without a body.
+    pub fn for_status(status: StatusCode) -> Self {
+        let (slug, title, detail) = match status {
+            StatusCode::NOT_FOUND => ("not-found", "Page not found", "There is nothing at this address."),
+            StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed", "This address does not accept that method."),
+            StatusCode::FORBIDDEN => ("forbidden", "Request refused", "This request came from another site, or the form had expired. Go back, reload the page and try again."),
+            StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "Request too large", "The request body is larger than this server accepts."),
+            StatusCode::REQUEST_TIMEOUT => ("timeout", "Request timed out", "The request took too long. Try again."),
+            StatusCode::TOO_MANY_REQUESTS => ("too-many-requests", "Too many attempts", "Wait a little before you try again."),
+            status if status.is_server_error() => ("server-error", "Something went wrong", "The server could not finish this request. Try again in a moment."),
+            _ => ("bad-request", "Bad request", "The request could not be understood."),
+        };
+        Self::new(status, slug, title, detail)
+    }
+
+    pub fn to_json_response(&self, mut response: Response) -> Response {
+        let body = serde_json::to_vec(self).expect("a problem serialises");
+        *response.body_mut() = body.into();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response.headers_mut().remove(header::CONTENT_LENGTH);
+        response
+    }
+}
+
+impl AppError {
+    fn problem(&self) -> Problem {
+        use StatusCode as S;
+        match self {
+            Self::NotFound => Problem::for_status(S::NOT_FOUND),
+            Self::Unauthenticated => Problem::new(S::UNAUTHORIZED, "unauthenticated", "Sign-in required", "Sign in to continue."),
+            Self::Forbidden(detail) => Problem::new(S::FORBIDDEN, "forbidden", "Request refused", *detail),
+            Self::BadRequest(detail) => Problem::new(S::BAD_REQUEST, "bad-request", "Bad request", detail.clone()),
+            Self::PayloadTooLarge => Problem::for_status(S::PAYLOAD_TOO_LARGE),
+            Self::UnsupportedMediaType => Problem::new(
+                S::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported content type",
+                "Send the form as application/x-www-form-urlencoded, or JSON as application/json.",
+            ),
+            Self::TooManyRequests { retry_after_secs } => Problem::new(
+                S::TOO_MANY_REQUESTS,
+                "too-many-requests",
+                "Too many attempts",
+                format!("Wait {retry_after_secs} seconds before you try again."),
+            ),
+            Self::Unavailable(_) => Problem::new(
+                S::SERVICE_UNAVAILABLE,
+                "unavailable",
+                "Temporarily unavailable",
+                "The service cannot reach its database right now. Nothing you sent was lost; try again in a moment.",
+            ),
+            Self::Internal(_) => Problem::for_status(S::INTERNAL_SERVER_ERROR),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            Self::Internal(cause) => tracing::error!(error = format!("{cause:#}"), "request failed"),
+            Self::Unavailable(cause) => tracing::warn!(error = format!("{cause:#}"), "database unavailable"),
+            _ => {}
+        }
+        let problem = self.problem();
+        let status = StatusCode::from_u16(problem.status).expect("problem statuses are valid");
+        let mut response = problem.to_json_response(status.into_response());
+        if let Self::TooManyRequests { retry_after_secs } = self {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+        }
+        response.extensions_mut().insert(problem);
+        response
+    }
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => Self::Unavailable(error.into()),
+            sqlx::Error::Database(ref db) if is_busy(db.as_ref()) => Self::Unavailable(error.into()),
+            other => Self::Internal(other.into()),
+        }
+    }
+}
+
+/// SQLite's "database is locked" (SQLITE_BUSY = 5) after the busy timeout ran out.
+fn is_busy(error: &dyn sqlx::error::DatabaseError) -> bool {
+    matches!(error.code().as_deref(), Some("5" | "517" | "261")) || error.message().contains("database is locked")
+}
+
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(error: tower_sessions::session::Error) -> Self {
+        Self::Internal(anyhow::anyhow!("session store: {error}"))
+    }
+}
+
+impl From<FormRejection> for AppError {
+    fn from(rejection: FormRejection) -> Self {
+        Self::from_rejection(rejection.status(), rejection.body_text())
+    }
+}
+
+impl From<JsonRejection> for AppError {
+    fn from(rejection: JsonRejection) -> Self {
+        Self::from_rejection(rejection.status(), rejection.body_text())
+    }
+}
+
+impl AppError {
+    fn from_rejection(status: StatusCode, detail: String) -> Self {
+        match status {
+            StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType,
+            _ => Self::BadRequest(detail),
+        }
+    }
+}
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
+    }
+}

@@ -1,0 +1,13 @@
+//! Gatehouse: password accounts people can trust, in one binary.
+
+pub mod app;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod mail;
+pub mod routes;
+pub mod security;
+pub mod store;
+
+pub use app::{AppState, Application, router};
+pub use config::Config;

@@ -1,0 +1,42 @@
+//! Email: messages are written to the outbox in the transaction that causes them and
+//! sent by a background worker, so an SMTP outage delays mail but never loses it.
+
+pub mod messages;
+pub mod sender;
+
+use std::sync::Arc;
+
+use sqlx::AnyConnection;
+use tokio::sync::Notify;
+
+use crate::domain::Email;
+use crate::store;
+
+/// A message ready for the outbox.
+#[derive(Debug, Clone)]
+pub struct OutgoingMail {
+    pub to: Email,
+    pub subject: String,
+    pub text: String,
+}
+
+/// Puts mail in the outbox and tells the sender there is work.
+#[derive(Clone, Default)]
+pub struct Outbox {
+    wake: Arc<Notify>,
+}
+
+impl Outbox {
+    /// Adds the message within the caller's transaction; call [`Outbox::wake`] after commit.
+    pub async fn enqueue(&self, tx: &mut AnyConnection, mail: &OutgoingMail) -> Result<(), sqlx::Error> {
+        store::outbox::enqueue(tx, mail.to.as_str(), &mail.subject, &mail.text, store::now()).await
+    }
+
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
+    pub(crate) fn notified(&self) -> Arc<Notify> {
+        Arc::clone(&self.wake)
+    }
+}

@@ -1,0 +1,117 @@
+//! The background worker that drains the outbox through SMTP (or into the log).
+
+use std::time::Duration;
+
+use anyhow::Context;
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+use secrecy::{ExposeSecret, SecretString};
+use tokio::sync::watch;
+
+use super::Outbox;
+use crate::store::{self, Store, outbox::OutboxMessage};
+
+/// How long a worker may hold a message before another may try it.
+const LEASE_SECS: i64 = 120;
+const BATCH: i64 = 20;
+/// Poll this often even without a wake-up, for retries and for mail queued by other instances.
+const POLL: Duration = Duration::from_secs(2);
+const MAX_BACKOFF_SECS: i64 = 15 * 60;
+
+pub enum Transport {
+    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    /// No `SMTP_URL`: mail (with its links) goes to the log, so a newcomer can click through.
+    Log,
+}
+
+impl Transport {
+    pub fn from_config(smtp_url: Option<&SecretString>) -> anyhow::Result<Self> {
+        let Some(url) = smtp_url else { return Ok(Self::Log) };
+        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+            .context("SMTP_URL is not a usable SMTP URL")?
+            .timeout(Some(Duration::from_secs(15)))
+            .build();
+        Ok(Self::Smtp(transport))
+    }
+
+    async fn send(&self, from: &Mailbox, message: &OutboxMessage) -> anyhow::Result<()> {
+        match self {
+            Self::Log => {
+                tracing::info!(
+                    to = %message.recipient,
+                    subject = %message.subject,
+                    "mail (no SMTP_URL set, so it is logged instead of sent):\n{}",
+                    message.body_text
+                );
+                Ok(())
+            }
+            Self::Smtp(transport) => {
+                let email = Message::builder()
+                    .from(from.clone())
+                    .to(message.recipient.parse().context("recipient address")?)
+                    .subject(&message.subject)
+                    .header(ContentType::TEXT_PLAIN)
+                    .body(message.body_text.clone())
+                    .context("building the message")?;
+                transport.send(email).await.context("SMTP delivery")?;
+                Ok(())
+            }
+        }
+    }
+}
+
+/// Sends due mail until `shutdown` changes, then finishes the batch in hand.
+pub async fn run(store: Store, outbox: Outbox, transport: Transport, from: Mailbox, mut shutdown: watch::Receiver<bool>) {
+    let wake = outbox.notified();
+    loop {
+        match send_due(&store, &transport, &from).await {
+            Ok(sent) if sent == BATCH as usize => continue,
+            Ok(_) => {}
+            Err(error) => tracing::warn!(error = format!("{error:#}"), "outbox: cannot read due mail"),
+        }
+        tokio::select! {
+            _ = wake.notified() => {}
+            _ = tokio::time::sleep(POLL) => {}
+            _ = shutdown.changed() => return,
+        }
+    }
+}
+
+/// Sends one batch; returns how many messages it took.
+async fn send_due(store: &Store, transport: &Transport, from: &Mailbox) -> anyhow::Result<usize> {
+    let due = store::outbox::claim_due(store.pool(), store::now(), LEASE_SECS, BATCH).await?;
+    for message in &due {
+        match transport.send(from, message).await {
+            Ok(()) => {
+                store::outbox::mark_sent(store.pool(), message.id, store::now()).await?;
+                tracing::info!(outbox_id = message.id, attempts = message.attempts, "mail sent");
+            }
+            Err(error) => {
+                let delay = backoff_secs(message.attempts);
+                let error = format!("{error:#}");
+                tracing::warn!(outbox_id = message.id, attempts = message.attempts, retry_in_secs = delay, error, "mail not sent; will retry");
+                store::outbox::mark_failed(store.pool(), message.id, store::now() + delay, &error).await?;
+            }
+        }
+    }
+    Ok(due.len())
+}
+
+/// 1 s, 2 s, 4 s … capped at 15 minutes: quick after a blip, gentle on a long outage.
+fn backoff_secs(attempts: i64) -> i64 {
+    let exponent = attempts.clamp(1, 20) - 1;
+    (1i64 << exponent).min(MAX_BACKOFF_SECS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::backoff_secs;
+
+    #[test]
+    fn retries_back_off_exponentially_up_to_a_cap() {
+        assert_eq!(backoff_secs(1), 1);
+        assert_eq!(backoff_secs(2), 2);
+        assert_eq!(backoff_secs(5), 16);
+        assert_eq!(backoff_secs(50), 15 * 60);
+    }
+}

@@ -1,0 +1,70 @@
+//! Renders errors for the kind of client a route serves: HTML pages for browsers,
+//! problem+json for programs. Errors raised by layers outside the handlers (router 404
+//! and 405, body limit, origin check) arrive without a body and are given one here too.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::HttpBody;
+use axum::extract::Request;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+
+use super::Page;
+use crate::error::{AppError, Problem};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    page: Page,
+    title: &'static str,
+    detail: String,
+}
+
+pub async fn not_found() -> AppError {
+    AppError::NotFound
+}
+
+/// The problem a response describes, if it is an error this module should render.
+fn problem_of(response: &Response) -> Option<Problem> {
+    if let Some(problem) = response.extensions().get::<Problem>() {
+        return Some(problem.clone());
+    }
+    let status = response.status();
+    let bodiless = response.body().size_hint().exact() == Some(0);
+    (bodiless && (status.is_client_error() || status.is_server_error())).then(|| Problem::for_status(status))
+}
+
+pub async fn html(request: Request, next: Next) -> Response {
+    let target = request.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_else(|| "/".into());
+    let response = next.run(request).await;
+    let Some(problem) = problem_of(&response) else { return response };
+    if problem.status == StatusCode::UNAUTHORIZED.as_u16() {
+        return sign_in_first(&target);
+    }
+    let (mut parts, _) = response.into_parts();
+    let mut page = ErrorPage { page: Page::default(), title: problem.title, detail: problem.detail }.into_response();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+    *page.headers_mut() = parts.headers;
+    *page.status_mut() = parts.status;
+    page
+}
+
+/// Characters that can not stand as they are in a query value; `/` can, which keeps
+/// `/login?next=/account` readable.
+const QUERY_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'&').add(b'+').add(b'<').add(b'>').add(b'=').add(b'?').add(b'`').add(b'{').add(b'}');
+
+fn sign_in_first(target: &str) -> Response {
+    let next = utf8_percent_encode(target, QUERY_VALUE);
+    Redirect::to(&format!("/login?next={next}")).into_response()
+}
+
+pub async fn problem_json(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    match problem_of(&response) {
+        Some(problem) if response.extensions().get::<Problem>().is_none() => problem.to_json_response(response),
+        _ => response,
+    }
+}

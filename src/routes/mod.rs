@@ -1,0 +1,127 @@
+//! HTTP handlers, thin: parse the request, call the store and the mailer, pick a page.
+
+pub mod account;
+pub mod api;
+pub mod assets;
+pub mod auth;
+pub mod errors;
+pub mod health;
+
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
+use tower_sessions::Session;
+
+use crate::app::AppState;
+use crate::domain::AuthSession;
+use crate::error::AppError;
+use crate::security::csrf::CsrfToken;
+use crate::store::users::{self, User};
+
+/// `axum::Form` whose rejections render like every other error.
+#[derive(FromRequest)]
+#[from_request(via(axum::Form), rejection(AppError))]
+pub struct Form<T>(pub T);
+
+/// `axum::Json` whose rejections are problem+json like every other API error.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct Json<T>(pub T);
+
+/// `axum::extract::Query` whose rejections render like every other error.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
+/// The signed-in user of this request; extracting it fails with 401 (or a redirect to
+/// the login page on HTML routes) when there is none.
+pub struct CurrentUser {
+    pub user: User,
+    pub auth: AuthSession,
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
+        let auth: AuthSession = session.get(AuthSession::KEY).await?.ok_or(AppError::Unauthenticated)?;
+        match users::find_by_id(state.store().pool(), auth.user_id).await? {
+            Some(user) => Ok(Self { user, auth, session }),
+            None => {
+                // The account was deleted while this session lived: end it.
+                session.flush().await?;
+                Err(AppError::Unauthenticated)
+            }
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match <Self as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(user)),
+            Err(AppError::Unauthenticated) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}
+
+/// What every page's layout needs: the form token and who is signed in.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub csrf_token: String,
+    pub signed_in_as: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let csrf_token = parts.extensions.get::<CsrfToken>().map(|token| token.0.clone()).unwrap_or_default();
+        let user = <CurrentUser as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email) })
+    }
+}
+
+/// A `next` parameter is followed only if it stays on this site: a path, not `//host`
+/// or `/\host` (which browsers treat as another origin), with no control characters.
+pub fn local_path(next: &str) -> Option<&str> {
+    let is_local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    is_local.then_some(next)
+}
+
+/// Formats a stored Unix time as a date people read, e.g. "25 November 2026".
+pub fn human_date(unix: i64) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|date| date.format(&format).ok())
+        .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path("/account"), Some("/account"));
+        assert_eq!(local_path("/account?tab=sessions"), Some("/account?tab=sessions"));
+        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "/\tevil", "account", "", "/a b", "javascript:alert(1)"] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn dates_read_like_dates() {
+        assert_eq!(human_date(1_764_028_800), "25 November 2025");
+    }
+}

@@ -1,0 +1,95 @@
+//! Who is on the other end: the TCP peer, unless that peer is a proxy we were told to trust.
+
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::HeaderMap;
+use axum::middleware::Next;
+use axum::response::Response;
+use ipnet::IpNet;
+use tower_governor::GovernorError;
+use tower_governor::key_extractor::KeyExtractor;
+
+use crate::app::AppState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientIp(pub IpAddr);
+
+/// Walks `X-Forwarded-For` from the nearest hop outwards and stops at the first address
+/// that is not a trusted proxy: everything left of it could have been written by the client.
+pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
+    let is_trusted = |ip: &IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let hops: Vec<IpAddr> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map_while(|hop| hop.trim().parse().ok())
+        .collect();
+    hops.iter().rev().find(|ip| !is_trusted(ip)).or(hops.first()).copied().unwrap_or(peer)
+}
+
+/// Puts the [`ClientIp`] of every request in its extensions.
+pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
+    let ip = resolve(peer, request.headers(), &state.config().trusted_proxies);
+    request.extensions_mut().insert(ClientIp(ip));
+    next.run(request).await
+}
+
+/// Rate-limit key for tower-governor: the resolved client IP.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientIpKey;
+
+impl KeyExtractor for ClientIpKey {
+    type Key = IpAddr;
+
+    fn extract<T>(&self, request: &axum::http::Request<T>) -> Result<Self::Key, GovernorError> {
+        request.extensions().get::<ClientIp>().map(|ip| ip.0).ok_or(GovernorError::UnableToExtractKey)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(xff: &str) -> HeaderMap {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-forwarded-for", xff.parse().unwrap());
+        headers
+    }
+
+    fn ip(s: &str) -> IpAddr {
+        s.parse().unwrap()
+    }
+
+    #[test]
+    fn forwarded_for_is_ignored_from_an_untrusted_peer() {
+        assert_eq!(resolve(ip("203.0.113.9"), &headers("1.2.3.4"), &[]), ip("203.0.113.9"));
+    }
+
+    #[test]
+    fn a_trusted_proxy_passes_on_the_client_address() {
+        let trusted = ["10.0.0.0/8".parse().unwrap()];
+        assert_eq!(resolve(ip("10.0.0.2"), &headers("198.51.100.7"), &trusted), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn addresses_a_client_prepends_are_not_believed() {
+        let trusted = ["10.0.0.0/8".parse().unwrap()];
+        let spoofed = headers("6.6.6.6, 198.51.100.7, 10.0.0.3");
+        assert_eq!(resolve(ip("10.0.0.2"), &spoofed, &trusted), ip("198.51.100.7"));
+    }
+
+    #[test]
+    fn garbage_in_the_header_falls_back_to_the_peer() {
+        let trusted = ["10.0.0.0/8".parse().unwrap()];
+        assert_eq!(resolve(ip("10.0.0.2"), &headers("not-an-ip"), &trusted), ip("10.0.0.2"));
+    }
+}

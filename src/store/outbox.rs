@@ -1,0 +1,89 @@
+use sqlx::{Executor, FromRow};
+
+use super::Db;
+
+/// A message waiting in (or sent from) the outbox.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxMessage {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub body_text: String,
+    pub attempts: i64,
+}
+
+pub async fn enqueue<'e>(
+    db: impl Executor<'e, Database = Db>,
+    recipient: &str,
+    subject: &str,
+    body_text: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO outbox (recipient, subject, body_text, created_at, next_attempt_at) VALUES ($1, $2, $3, $4, $4)",
+    )
+    .bind(recipient)
+    .bind(subject)
+    .bind(body_text)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// Leases up to `limit` due messages to this worker for `lease_secs`.
+///
+/// The outer `WHERE` repeats the conditions so that, on PostgreSQL, a second instance
+/// blocked on the same rows re-checks them after the first commits and skips them.
+pub async fn claim_due<'e>(
+    db: impl Executor<'e, Database = Db>,
+    now: i64,
+    lease_secs: i64,
+    limit: i64,
+) -> Result<Vec<OutboxMessage>, sqlx::Error> {
+    sqlx::query_as(
+        "UPDATE outbox SET locked_until = $2, attempts = attempts + 1 \
+         WHERE id IN (SELECT id FROM outbox WHERE sent_at IS NULL AND next_attempt_at <= $1 \
+                      AND (locked_until IS NULL OR locked_until <= $1) ORDER BY id LIMIT $3) \
+           AND sent_at IS NULL AND (locked_until IS NULL OR locked_until <= $1) \
+         RETURNING id, recipient, subject, body_text, attempts",
+    )
+    .bind(now)
+    .bind(now + lease_secs)
+    .bind(limit)
+    .fetch_all(db)
+    .await
+}
+
+/// Records delivery and drops the body: it may hold a live link, and it is not needed again.
+pub async fn mark_sent<'e>(db: impl Executor<'e, Database = Db>, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE outbox SET sent_at = $2, locked_until = NULL, body_text = '', last_error = NULL WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn mark_failed<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    next_attempt_at: i64,
+    error: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE outbox SET next_attempt_at = $2, locked_until = NULL, last_error = $3 WHERE id = $1")
+        .bind(id)
+        .bind(next_attempt_at)
+        .bind(error)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn delete_sent_before<'e>(db: impl Executor<'e, Database = Db>, cutoff: i64) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
+        .bind(cutoff)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected())
+}

@@ -1,0 +1,169 @@
+//! The tower-sessions store: server-side sessions in the application's own database,
+//! with the user id, device and times in columns so a user's sessions can be listed
+//! and revoked at once.
+
+use async_trait::async_trait;
+use sha2::{Digest, Sha256};
+use sqlx::{AnyPool, Executor, FromRow};
+use time::OffsetDateTime;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{self, SessionStore};
+
+use super::{Db, now};
+use crate::domain::{AuthSession, SessionPolicy};
+
+/// A read refreshes `last_seen_at` at most this often, so most requests only read.
+const TOUCH_INTERVAL_SECS: i64 = 60;
+
+#[derive(Debug, Clone)]
+pub struct SqlSessionStore {
+    pool: AnyPool,
+}
+
+impl SqlSessionStore {
+    pub fn new(pool: AnyPool) -> Self {
+        Self { pool }
+    }
+}
+
+/// The database never sees a usable session id: a stolen dump cannot be replayed as cookies.
+pub fn id_hash(id: &Id) -> String {
+    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+}
+
+/// The columns a session's data fills in.
+struct Columns {
+    user_id: Option<i64>,
+    policy: SessionPolicy,
+    ip: String,
+    user_agent: String,
+}
+
+impl Columns {
+    fn of(record: &Record) -> Self {
+        let auth = record
+            .data
+            .get(AuthSession::KEY)
+            .and_then(|value| serde_json::from_value::<AuthSession>(value.clone()).ok());
+        match auth {
+            Some(auth) => Self { user_id: Some(auth.user_id), policy: auth.policy(), ip: auth.ip, user_agent: auth.user_agent },
+            None => Self { user_id: None, policy: SessionPolicy::BROWSER, ip: String::new(), user_agent: String::new() },
+        }
+    }
+}
+
+fn backend(error: sqlx::Error) -> session_store::Error {
+    session_store::Error::Backend(error.to_string())
+}
+
+fn encode(record: &Record) -> session_store::Result<String> {
+    serde_json::to_string(&record.data).map_err(|e| session_store::Error::Encode(e.to_string()))
+}
+
+#[derive(FromRow)]
+struct Row {
+    data: String,
+    last_seen_at: i64,
+    idle_timeout: i64,
+    expires_at: i64,
+}
+
+#[async_trait]
+impl SessionStore for SqlSessionStore {
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        let columns = Columns::of(record);
+        let data = encode(record)?;
+        let now = now();
+        loop {
+            let inserted = sqlx::query(
+                "INSERT INTO sessions (id_hash, user_id, data, created_at, last_seen_at, idle_timeout, expires_at, ip, user_agent) \
+                 VALUES ($1, $2, $3, $4, $4, $5, $6, $7, $8) ON CONFLICT (id_hash) DO NOTHING",
+            )
+            .bind(id_hash(&record.id))
+            .bind(columns.user_id)
+            .bind(&data)
+            .bind(now)
+            .bind(columns.policy.idle.whole_seconds())
+            .bind(now + columns.policy.absolute.whole_seconds())
+            .bind(&columns.ip)
+            .bind(&columns.user_agent)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+            if inserted.rows_affected() == 1 {
+                return Ok(());
+            }
+            // 128 random bits collided: astronomically unlikely, but never share a session.
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        let columns = Columns::of(record);
+        let updated = sqlx::query("UPDATE sessions SET data = $2, user_id = $3 WHERE id_hash = $1")
+            .bind(id_hash(&record.id))
+            .bind(encode(record)?)
+            .bind(columns.user_id)
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        if updated.rows_affected() == 0 {
+            // The session was revoked while this request ran: it must stay ended.
+            tracing::debug!("not saving a session that no longer exists");
+        }
+        Ok(())
+    }
+
+    async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
+        let key = id_hash(id);
+        let row: Option<Row> =
+            sqlx::query_as("SELECT data, last_seen_at, idle_timeout, expires_at FROM sessions WHERE id_hash = $1")
+                .bind(&key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let now = now();
+        let idle_deadline = row.last_seen_at + row.idle_timeout;
+        if now >= row.expires_at || now >= idle_deadline {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&key).execute(&self.pool).await.map_err(backend)?;
+            return Ok(None);
+        }
+        // Reading keeps a session alive too, with a write at most once a minute.
+        if now - row.last_seen_at >= TOUCH_INTERVAL_SECS {
+            sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                .bind(&key)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+        }
+        let data = serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry = (now + row.idle_timeout).min(row.expires_at);
+        let expiry_date = OffsetDateTime::from_unix_timestamp(expiry).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *id, data, expiry_date }))
+    }
+
+    async fn delete(&self, id: &Id) -> session_store::Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+            .bind(id_hash(id))
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+/// Ends every session of a user, e.g. after a password change elsewhere.
+pub async fn delete_for_user<'e>(db: impl Executor<'e, Database = Db>, user_id: i64) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(db).await?;
+    Ok(result.rows_affected())
+}
+
+pub async fn delete_expired<'e>(db: impl Executor<'e, Database = Db>, now: i64) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at + idle_timeout <= $1")
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected())
+}

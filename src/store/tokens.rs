@@ -1,0 +1,111 @@
+use sqlx::{Executor, FromRow};
+
+use super::Db;
+use crate::domain::Token;
+
+/// What an emailed token is for; a token of one purpose is unknown to every other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    VerifyEmail,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify_email",
+        }
+    }
+
+    /// How long a link of this purpose stays valid, in seconds.
+    pub fn lifetime_secs(self) -> i64 {
+        match self {
+            Self::VerifyEmail => 24 * 60 * 60,
+        }
+    }
+}
+
+#[derive(Debug, Clone, FromRow)]
+pub struct EmailToken {
+    pub selector: String,
+    verifier_hash: String,
+    pub user_id: i64,
+    pub email: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+}
+
+/// The state of a token presented by a visitor.
+#[derive(Debug)]
+pub enum Lookup {
+    Valid(EmailToken),
+    Used,
+    Expired,
+    Unknown,
+}
+
+pub async fn insert<'e>(
+    db: impl Executor<'e, Database = Db>,
+    token: &Token,
+    purpose: Purpose,
+    user_id: i64,
+    email: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let parts = token.parts();
+    sqlx::query(
+        "INSERT INTO email_tokens (selector, verifier_hash, user_id, purpose, email, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(parts.selector)
+    .bind(parts.verifier_hash)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(email)
+    .bind(now)
+    .bind(now + purpose.lifetime_secs())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn lookup<'e>(
+    db: impl Executor<'e, Database = Db>,
+    token: &Token,
+    purpose: Purpose,
+    now: i64,
+) -> Result<Lookup, sqlx::Error> {
+    let row: Option<EmailToken> = sqlx::query_as(
+        "SELECT selector, verifier_hash, user_id, email, expires_at, used_at \
+         FROM email_tokens WHERE selector = $1 AND purpose = $2",
+    )
+    .bind(token.selector())
+    .bind(purpose.as_str())
+    .fetch_optional(db)
+    .await?;
+    Ok(match row {
+        Some(row) if !token.matches(&row.verifier_hash) => Lookup::Unknown,
+        Some(row) if row.used_at.is_some() => Lookup::Used,
+        Some(row) if row.expires_at <= now => Lookup::Expired,
+        Some(row) => Lookup::Valid(row),
+        None => Lookup::Unknown,
+    })
+}
+
+/// Uses the token up. `false` means another request used it first.
+pub async fn consume<'e>(db: impl Executor<'e, Database = Db>, selector: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("UPDATE email_tokens SET used_at = $2 WHERE selector = $1 AND used_at IS NULL")
+        .bind(selector)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Forgets tokens a week after they expired; until then a late click still says "expired".
+pub async fn delete_stale<'e>(db: impl Executor<'e, Database = Db>, now: i64) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM email_tokens WHERE expires_at < $1")
+        .bind(now - 7 * 24 * 60 * 60)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected())
+}

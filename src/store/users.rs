@@ -1,0 +1,80 @@
+use sqlx::{Executor, FromRow};
+
+use super::Db;
+use crate::domain::Email;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct User {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub email_verified_at: Option<i64>,
+    pub created_at: i64,
+}
+
+impl User {
+    pub fn is_verified(&self) -> bool {
+        self.email_verified_at.is_some()
+    }
+}
+
+const COLUMNS: &str = "id, email, password_hash, email_verified_at, created_at";
+
+/// Inserts a user unless the address is taken; `None` means it was.
+pub async fn insert_if_new<'e>(
+    db: impl Executor<'e, Database = Db>,
+    email: &Email,
+    password_hash: &str,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, created_at) VALUES ($1, $2, $3) \
+         ON CONFLICT (email) DO NOTHING RETURNING id",
+    )
+    .bind(email.as_str())
+    .bind(password_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+pub async fn find_by_email<'e>(db: impl Executor<'e, Database = Db>, email: &Email) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
+        .bind(email.as_str())
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn find_by_id<'e>(db: impl Executor<'e, Database = Db>, id: i64) -> Result<Option<User>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(db)
+        .await
+}
+
+/// Marks the address verified, but only if it is still the account's address.
+pub async fn mark_verified<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    email: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE users SET email_verified_at = COALESCE(email_verified_at, $3) WHERE id = $1 AND email = $2",
+    )
+    .bind(id)
+    .bind(email)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn set_password_hash<'e>(db: impl Executor<'e, Database = Db>, id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
+        .bind(id)
+        .bind(password_hash)
+        .execute(db)
+        .await?;
+    Ok(())
+}
