@@ -143,7 +143,10 @@ fn session_layer(state: &AppState, https: bool) -> SessionManagerLayer<SqlSessio
         .with_path("/")
 }
 
-fn login_rate_limit(config: &Config) -> GovernorLayer<ClientIpKey, governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>, axum::body::Body> {
+fn login_rate_limit(
+    config: &Config,
+) -> GovernorLayer<ClientIpKey, governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>, axum::body::Body>
+{
     let per_minute = u64::from(config.login_rate_per_minute);
     let limiter = GovernorConfigBuilder::default()
         .key_extractor(ClientIpKey)

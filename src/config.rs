@@ -72,9 +72,9 @@ impl Config {
 
     /// `BASE_URL`, or the local address once the port is known.
     pub fn base_url_for(&self, bound: SocketAddr) -> Url {
-        self.base_url.clone().unwrap_or_else(|| {
-            Url::parse(&format!("http://localhost:{}", bound.port())).expect("valid local URL")
-        })
+        self.base_url
+            .clone()
+            .unwrap_or_else(|| Url::parse(&format!("http://localhost:{}", bound.port())).expect("valid local URL"))
     }
 }
 

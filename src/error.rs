@@ -50,12 +50,26 @@ impl Problem {
     pub fn for_status(status: StatusCode) -> Self {
         let (slug, title, detail) = match status {
             StatusCode::NOT_FOUND => ("not-found", "Page not found", "There is nothing at this address."),
-            StatusCode::METHOD_NOT_ALLOWED => ("method-not-allowed", "Method not allowed", "This address does not accept that method."),
-            StatusCode::FORBIDDEN => ("forbidden", "Request refused", "This request came from another site, or the form had expired. Go back, reload the page and try again."),
-            StatusCode::PAYLOAD_TOO_LARGE => ("payload-too-large", "Request too large", "The request body is larger than this server accepts."),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                ("method-not-allowed", "Method not allowed", "This address does not accept that method.")
+            }
+            StatusCode::FORBIDDEN => (
+                "forbidden",
+                "Request refused",
+                "This request came from another site, or the form had expired. Go back, reload the page and try again.",
+            ),
+            StatusCode::PAYLOAD_TOO_LARGE => {
+                ("payload-too-large", "Request too large", "The request body is larger than this server accepts.")
+            }
             StatusCode::REQUEST_TIMEOUT => ("timeout", "Request timed out", "The request took too long. Try again."),
-            StatusCode::TOO_MANY_REQUESTS => ("too-many-requests", "Too many attempts", "Wait a little before you try again."),
-            status if status.is_server_error() => ("server-error", "Something went wrong", "The server could not finish this request. Try again in a moment."),
+            StatusCode::TOO_MANY_REQUESTS => {
+                ("too-many-requests", "Too many attempts", "Wait a little before you try again.")
+            }
+            status if status.is_server_error() => (
+                "server-error",
+                "Something went wrong",
+                "The server could not finish this request. Try again in a moment.",
+            ),
             _ => ("bad-request", "Bad request", "The request could not be understood."),
         };
         Self::new(status, slug, title, detail)
@@ -75,7 +89,9 @@ impl AppError {
         use StatusCode as S;
         match self {
             Self::NotFound => Problem::for_status(S::NOT_FOUND),
-            Self::Unauthenticated => Problem::new(S::UNAUTHORIZED, "unauthenticated", "Sign-in required", "Sign in to continue."),
+            Self::Unauthenticated => {
+                Problem::new(S::UNAUTHORIZED, "unauthenticated", "Sign-in required", "Sign in to continue.")
+            }
             Self::Forbidden(detail) => Problem::new(S::FORBIDDEN, "forbidden", "Request refused", *detail),
             Self::BadRequest(detail) => Problem::new(S::BAD_REQUEST, "bad-request", "Bad request", detail.clone()),
             Self::PayloadTooLarge => Problem::for_status(S::PAYLOAD_TOO_LARGE),

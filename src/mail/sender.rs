@@ -61,7 +61,13 @@ impl Transport {
 }
 
 /// Sends due mail until `shutdown` changes, then finishes the batch in hand.
-pub async fn run(store: Store, outbox: Outbox, transport: Transport, from: Mailbox, mut shutdown: watch::Receiver<bool>) {
+pub async fn run(
+    store: Store,
+    outbox: Outbox,
+    transport: Transport,
+    from: Mailbox,
+    mut shutdown: watch::Receiver<bool>,
+) {
     let wake = outbox.notified();
     loop {
         match send_due(&store, &transport, &from).await {
@@ -89,7 +95,13 @@ async fn send_due(store: &Store, transport: &Transport, from: &Mailbox) -> anyho
             Err(error) => {
                 let delay = backoff_secs(message.attempts);
                 let error = format!("{error:#}");
-                tracing::warn!(outbox_id = message.id, attempts = message.attempts, retry_in_secs = delay, error, "mail not sent; will retry");
+                tracing::warn!(
+                    outbox_id = message.id,
+                    attempts = message.attempts,
+                    retry_in_secs = delay,
+                    error,
+                    "mail not sent; will retry"
+                );
                 store::outbox::mark_failed(store.pool(), message.id, store::now() + delay, &error).await?;
             }
         }

@@ -6,7 +6,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use tower_sessions::{Expiry, Session};
 
@@ -98,7 +98,11 @@ pub async fn register(State(state): State<AppState>, page: Page, Form(form): For
                 }
                 None => None,
             };
-            tracing::info!(event = "registration_for_existing_account", user_id = existing.map(|u| u.id), "told the owner");
+            tracing::info!(
+                event = "registration_for_existing_account",
+                user_id = existing.map(|u| u.id),
+                "told the owner"
+            );
             messages::already_registered(state.links(), &email, token.as_ref())
         }
     };
@@ -147,7 +151,9 @@ pub struct TokenErrorPage {
 impl TokenErrorPage {
     fn for_lookup(page: Page, lookup: &Lookup) -> Response {
         let (title, message) = match lookup {
-            Lookup::Expired => ("This link has expired", "Confirmation links are valid for 24 hours. Ask for a new one below."),
+            Lookup::Expired => {
+                ("This link has expired", "Confirmation links are valid for 24 hours. Ask for a new one below.")
+            }
             Lookup::Used => (
                 "This link has already been used",
                 "Each link works once. If you confirmed your address, you can log in; otherwise ask for a new link below.",
@@ -168,7 +174,11 @@ async fn lookup_verification(state: &AppState, raw: &str) -> Result<Lookup> {
 }
 
 /// Shows a button and does not use the token: mail scanners fetch links nobody clicked.
-pub async fn verify_page(State(state): State<AppState>, page: Page, Query(param): Query<TokenParam>) -> Result<Response> {
+pub async fn verify_page(
+    State(state): State<AppState>,
+    page: Page,
+    Query(param): Query<TokenParam>,
+) -> Result<Response> {
     match lookup_verification(&state, &param.token).await? {
         Lookup::Valid(row) => {
             let headers = [(header::REFERRER_POLICY, "no-referrer"), (header::CACHE_CONTROL, "no-store")];
@@ -214,7 +224,11 @@ pub struct EmailForm {
 }
 
 /// Answers the same whatever the address, so it tells nobody which accounts exist.
-pub async fn resend_verification(State(state): State<AppState>, page: Page, Form(form): Form<EmailForm>) -> Result<ResendSentPage> {
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<EmailForm>,
+) -> Result<ResendSentPage> {
     if let Ok(email) = Email::parse(&form.email) {
         let now = store::now();
         let mut tx = state.store().begin().await?;
@@ -288,11 +302,12 @@ pub async fn login(
     let next = local_path(&form.next).unwrap_or_default().to_owned();
     let Some(user) = user.filter(|_| verification.is_match()) else {
         tracing::warn!(event = "login_failed", %ip, "wrong email or password");
-        let form_again = LoginPage { page, email: form.email, next, error: Some("The email or password is incorrect.") };
+        let form_again =
+            LoginPage { page, email: form.email, next, error: Some("The email or password is incorrect.") };
         return Ok((StatusCode::UNAUTHORIZED, form_again).into_response());
     };
     if verification == Verification::MatchNeedsRehash {
-        let fresh = state.hasher().hash(&secrecy::ExposeSecret::expose_secret(&password).to_owned()).await?;
+        let fresh = state.hasher().hash(password.expose_secret()).await?;
         users::set_password_hash(state.store().pool(), user.id, &fresh).await?;
     }
     if !user.is_verified() {

@@ -54,7 +54,20 @@ pub async fn html(request: Request, next: Next) -> Response {
 
 /// Characters that can not stand as they are in a query value; `/` can, which keeps
 /// `/login?next=/account` readable.
-const QUERY_VALUE: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'&').add(b'+').add(b'<').add(b'>').add(b'=').add(b'?').add(b'`').add(b'{').add(b'}');
+const QUERY_VALUE: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'+')
+    .add(b'<')
+    .add(b'>')
+    .add(b'=')
+    .add(b'?')
+    .add(b'`')
+    .add(b'{')
+    .add(b'}');
 
 fn sign_in_first(target: &str) -> Response {
     let next = utf8_percent_encode(target, QUERY_VALUE);

@@ -101,10 +101,7 @@ pub fn local_path(next: &str) -> Option<&str> {
 /// Formats a stored Unix time as a date people read, e.g. "25 November 2026".
 pub fn human_date(unix: i64) -> String {
     let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
-    time::OffsetDateTime::from_unix_timestamp(unix)
-        .ok()
-        .and_then(|date| date.format(&format).ok())
-        .unwrap_or_default()
+    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|date| date.format(&format).ok()).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -115,7 +112,16 @@ mod tests {
     fn only_local_paths_are_followed() {
         assert_eq!(local_path("/account"), Some("/account"));
         assert_eq!(local_path("/account?tab=sessions"), Some("/account?tab=sessions"));
-        for bad in ["https://evil.example", "//evil.example", "/\\evil.example", "/\tevil", "account", "", "/a b", "javascript:alert(1)"] {
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/\tevil",
+            "account",
+            "",
+            "/a b",
+            "javascript:alert(1)",
+        ] {
             assert_eq!(local_path(bad), None, "{bad:?}");
         }
     }

@@ -34,10 +34,8 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
 
 /// Puts the [`ClientIp`] of every request in its extensions.
 pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let peer = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
+    let peer =
+        request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
     let ip = resolve(peer, request.headers(), &state.config().trusted_proxies);
     request.extensions_mut().insert(ClientIp(ip));
     next.run(request).await

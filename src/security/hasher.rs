@@ -146,11 +146,16 @@ fn verify(current: &Params, password: &[u8], phc: &str, memory: &mut Vec<Block>)
     }
     let argon = Argon2::new(Algorithm::Argon2id, version, params.clone());
     argon.hash_password_into_with_memory(password, salt.as_ref(), &mut output, &mut memory[..params.block_count()])?;
-    Ok(match (bool::from(output.as_slice().ct_eq(expected.as_bytes())), params == *current && version == Version::V0x13) {
-        (false, _) => Verification::Mismatch,
-        (true, true) => Verification::Match,
-        (true, false) => Verification::MatchNeedsRehash,
-    })
+    Ok(
+        match (
+            bool::from(output.as_slice().ct_eq(expected.as_bytes())),
+            params == *current && version == Version::V0x13,
+        ) {
+            (false, _) => Verification::Mismatch,
+            (true, true) => Verification::Match,
+            (true, false) => Verification::MatchNeedsRehash,
+        },
+    )
 }
 
 fn argon2id(params: Params) -> Argon2<'static> {

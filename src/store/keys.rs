@@ -8,14 +8,13 @@ pub async fn get_or_create<'e, E>(db: E, name: &str, fresh: &str, now: i64) -> R
 where
     E: Executor<'e, Database = Db> + Copy,
 {
-    sqlx::query("INSERT INTO signing_keys (name, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING")
-        .bind(name)
-        .bind(fresh)
-        .bind(now)
-        .execute(db)
-        .await?;
-    sqlx::query_scalar("SELECT secret FROM signing_keys WHERE name = $1")
-        .bind(name)
-        .fetch_one(db)
-        .await
+    sqlx::query(
+        "INSERT INTO signing_keys (name, secret, created_at) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
+    )
+    .bind(name)
+    .bind(fresh)
+    .bind(now)
+    .execute(db)
+    .await?;
+    sqlx::query_scalar("SELECT secret FROM signing_keys WHERE name = $1").bind(name).fetch_one(db).await
 }

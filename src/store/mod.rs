@@ -81,8 +81,14 @@ impl Store {
         &self.pool
     }
 
+    /// Starts a transaction that will write. On SQLite it takes the write lock up front:
+    /// a deferred transaction that reads and then writes fails (SQLITE_BUSY_SNAPSHOT) when
+    /// another connection wrote in between, instead of waiting its turn.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        self.pool.begin().await
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
     }
 
     /// Proves the database takes a write, without keeping it.

@@ -81,9 +81,7 @@ pub async fn mark_failed<'e>(
 }
 
 pub async fn delete_sent_before<'e>(db: impl Executor<'e, Database = Db>, cutoff: i64) -> Result<u64, sqlx::Error> {
-    let result = sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1")
-        .bind(cutoff)
-        .execute(db)
-        .await?;
+    let result =
+        sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1").bind(cutoff).execute(db).await?;
     Ok(result.rows_affected())
 }

@@ -46,8 +46,12 @@ impl Columns {
             .get(AuthSession::KEY)
             .and_then(|value| serde_json::from_value::<AuthSession>(value.clone()).ok());
         match auth {
-            Some(auth) => Self { user_id: Some(auth.user_id), policy: auth.policy(), ip: auth.ip, user_agent: auth.user_agent },
-            None => Self { user_id: None, policy: SessionPolicy::BROWSER, ip: String::new(), user_agent: String::new() },
+            Some(auth) => {
+                Self { user_id: Some(auth.user_id), policy: auth.policy(), ip: auth.ip, user_agent: auth.user_agent }
+            }
+            None => {
+                Self { user_id: None, policy: SessionPolicy::BROWSER, ip: String::new(), user_agent: String::new() }
+            }
         }
     }
 }
@@ -126,7 +130,11 @@ impl SessionStore for SqlSessionStore {
         let now = now();
         let idle_deadline = row.last_seen_at + row.idle_timeout;
         if now >= row.expires_at || now >= idle_deadline {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = $1").bind(&key).execute(&self.pool).await.map_err(backend)?;
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(&key)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
             return Ok(None);
         }
         // Reading keeps a session alive too, with a write at most once a minute.
@@ -140,7 +148,8 @@ impl SessionStore for SqlSessionStore {
         }
         let data = serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
         let expiry = (now + row.idle_timeout).min(row.expires_at);
-        let expiry_date = OffsetDateTime::from_unix_timestamp(expiry).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        let expiry_date =
+            OffsetDateTime::from_unix_timestamp(expiry).map_err(|e| session_store::Error::Decode(e.to_string()))?;
         Ok(Some(Record { id: *id, data, expiry_date }))
     }
 

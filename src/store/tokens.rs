@@ -103,9 +103,7 @@ pub async fn consume<'e>(db: impl Executor<'e, Database = Db>, selector: &str, n
 
 /// Forgets tokens a week after they expired; until then a late click still says "expired".
 pub async fn delete_stale<'e>(db: impl Executor<'e, Database = Db>, now: i64) -> Result<u64, sqlx::Error> {
-    let result = sqlx::query("DELETE FROM email_tokens WHERE expires_at < $1")
-        .bind(now - 7 * 24 * 60 * 60)
-        .execute(db)
-        .await?;
+    let result =
+        sqlx::query("DELETE FROM email_tokens WHERE expires_at < $1").bind(now - 7 * 24 * 60 * 60).execute(db).await?;
     Ok(result.rows_affected())
 }

@@ -38,7 +38,10 @@ pub async fn insert_if_new<'e>(
     .await
 }
 
-pub async fn find_by_email<'e>(db: impl Executor<'e, Database = Db>, email: &Email) -> Result<Option<User>, sqlx::Error> {
+pub async fn find_by_email<'e>(
+    db: impl Executor<'e, Database = Db>,
+    email: &Email,
+) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE email = $1"))
         .bind(email.as_str())
         .fetch_optional(db)
@@ -46,10 +49,7 @@ pub async fn find_by_email<'e>(db: impl Executor<'e, Database = Db>, email: &Ema
 }
 
 pub async fn find_by_id<'e>(db: impl Executor<'e, Database = Db>, id: i64) -> Result<Option<User>, sqlx::Error> {
-    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(db)
-        .await
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(db).await
 }
 
 /// Marks the address verified, but only if it is still the account's address.
@@ -70,11 +70,11 @@ pub async fn mark_verified<'e>(
     Ok(result.rows_affected() == 1)
 }
 
-pub async fn set_password_hash<'e>(db: impl Executor<'e, Database = Db>, id: i64, password_hash: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1")
-        .bind(id)
-        .bind(password_hash)
-        .execute(db)
-        .await?;
+pub async fn set_password_hash<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    password_hash: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(id).bind(password_hash).execute(db).await?;
     Ok(())
 }

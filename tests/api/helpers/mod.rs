@@ -1,0 +1,183 @@
+//! Spawns the real application on a random loopback port, with its own database and a
+//! real SMTP server, and drives it over HTTP like a browser would.
+
+pub mod smtp;
+
+use std::net::SocketAddr;
+use std::sync::LazyLock;
+
+use gatehouse::{AppState, Application, Config};
+use reqwest::header::{HeaderMap, SET_COOKIE};
+use reqwest::{Client, Response, StatusCode};
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+pub use smtp::MailServer;
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Logs stay quiet unless `TEST_LOG` is set.
+static TRACING: LazyLock<()> = LazyLock::new(|| {
+    if std::env::var_os("TEST_LOG").is_some() {
+        tracing_subscriber::fmt().with_env_filter("info,gatehouse=debug").with_test_writer().init();
+    }
+});
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    /// The public origin, as it appears in links.
+    pub base_url: String,
+    pub mail: MailServer,
+    pub state: AppState,
+    pub client: Client,
+    stop: Option<oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    _dir: TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts the app with the test defaults, changed by `configure`.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    LazyLock::force(&TRACING);
+    let dir = tempfile::tempdir().unwrap();
+    let mail = MailServer::start().await;
+    let mut config = Config::with_database(format!("sqlite://{}", dir.path().join("gatehouse.db").display()));
+    config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
+    config.smtp_url = Some(mail.url().into());
+    configure(&mut config);
+    let app = Application::build(config).await.expect("the application starts");
+    let addr = app.local_addr();
+    let state = app.state().clone();
+    let base_url = state.links().page("/").trim_end_matches('/').to_owned();
+    let (stop, stopped) = oneshot::channel();
+    let server = tokio::spawn(app.run_until(async {
+        let _ = stopped.await;
+    }));
+    TestApp { addr, base_url, mail, state, client: browser(), stop: Some(stop), server: Some(server), _dir: dir }
+}
+
+/// A client that keeps cookies and, like a test should, does not follow redirects.
+pub fn browser() -> Client {
+    Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// Turns a link from an email into one this test can reach, checking its origin.
+    pub fn reachable(&self, link: &str) -> String {
+        let rest = link.strip_prefix(&self.base_url).unwrap_or_else(|| panic!("{link} is not under {}", self.base_url));
+        self.url(rest)
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    pub async fn get_with(&self, client: &Client, path: &str) -> Response {
+        client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// Posts a form the way a browser does: with the CSRF token of a page it just loaded.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> Response {
+        self.post_form_with(&self.client, path, fields).await
+    }
+
+    pub async fn post_form_with(&self, client: &Client, path: &str, fields: &[(&str, &str)]) -> Response {
+        let token = self.csrf_token_with(client).await;
+        let mut form: Vec<(&str, &str)> = vec![("csrf_token", &token)];
+        form.extend_from_slice(fields);
+        client.post(self.url(path)).form(&form).send().await.unwrap()
+    }
+
+    pub async fn csrf_token_with(&self, client: &Client) -> String {
+        let page = client.get(self.url("/login")).send().await.unwrap().text().await.unwrap();
+        hidden_field(&page, "csrf_token").expect("the login page has a CSRF token")
+    }
+
+    pub async fn register(&self, email: &str, password: &str) -> Response {
+        self.post_form("/register", &[("email", email), ("password", password)]).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.login_with(&self.client, email, password).await
+    }
+
+    pub async fn login_with(&self, client: &Client, email: &str, password: &str) -> Response {
+        self.post_form_with(client, "/login", &[("email", email), ("password", password)]).await
+    }
+
+    /// The verification link from the latest mail to `email`.
+    pub async fn verification_link(&self, email: &str) -> String {
+        let mail = self.mail.last_to(email).await;
+        self.reachable(&mail.link(&format!("{}/verify-email?token=", self.base_url)))
+    }
+
+    /// Signs up and confirms the address through the mailed link, as a person would.
+    pub async fn verified_user(&self, email: &str) {
+        assert_eq!(self.register(email, PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        let link = self.verification_link(email).await;
+        let token = link.split("token=").nth(1).unwrap().to_owned();
+        let confirmed = self.post_form("/verify-email", &[("token", &token)]).await;
+        assert_eq!(confirmed.status(), StatusCode::OK);
+    }
+
+    /// A client signed in as a new verified user.
+    pub async fn signed_in(&self, email: &str) -> Client {
+        self.verified_user(email).await;
+        let client = browser();
+        assert_eq!(self.login_with(&client, email, PASSWORD).await.status(), StatusCode::SEE_OTHER);
+        client
+    }
+
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(self.state.store().pool()).await.unwrap()
+    }
+
+    pub async fn execute(&self, sql: &str) {
+        sqlx::query(sql).execute(self.state.store().pool()).await.unwrap();
+    }
+
+    /// Stops the server as SIGTERM would and waits for it.
+    pub async fn shutdown(mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap().unwrap();
+        }
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The value of a hidden input in a page.
+pub fn hidden_field(page: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = page.find(&marker)? + marker.len();
+    let end = page[start..].find('"')? + start;
+    Some(page[start..end].to_owned())
+}
+
+/// The `Set-Cookie` header for cookie `name`.
+pub fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .find(|value| value.starts_with(&format!("{name}=")))
+        .map(str::to_owned)
+}
+
+pub const SESSION_COOKIE: &str = "gatehouse-session";

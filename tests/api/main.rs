@@ -1,0 +1,12 @@
+//! Black-box tests: the real server on a loopback port, a real SQLite file, a real SMTP
+//! server, and links taken from the mail that was actually sent.
+
+mod helpers;
+
+mod health;
+mod login;
+mod mail;
+mod register;
+mod security;
+mod sessions;
+mod verify;
