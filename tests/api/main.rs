@@ -3,6 +3,8 @@
 
 mod helpers;
 
+mod cli;
+
 mod health;
 mod login;
 mod mail;
