@@ -1,0 +1,116 @@
+//! One real browser: headless Chromium driven over WebDriver signs up, confirms the
+//! address from the mailed link and logs in, with the CSRF cookie, the Origin check and
+//! the session cookie all as a person's browser meets them.
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+
+use crate::helpers::{PASSWORD, spawn_app};
+
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let driver = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver is installed (apt-get install chromium chromium-driver; tests/run does it)");
+    let driver = Driver(driver);
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".into(),
+        json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    loop {
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        match ClientBuilder::new(connector)
+            .capabilities(capabilities.clone())
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+        {
+            Ok(client) => return (driver, client),
+            Err(error) if tokio::time::Instant::now() > deadline => panic!("cannot start chromium: {error}"),
+            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        }
+    }
+}
+
+async fn fill(browser: &Client, field: &str, value: &str) {
+    browser.find(Locator::Id(field)).await.unwrap().send_keys(value).await.unwrap();
+}
+
+async fn press(browser: &Client, label: &str) {
+    browser
+        .find(Locator::XPath(&format!("//button[normalize-space()='{label}']")))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+}
+
+async fn wait_for_path(browser: &Client, path: &str) {
+    for _ in 0..100 {
+        if browser.current_url().await.unwrap().path() == path {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("browser did not reach {path}, it is at {}", browser.current_url().await.unwrap());
+}
+
+#[tokio::test]
+async fn a_person_signs_up_confirms_and_logs_in_with_a_real_browser() {
+    let app = spawn_app().await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, browser) = start_browser(profile.path()).await;
+
+    browser.goto(&app.url("/")).await.unwrap();
+    browser.find(Locator::LinkText("Sign up")).await.unwrap().click().await.unwrap();
+    wait_for_path(&browser, "/register").await;
+    fill(&browser, "email", "grace@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Sign up").await;
+    wait_for_path(&browser, "/check-email").await;
+
+    let link = app.verification_link("grace@example.com").await;
+    browser.goto(&link).await.unwrap();
+    assert!(browser.source().await.unwrap().contains("grace@example.com"));
+    press(&browser, "Confirm").await;
+    assert!(browser.find(Locator::Css("h1")).await.unwrap().text().await.unwrap().contains("confirmed"));
+
+    browser.goto(&app.url("/account")).await.unwrap();
+    wait_for_path(&browser, "/login").await;
+    fill(&browser, "email", "grace@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Log in").await;
+    wait_for_path(&browser, "/account").await;
+    let page = browser.source().await.unwrap();
+    assert!(page.contains("grace@example.com") && page.contains("verified"));
+
+    press(&browser, "Log out").await;
+    wait_for_path(&browser, "/").await;
+    assert!(browser.source().await.unwrap().contains("href=\"/register\""));
+    browser.close().await.unwrap();
+}
