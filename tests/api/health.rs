@@ -1,5 +1,4 @@
 use reqwest::StatusCode;
-use sqlx::Connection;
 
 use crate::helpers::spawn_app;
 
@@ -13,9 +12,7 @@ async fn healthz_is_ok_while_the_database_takes_writes() {
 #[tokio::test]
 async fn healthz_is_503_while_the_database_is_locked_and_recovers() {
     let app = spawn_app().await;
-    let path = app.state.config().database_url.clone();
-    let mut locker = sqlx::SqliteConnection::connect(&path).await.unwrap();
-    sqlx::query("BEGIN EXCLUSIVE").execute(&mut locker).await.unwrap();
+    let mut locker = app.lock_writes().await;
 
     assert_eq!(app.get("/healthz").await.status(), StatusCode::SERVICE_UNAVAILABLE);
 

@@ -9,6 +9,7 @@ use std::sync::LazyLock;
 use gatehouse::{AppState, Application, Config};
 use reqwest::header::{HeaderMap, SET_COOKIE};
 use reqwest::{Client, Response, StatusCode};
+use sqlx::Connection;
 use tempfile::TempDir;
 use tokio::sync::oneshot;
 
@@ -32,6 +33,7 @@ pub struct TestApp {
     pub client: Client,
     stop: Option<oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    pub database: TestDatabase,
     _dir: TempDir,
 }
 
@@ -44,7 +46,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     LazyLock::force(&TRACING);
     let dir = tempfile::tempdir().unwrap();
     let mail = MailServer::start().await;
-    let mut config = Config::with_database(format!("sqlite://{}", dir.path().join("gatehouse.db").display()));
+    let database = TestDatabase::create(&dir).await;
+    let mut config = Config::with_database(database.url.clone());
     config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
     config.smtp_url = Some(mail.url().into());
     configure(&mut config);
@@ -56,7 +59,68 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let server = tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
-    TestApp { addr, base_url, mail, state, client: browser(), stop: Some(stop), server: Some(server), _dir: dir }
+    TestApp {
+        addr,
+        base_url,
+        mail,
+        state,
+        client: browser(),
+        stop: Some(stop),
+        server: Some(server),
+        database,
+        _dir: dir,
+    }
+}
+
+/// Each test gets its own database: a SQLite file in a temporary directory, or, with
+/// `GATEHOUSE_TEST_BACKEND=postgres`, a fresh database on the `TEST_POSTGRES_URL` server.
+pub struct TestDatabase {
+    pub url: String,
+    postgres: Option<(String, String)>,
+}
+
+impl TestDatabase {
+    async fn create(dir: &TempDir) -> Self {
+        if std::env::var("GATEHOUSE_TEST_BACKEND").as_deref() != Ok("postgres") {
+            let url = format!("sqlite://{}", dir.path().join("gatehouse.db").display());
+            return Self { url, postgres: None };
+        }
+        let server = std::env::var("TEST_POSTGRES_URL").expect("TEST_POSTGRES_URL for the PostgreSQL tests");
+        let name = format!("gatehouse_test_{}", uuid_like());
+        let mut admin = sqlx::PgConnection::connect(&server).await.expect("connect to TEST_POSTGRES_URL");
+        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.unwrap();
+        let mut url = url::Url::parse(&server).unwrap();
+        url.set_path(&name);
+        Self { url: url.to_string(), postgres: Some((server, name)) }
+    }
+
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+}
+
+impl Drop for TestDatabase {
+    fn drop(&mut self) {
+        let Some((server, name)) = self.postgres.take() else { return };
+        // Drop runs outside any runtime we may block; a short-lived one does the clean-up.
+        std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+            runtime.block_on(async {
+                if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
+                }
+            });
+        })
+        .join()
+        .ok();
+    }
+}
+
+fn uuid_like() -> String {
+    let mut bytes = [0u8; 8];
+    getrandom::fill(&mut bytes).unwrap();
+    hex::encode(bytes)
 }
 
 /// A client that keeps cookies and, like a test should, does not follow redirects.
@@ -137,6 +201,18 @@ impl TestApp {
 
     pub async fn scalar(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(self.state.store().pool()).await.unwrap()
+    }
+
+    /// A connection that holds the database's write lock until it is dropped or committed.
+    pub async fn lock_writes(&self) -> sqlx::AnyConnection {
+        let mut connection = sqlx::AnyConnection::connect(&self.database.url).await.unwrap();
+        if self.database.is_postgres() {
+            sqlx::query("BEGIN").execute(&mut connection).await.unwrap();
+            sqlx::query("LOCK TABLE signing_keys IN ACCESS EXCLUSIVE MODE").execute(&mut connection).await.unwrap();
+        } else {
+            sqlx::query("BEGIN EXCLUSIVE").execute(&mut connection).await.unwrap();
+        }
+        connection
     }
 
     pub async fn execute(&self, sql: &str) {
