@@ -300,8 +300,9 @@ pub async fn login(
     let password = SecretString::from(form.password);
     let verification = state.hasher().verify(&password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
     let next = local_path(&form.next).unwrap_or_default().to_owned();
+    let known_user_id = user.as_ref().map(|u| u.id);
     let Some(user) = user.filter(|_| verification.is_match()) else {
-        tracing::warn!(event = "login_failed", %ip, "wrong email or password");
+        tracing::warn!(event = "login_failed", user_id = known_user_id, %ip, "wrong email or password");
         let form_again =
             LoginPage { page, email: form.email, next, error: Some("The email or password is incorrect.") };
         return Ok((StatusCode::UNAUTHORIZED, form_again).into_response());
