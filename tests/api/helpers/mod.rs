@@ -32,7 +32,6 @@ pub struct TestApp {
     pub state: AppState,
     pub client: Client,
     stop: Option<oneshot::Sender<()>>,
-    server: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
     pub database: TestDatabase,
     _dir: TempDir,
 }
@@ -56,20 +55,10 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     let state = app.state().clone();
     let base_url = state.links().page("/").trim_end_matches('/').to_owned();
     let (stop, stopped) = oneshot::channel();
-    let server = tokio::spawn(app.run_until(async {
+    tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
-    TestApp {
-        addr,
-        base_url,
-        mail,
-        state,
-        client: browser(),
-        stop: Some(stop),
-        server: Some(server),
-        database,
-        _dir: dir,
-    }
+    TestApp { addr, base_url, mail, state, client: browser(), stop: Some(stop), database, _dir: dir }
 }
 
 /// Each test gets its own database: a SQLite file in a temporary directory, or, with
@@ -217,16 +206,6 @@ impl TestApp {
 
     pub async fn execute(&self, sql: &str) {
         sqlx::query(sql).execute(self.state.store().pool()).await.unwrap();
-    }
-
-    /// Stops the server as SIGTERM would and waits for it.
-    pub async fn shutdown(mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(server) = self.server.take() {
-            server.await.unwrap().unwrap();
-        }
     }
 }
 

@@ -63,11 +63,6 @@ impl MailServer {
         format!("smtp://{}", self.addr)
     }
 
-    /// Stops accepting connections (an SMTP outage).
-    pub fn stop(&self) {
-        self.task.abort();
-    }
-
     pub fn messages(&self) -> Vec<ReceivedMail> {
         self.inbox.messages.lock().unwrap().clone()
     }
