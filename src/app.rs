@@ -31,16 +31,19 @@ use crate::config::Config;
 use crate::error::AppError;
 use crate::mail::messages::Links;
 use crate::mail::{Outbox, sender};
-use crate::routes::{account, api, assets, auth, errors, health};
+use crate::routes::{account, api, assets, auth, errors, health, recovery};
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
-use crate::security::csrf::{self, CsrfKey};
+use crate::security::csrf;
 use crate::security::hasher::{self, PasswordHasher};
 use crate::security::headers;
+use crate::security::signing::SigningKey;
 use crate::store::{self, Store, keys, sessions::SqlSessionStore};
 
 /// Forms are small; this leaves room for 10,000-character fields, percent-encoded.
 const BODY_LIMIT: usize = 256 * 1024;
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// Mail a visitor may have sent to one address per hour (resend, reset, change email).
+const MAIL_PER_ADDRESS_PER_HOUR: i64 = 5;
 
 #[derive(Clone)]
 pub struct AppState(Arc<Inner>);
@@ -51,7 +54,7 @@ struct Inner {
     hasher: PasswordHasher,
     outbox: Outbox,
     links: Links,
-    csrf_key: CsrfKey,
+    signing_key: SigningKey,
     base_url: Url,
 }
 
@@ -71,12 +74,27 @@ impl AppState {
     pub fn links(&self) -> &Links {
         &self.0.links
     }
-    pub fn csrf_key(&self) -> &CsrfKey {
-        &self.0.csrf_key
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.0.signing_key
     }
     pub fn body_limit(&self) -> usize {
         BODY_LIMIT
     }
+    /// Whether `email` may be sent one more message asked for by a visitor: at most
+    /// [`MAIL_PER_ADDRESS_PER_HOUR`], so nobody can flood an inbox through our forms.
+    pub async fn within_mail_budget(&self, email: &crate::domain::Email) -> Result<bool, sqlx::Error> {
+        let sent = store::outbox::count_recent_to(self.store().pool(), email.as_str(), store::now() - 3600).await?;
+        let within = sent < MAIL_PER_ADDRESS_PER_HOUR;
+        if !within {
+            tracing::warn!(
+                event = "mail_budget_exhausted",
+                to = email.redacted(),
+                "not sending more mail to this address"
+            );
+        }
+        Ok(within)
+    }
+
     /// Cookies get `Secure` and the `__Host-` prefix when the public origin is https.
     pub fn secure_cookies(&self) -> bool {
         self.0.base_url.scheme() == "https"
@@ -94,10 +112,18 @@ pub fn router(state: AppState) -> Router {
         .route("/register", get(auth::register_page).post(auth::register))
         .route("/check-email", get(auth::check_email))
         .route("/verify-email", get(auth::verify_page).post(auth::verify))
-        .route("/resend-verification", post(auth::resend_verification))
+        .route("/resend-verification", post(auth::resend_verification).layer(mail_rate_limit()))
         .route("/login", get(auth::login_page).post(auth::login).layer(login_rate_limit(state.config())))
         .route("/logout", post(auth::logout))
         .route("/account", get(account::account))
+        .route("/account/password", post(account::change_password))
+        .route("/account/email", post(account::change_email).layer(mail_rate_limit()))
+        .route("/confirm-email", get(account::confirm_email_page).post(account::confirm_email))
+        .route("/account/sessions/revoke", post(account::revoke_session))
+        .route("/account/sessions/revoke-others", post(account::revoke_other_sessions))
+        .route("/account/delete", post(account::delete_account))
+        .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
+        .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
         .fallback(errors::not_found)
         .layer(from_fn_with_state(state.clone(), csrf::protect_forms))
         .layer(origin_check.clone())
@@ -143,32 +169,46 @@ fn session_layer(state: &AppState, https: bool) -> SessionManagerLayer<SqlSessio
         .with_path("/")
 }
 
-fn login_rate_limit(
-    config: &Config,
-) -> GovernorLayer<ClientIpKey, governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>, axum::body::Body>
-{
-    let per_minute = u64::from(config.login_rate_per_minute);
+type RateLimit =
+    GovernorLayer<ClientIpKey, governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>, axum::body::Body>;
+
+fn login_rate_limit(config: &Config) -> RateLimit {
+    let period = Duration::from_millis(60_000 / u64::from(config.login_rate_per_minute));
+    per_ip_limit(period, config.login_rate_burst, "login_rate_limited")
+}
+
+/// Forms that send mail: 5 at once per client IP, then one more every two minutes.
+fn mail_rate_limit() -> RateLimit {
+    per_ip_limit(Duration::from_secs(120), 5, "mail_rate_limited")
+}
+
+/// A per-client-IP budget for POSTs to one route, answered with `429` and `Retry-After`.
+fn per_ip_limit(period: Duration, burst: u32, event: &'static str) -> RateLimit {
     let limiter = GovernorConfigBuilder::default()
         .key_extractor(ClientIpKey)
-        .period(Duration::from_millis(60_000 / per_minute))
-        .burst_size(config.login_rate_burst)
+        .period(period)
+        .burst_size(burst)
         .methods(vec![Method::POST])
         .finish()
         .expect("positive rate-limit settings");
     let limiter = Arc::new(limiter);
-    let cleanup = Arc::clone(&limiter);
+    // Forget idle clients now and then, until the router is dropped.
+    let weak = Arc::downgrade(&limiter);
     tokio::spawn(async move {
         loop {
             tokio::time::sleep(Duration::from_secs(60)).await;
-            cleanup.limiter().retain_recent();
+            match weak.upgrade() {
+                Some(limiter) => limiter.limiter().retain_recent(),
+                None => return,
+            }
         }
     });
-    GovernorLayer::new(limiter).error_handler(|error| {
+    GovernorLayer::new(limiter).error_handler(move |error| {
         let retry_after_secs = match error {
             tower_governor::GovernorError::TooManyRequests { wait_time, .. } => wait_time.max(1),
             _ => 1,
         };
-        tracing::warn!(event = "login_rate_limited", retry_after_secs, "too many login attempts from one IP");
+        tracing::warn!(event, retry_after_secs, "too many requests from one IP");
         let response: Response<axum::body::Body> = AppError::TooManyRequests { retry_after_secs }.into_response();
         response
     })
@@ -191,13 +231,13 @@ impl Application {
             .with_context(|| format!("GATEHOUSE_ADDR: cannot listen on {}", config.addr))?;
         let addr = listener.local_addr()?;
         let base_url = config.base_url_for(addr);
-        let csrf_secret = keys::get_or_create(store.pool(), "csrf", &random_hex_key(), store::now()).await?;
-        let csrf_key = CsrfKey::new(&hex::decode(csrf_secret).context("stored CSRF key is not hex")?);
+        let secret = keys::get_or_create(store.pool(), "signing", &random_hex_key(), store::now()).await?;
+        let signing_key = SigningKey::new(&hex::decode(secret).context("stored signing key is not hex")?);
         let state = AppState(Arc::new(Inner {
             hasher: PasswordHasher::start(hasher::production_params())?,
             links: Links::new(base_url.clone()),
             outbox: Outbox::default(),
-            csrf_key,
+            signing_key,
             base_url,
             store,
             config,
@@ -246,6 +286,7 @@ async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
         let result = async {
             store::sessions::delete_expired(store.pool(), now).await?;
             store::tokens::delete_stale(store.pool(), now).await?;
+            store::throttle::delete_stale(store.pool(), now - crate::security::throttle::FORGET_AFTER_SECS).await?;
             store::outbox::delete_sent_before(store.pool(), now - 7 * 24 * 60 * 60).await
         }
         .await;

@@ -18,6 +18,8 @@ pub enum AppError {
     Forbidden(&'static str),
     #[error("bad request: {0}")]
     BadRequest(String),
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -94,6 +96,7 @@ impl AppError {
             }
             Self::Forbidden(detail) => Problem::new(S::FORBIDDEN, "forbidden", "Request refused", *detail),
             Self::BadRequest(detail) => Problem::new(S::BAD_REQUEST, "bad-request", "Bad request", detail.clone()),
+            Self::Conflict(detail) => Problem::new(S::CONFLICT, "conflict", "Not possible", *detail),
             Self::PayloadTooLarge => Problem::for_status(S::PAYLOAD_TOO_LARGE),
             Self::UnsupportedMediaType => Problem::new(
                 S::UNSUPPORTED_MEDIA_TYPE,

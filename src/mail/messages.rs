@@ -60,6 +60,105 @@ pub fn already_registered(links: &Links, to: &Email, verify: Option<&Token>) -> 
     }
 }
 
+#[derive(Template)]
+#[template(path = "mail/reset_password.txt")]
+struct ResetPassword<'a> {
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/notice.txt")]
+struct Notice<'a> {
+    what: &'a str,
+    advice: &'a str,
+    link: &'a str,
+}
+
+#[derive(Template)]
+#[template(path = "mail/confirm_new_email.txt")]
+struct ConfirmNewEmail<'a> {
+    link: &'a str,
+}
+
+pub fn reset_password(links: &Links, to: &Email, token: &Token) -> OutgoingMail {
+    OutgoingMail {
+        to: to.clone(),
+        subject: "Reset your password".into(),
+        text: render(&ResetPassword { link: &links.with_token("/reset-password", token) }),
+    }
+}
+
+pub fn confirm_new_email(links: &Links, to: &Email, token: &Token) -> OutgoingMail {
+    OutgoingMail {
+        to: to.clone(),
+        subject: "Confirm your new email address".into(),
+        text: render(&ConfirmNewEmail { link: &links.with_token("/confirm-email", token) }),
+    }
+}
+
+/// A security notice: something changed on the account, and what to do if it was not you.
+fn notice(links: &Links, to: &Email, subject: &str, what: &str) -> OutgoingMail {
+    let advice = "If this was not you, reset your password now with the link below, and check the \
+                  sessions and activity on your account page.";
+    OutgoingMail {
+        to: to.clone(),
+        subject: subject.into(),
+        text: render(&Notice { what, advice, link: &links.page("/forgot-password") }),
+    }
+}
+
+pub fn password_changed(links: &Links, to: &Email) -> OutgoingMail {
+    notice(
+        links,
+        to,
+        "Your password was changed",
+        "The password of your account was just changed, and every other session was signed out.",
+    )
+}
+
+pub fn password_was_reset(links: &Links, to: &Email) -> OutgoingMail {
+    notice(
+        links,
+        to,
+        "Your password was reset",
+        "The password of your account was just reset from an emailed link, and every session was signed out.",
+    )
+}
+
+pub fn email_change_requested(links: &Links, to: &Email, new_email: &Email) -> OutgoingMail {
+    let what = format!(
+        "Someone signed in to your account asked to change its email address to {new_email}. \
+         Nothing changes until that address is confirmed from the link we sent to it."
+    );
+    notice(links, to, "Your email address is about to change", &what)
+}
+
+/// Sent to an address that already has an account when another account asks to move to it.
+pub fn email_already_in_use(links: &Links, to: &Email) -> OutgoingMail {
+    let what = "Someone asked to move another account to this email address. You already have an account \
+                with it, so nothing was changed.";
+    notice(links, to, "Someone tried to use your email address", what)
+}
+
+pub fn account_deleted(links: &Links, to: &Email) -> OutgoingMail {
+    notice(
+        links,
+        to,
+        "Your account was deleted",
+        "Your account and everything kept about it were deleted. We are sorry to see you go.",
+    )
+}
+
+pub fn failed_logins(links: &Links, to: &Email) -> OutgoingMail {
+    notice(
+        links,
+        to,
+        "Several failed attempts to log in to your account",
+        "Someone tried several wrong passwords for your account, so further attempts are slowed down for a while. \
+         You can still log in from a browser you used before.",
+    )
+}
+
 fn render(template: &impl Template) -> String {
     template.render().expect("mail templates render")
 }

@@ -10,7 +10,7 @@ use sqlx::AnyConnection;
 use tokio::sync::Notify;
 
 use crate::domain::Email;
-use crate::store;
+use crate::store::{self, Store};
 
 /// A message ready for the outbox.
 #[derive(Debug, Clone)]
@@ -30,6 +30,15 @@ impl Outbox {
     /// Adds the message within the caller's transaction; call [`Outbox::wake`] after commit.
     pub async fn enqueue(&self, tx: &mut AnyConnection, mail: &OutgoingMail) -> Result<(), sqlx::Error> {
         store::outbox::enqueue(tx, mail.to.as_str(), &mail.subject, &mail.text, store::now()).await
+    }
+
+    /// Queues one message on its own (for mail that no other write goes with).
+    pub async fn send(&self, store: &Store, mail: &OutgoingMail) -> Result<(), sqlx::Error> {
+        let mut tx = store.begin().await?;
+        self.enqueue(&mut tx, mail).await?;
+        tx.commit().await?;
+        self.wake();
+        Ok(())
     }
 
     pub fn wake(&self) {

@@ -6,6 +6,7 @@ use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use tower_sessions::{Expiry, Session};
@@ -13,12 +14,15 @@ use tower_sessions::{Expiry, Session};
 use super::{Form, Page, Query, local_path};
 use crate::app::AppState;
 use crate::domain::{AuthSession, Email, Password, SessionPolicy, Token};
-use crate::error::Result;
+use crate::error::{AppError, Result};
 use crate::mail::messages;
 use crate::security::client_ip::ClientIp;
+use crate::security::device;
 use crate::security::hasher::Verification;
+use crate::store::events::{self, EventKind};
 use crate::store::tokens::{self, Lookup, Purpose};
-use crate::store::{self, users};
+use crate::store::users::User;
+use crate::store::{self, throttle, users};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
@@ -121,7 +125,7 @@ pub async fn check_email(page: Page) -> CheckEmailPage {
 #[derive(Deserialize)]
 pub struct TokenParam {
     #[serde(default)]
-    token: String,
+    pub token: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -145,26 +149,38 @@ pub struct VerifyDonePage {
 pub struct TokenErrorPage {
     page: Page,
     title: &'static str,
-    message: &'static str,
+    message: String,
+    /// Where the form for a new link posts, and what its button says.
+    retry_action: &'static str,
+    retry_label: &'static str,
+}
+
+/// The kinds of emailed link, for the refusal page.
+#[derive(Debug, Clone, Copy)]
+pub enum LinkKind {
+    Verification,
+    PasswordReset,
+    EmailChange,
 }
 
 impl TokenErrorPage {
-    fn for_lookup(page: Page, lookup: &Lookup) -> Response {
+    pub fn for_lookup(page: Page, lookup: &Lookup, kind: LinkKind) -> Response {
+        let (validity, retry_action, retry_label) = match kind {
+            LinkKind::Verification => ("24 hours", "/resend-verification", "Send a new link"),
+            LinkKind::PasswordReset => ("one hour", "/forgot-password", "Send a new reset link"),
+            LinkKind::EmailChange => ("24 hours", "", ""),
+        };
         let (title, message) = match lookup {
-            Lookup::Expired => {
-                ("This link has expired", "Confirmation links are valid for 24 hours. Ask for a new one below.")
-            }
-            Lookup::Used => (
-                "This link has already been used",
-                "Each link works once. If you confirmed your address, you can log in; otherwise ask for a new link below.",
-            ),
+            Lookup::Expired => ("This link has expired", format!("Links like this one are valid for {validity}.")),
+            Lookup::Used => ("This link has already been used", "Each link works once.".to_owned()),
             Lookup::Unknown | Lookup::Valid(_) => (
                 "This link is not valid",
-                "It may have been cut short when it was copied, or replaced by a newer link. Ask for a new one below.",
+                "It may have been cut short when it was copied, or replaced by a newer link.".to_owned(),
             ),
         };
         let headers = [(header::REFERRER_POLICY, "no-referrer"), (header::CACHE_CONTROL, "no-store")];
-        (StatusCode::BAD_REQUEST, headers, Self { page, title, message }).into_response()
+        let body = Self { page, title, message, retry_action, retry_label };
+        (StatusCode::BAD_REQUEST, headers, body).into_response()
     }
 }
 
@@ -184,28 +200,29 @@ pub async fn verify_page(
             let headers = [(header::REFERRER_POLICY, "no-referrer"), (header::CACHE_CONTROL, "no-store")];
             Ok((headers, VerifyConfirmPage { page, email: row.email, token: param.token }).into_response())
         }
-        other => Ok(TokenErrorPage::for_lookup(page, &other)),
+        other => Ok(TokenErrorPage::for_lookup(page, &other, LinkKind::Verification)),
     }
 }
 
 pub async fn verify(State(state): State<AppState>, page: Page, Form(form): Form<TokenParam>) -> Result<Response> {
     let Ok(token) = Token::parse(&form.token) else {
-        return Ok(TokenErrorPage::for_lookup(page, &Lookup::Unknown));
+        return Ok(TokenErrorPage::for_lookup(page, &Lookup::Unknown, LinkKind::Verification));
     };
     let now = store::now();
     let mut tx = state.store().begin().await?;
     let row = match tokens::lookup(&mut *tx, &token, Purpose::VerifyEmail, now).await? {
         Lookup::Valid(row) => row,
-        other => return Ok(TokenErrorPage::for_lookup(page, &other)),
+        other => return Ok(TokenErrorPage::for_lookup(page, &other, LinkKind::Verification)),
     };
     // Two clicks racing: only the one that marks the token used goes on.
     if !tokens::consume(&mut *tx, &row.selector, now).await? {
-        return Ok(TokenErrorPage::for_lookup(page, &Lookup::Used));
+        return Ok(TokenErrorPage::for_lookup(page, &Lookup::Used, LinkKind::Verification));
     }
     // A link sent to an address the account no longer has must not verify the new one.
     if !users::mark_verified(&mut *tx, row.user_id, &row.email, now).await? {
-        return Ok(TokenErrorPage::for_lookup(page, &Lookup::Unknown));
+        return Ok(TokenErrorPage::for_lookup(page, &Lookup::Unknown, LinkKind::Verification));
     }
+    events::record(&mut *tx, row.user_id, EventKind::EmailVerified, "", "", now).await?;
     tx.commit().await?;
     tracing::info!(event = "email_verified", user_id = row.user_id, "address confirmed");
     Ok(VerifyDonePage { page, email: row.email }.into_response())
@@ -220,7 +237,7 @@ pub struct ResendSentPage {
 #[derive(Deserialize)]
 pub struct EmailForm {
     #[serde(default)]
-    email: String,
+    pub email: String,
 }
 
 /// Answers the same whatever the address, so it tells nobody which accounts exist.
@@ -232,7 +249,10 @@ pub async fn resend_verification(
     if let Ok(email) = Email::parse(&form.email) {
         let now = store::now();
         let mut tx = state.store().begin().await?;
-        if let Some(user) = users::find_by_email(&mut *tx, &email).await?.filter(|user| !user.is_verified()) {
+        let user = users::find_by_email(&mut *tx, &email).await?.filter(|user| !user.is_verified());
+        if let Some(user) = user
+            && state.within_mail_budget(&email).await?
+        {
             let token = Token::generate();
             tokens::insert(&mut *tx, &token, Purpose::VerifyEmail, user.id, &user.email, now).await?;
             state.outbox().enqueue(&mut tx, &messages::verify_email(state.links(), &email, &token)).await?;
@@ -292,10 +312,18 @@ pub async fn login(
     page: Page,
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
-    let user = match Email::parse(&form.email) {
-        Ok(email) => users::find_by_email(state.store().pool(), &email).await?,
-        Err(_) => None,
+    let pool = state.store().pool();
+    let email = Email::parse(&form.email).ok();
+    let user = match &email {
+        Some(email) => users::find_by_email(pool, email).await?,
+        None => None,
     };
+    if let Some(email) = &email
+        && let Some(retry_after_secs) = account_throttle(&state, email, user.as_ref(), &headers).await?
+    {
+        tracing::warn!(event = "login_throttled", user_id = user.as_ref().map(|u| u.id), %ip, retry_after_secs);
+        return Ok(AppError::TooManyRequests { retry_after_secs }.into_response());
+    }
     // Exactly one verification whether or not the account exists: same time, same answer.
     let password = SecretString::from(form.password);
     let verification = state.hasher().verify(&password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
@@ -303,13 +331,16 @@ pub async fn login(
     let known_user_id = user.as_ref().map(|u| u.id);
     let Some(user) = user.filter(|_| verification.is_match()) else {
         tracing::warn!(event = "login_failed", user_id = known_user_id, %ip, "wrong email or password");
+        if let Some(email) = &email {
+            record_failure(&state, email, known_user_id, &ip.to_string(), &user_agent(&headers)).await?;
+        }
         let form_again =
             LoginPage { page, email: form.email, next, error: Some("The email or password is incorrect.") };
         return Ok((StatusCode::UNAUTHORIZED, form_again).into_response());
     };
     if verification == Verification::MatchNeedsRehash {
         let fresh = state.hasher().hash(password.expose_secret()).await?;
-        users::set_password_hash(state.store().pool(), user.id, &fresh).await?;
+        users::set_password_hash(pool, user.id, &fresh).await?;
     }
     if !user.is_verified() {
         tracing::info!(event = "login_unverified", user_id = user.id, "right password, address not confirmed");
@@ -317,8 +348,6 @@ pub async fn login(
     }
 
     let remember = form.remember.is_some_and(|value| !matches!(value.as_str(), "" | "0" | "false" | "off"));
-    // A new session id on login, so an id planted before login is worth nothing after it.
-    session.cycle_id().await?;
     let auth = AuthSession {
         user_id: user.id,
         remember,
@@ -326,13 +355,64 @@ pub async fn login(
         ip: ip.to_string(),
         user_agent: user_agent(&headers),
     };
-    session.insert(AuthSession::KEY, &auth).await?;
-    if remember {
+    start_session(&session, &auth).await?;
+    let now = store::now();
+    throttle::clear(pool, &user.email).await?;
+    users::record_login(pool, user.id, &auth.ip, now).await?;
+    events::record(pool, user.id, EventKind::LoggedIn, &auth.ip, &auth.user_agent, now).await?;
+    tracing::info!(event = "login_succeeded", user_id = user.id, %ip, remember, "signed in");
+
+    let target = if next.is_empty() { "/account".to_owned() } else { next };
+    let known_device = device::cookie(state.signing_key(), user.id, state.secure_cookies());
+    Ok((CookieJar::new().add(known_device), Redirect::to(&target)).into_response())
+}
+
+/// A new session id on login (an id planted before login is worth nothing after it), and
+/// a thirty-day cookie when the user asked to be remembered.
+pub async fn start_session(session: &Session, auth: &AuthSession) -> Result<()> {
+    session.cycle_id().await?;
+    session.insert(AuthSession::KEY, auth).await?;
+    if auth.remember {
         session.set_expiry(Some(Expiry::OnInactivity(SessionPolicy::REMEMBERED.idle)));
     }
-    tracing::info!(event = "login_succeeded", user_id = user.id, %ip, remember, "signed in");
-    let target = if next.is_empty() { "/account".to_owned() } else { next };
-    Ok(Redirect::to(&target).into_response())
+    Ok(())
+}
+
+/// Seconds this address must wait before another try, unless the browser logged in to
+/// the account before. Keyed by address, so unknown addresses behave exactly the same.
+async fn account_throttle(
+    state: &AppState,
+    email: &Email,
+    user: Option<&User>,
+    headers: &HeaderMap,
+) -> Result<Option<u64>> {
+    let failures = throttle::get(state.store().pool(), email.as_str()).await?;
+    let Some(wait) = crate::security::throttle::retry_after(failures, store::now()) else { return Ok(None) };
+    let trusted =
+        user.is_some_and(|user| device::is_known(state.signing_key(), headers, user.id, state.secure_cookies()));
+    Ok((!trusted).then_some(wait))
+}
+
+async fn record_failure(
+    state: &AppState,
+    email: &Email,
+    user_id: Option<i64>,
+    ip: &str,
+    user_agent: &str,
+) -> Result<()> {
+    let pool = state.store().pool();
+    let now = store::now();
+    let forget_before = now - crate::security::throttle::FORGET_AFTER_SECS;
+    let failures = throttle::record_failure(pool, email.as_str(), now, forget_before).await?;
+    let Some(user_id) = user_id else { return Ok(()) };
+    users::record_failed_login(pool, user_id).await?;
+    events::record(pool, user_id, EventKind::LoginFailed, ip, user_agent, now).await?;
+    if failures.failures >= crate::security::throttle::FREE_ATTEMPTS
+        && throttle::claim_notice(pool, email.as_str(), now).await?
+    {
+        state.outbox().send(state.store(), &messages::failed_logins(state.links(), email)).await?;
+    }
+    Ok(())
 }
 
 fn user_agent(headers: &HeaderMap) -> String {
@@ -341,9 +421,11 @@ fn user_agent(headers: &HeaderMap) -> String {
 }
 
 /// Ends the session on the server, so the old cookie stops working everywhere at once.
-pub async fn logout(session: Session) -> Result<Redirect> {
+pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Redirect> {
     if let Ok(Some(auth)) = session.get::<AuthSession>(AuthSession::KEY).await {
         tracing::info!(event = "logout", user_id = auth.user_id, "signed out");
+        let pool = state.store().pool();
+        events::record(pool, auth.user_id, EventKind::LoggedOut, &auth.ip, &auth.user_agent, store::now()).await?;
     }
     session.flush().await?;
     Ok(Redirect::to("/"))

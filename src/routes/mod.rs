@@ -6,6 +6,7 @@ pub mod assets;
 pub mod auth;
 pub mod errors;
 pub mod health;
+pub mod recovery;
 
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts};
 use axum::http::request::Parts;
@@ -104,6 +105,20 @@ pub fn human_date(unix: i64) -> String {
     time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|date| date.format(&format).ok()).unwrap_or_default()
 }
 
+/// Formats a stored Unix time with the hour, e.g. "25 November 2026, 14:05 UTC".
+pub fn human_time(unix: i64) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year], [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|date| date.format(&format).ok()).unwrap_or_default()
+}
+
+/// Formats a stored Unix time as RFC 3339 for JSON.
+pub fn rfc3339(unix: i64) -> Result<String, AppError> {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|at| at.format(&time::format_description::well_known::Rfc3339).ok())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("invalid stored time {unix}")))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -129,5 +144,7 @@ mod tests {
     #[test]
     fn dates_read_like_dates() {
         assert_eq!(human_date(1_764_028_800), "25 November 2025");
+        assert_eq!(human_time(1_764_028_800 + 3600 + 5 * 60), "25 November 2025, 01:05 UTC");
+        assert_eq!(rfc3339(1_764_028_800).unwrap(), "2025-11-25T00:00:00Z");
     }
 }

@@ -2,5 +2,8 @@
 
 pub mod client_ip;
 pub mod csrf;
+pub mod device;
 pub mod hasher;
 pub mod headers;
+pub mod signing;
+pub mod throttle;

@@ -85,3 +85,23 @@ pub async fn delete_sent_before<'e>(db: impl Executor<'e, Database = Db>, cutoff
         sqlx::query("DELETE FROM outbox WHERE sent_at IS NOT NULL AND sent_at < $1").bind(cutoff).execute(db).await?;
     Ok(result.rows_affected())
 }
+
+/// How many messages went to `recipient` since `since`: the per-address mail budget.
+pub async fn count_recent_to<'e>(
+    db: impl Executor<'e, Database = Db>,
+    recipient: &str,
+    since: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND created_at >= $2")
+        .bind(recipient)
+        .bind(since)
+        .fetch_one(db)
+        .await
+}
+
+/// Drops mail not yet sent to an address, e.g. when its account is deleted.
+pub async fn delete_unsent_to<'e>(db: impl Executor<'e, Database = Db>, recipient: &str) -> Result<u64, sqlx::Error> {
+    let result =
+        sqlx::query("DELETE FROM outbox WHERE recipient = $1 AND sent_at IS NULL").bind(recipient).execute(db).await?;
+    Ok(result.rows_affected())
+}

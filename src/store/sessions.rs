@@ -163,6 +163,59 @@ impl SessionStore for SqlSessionStore {
     }
 }
 
+/// An active session as its owner sees it in the list.
+#[derive(Debug, Clone, FromRow)]
+pub struct ActiveSession {
+    pub id_hash: String,
+    pub created_at: i64,
+    pub last_seen_at: i64,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+pub async fn list_for_user<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    now: i64,
+) -> Result<Vec<ActiveSession>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id_hash, created_at, last_seen_at, ip, user_agent FROM sessions \
+         WHERE user_id = $1 AND expires_at > $2 AND last_seen_at + idle_timeout > $2 \
+         ORDER BY last_seen_at DESC, created_at DESC",
+    )
+    .bind(user_id)
+    .bind(now)
+    .fetch_all(db)
+    .await
+}
+
+/// Ends one session of a user; `false` if the user has no such session.
+pub async fn delete_one<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    id_hash: &str,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash = $2")
+        .bind(user_id)
+        .bind(id_hash)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn delete_others<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    keep: &str,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected())
+}
+
 /// Ends every session of a user, e.g. after a password change elsewhere.
 pub async fn delete_for_user<'e>(db: impl Executor<'e, Database = Db>, user_id: i64) -> Result<u64, sqlx::Error> {
     let result = sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(user_id).execute(db).await?;

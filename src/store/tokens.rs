@@ -7,19 +7,25 @@ use crate::domain::Token;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Purpose {
     VerifyEmail,
+    ResetPassword,
+    /// `email` is the new address, which this token confirms.
+    ChangeEmail,
 }
 
 impl Purpose {
     fn as_str(self) -> &'static str {
         match self {
             Self::VerifyEmail => "verify_email",
+            Self::ResetPassword => "reset_password",
+            Self::ChangeEmail => "change_email",
         }
     }
 
     /// How long a link of this purpose stays valid, in seconds.
     pub fn lifetime_secs(self) -> i64 {
         match self {
-            Self::VerifyEmail => 24 * 60 * 60,
+            Self::VerifyEmail | Self::ChangeEmail => 24 * 60 * 60,
+            Self::ResetPassword => 60 * 60,
         }
     }
 }
@@ -99,6 +105,23 @@ pub async fn consume<'e>(db: impl Executor<'e, Database = Db>, selector: &str, n
         .execute(db)
         .await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Uses up every outstanding token of one purpose for a user, e.g. older reset links
+/// once the password was reset.
+pub async fn revoke_for_user<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    purpose: Purpose,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE email_tokens SET used_at = $3 WHERE user_id = $1 AND purpose = $2 AND used_at IS NULL")
+        .bind(user_id)
+        .bind(purpose.as_str())
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Forgets tokens a week after they expired; until then a late click still says "expired".

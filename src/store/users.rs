@@ -10,6 +10,10 @@ pub struct User {
     pub password_hash: String,
     pub email_verified_at: Option<i64>,
     pub created_at: i64,
+    pub last_login_at: Option<i64>,
+    pub last_login_ip: Option<String>,
+    /// Failed logins since the last successful one.
+    pub failed_logins: i64,
 }
 
 impl User {
@@ -18,7 +22,8 @@ impl User {
     }
 }
 
-const COLUMNS: &str = "id, email, password_hash, email_verified_at, created_at";
+const COLUMNS: &str =
+    "id, email, password_hash, email_verified_at, created_at, last_login_at, last_login_ip, failed_logins";
 
 /// Inserts a user unless the address is taken; `None` means it was.
 pub async fn insert_if_new<'e>(
@@ -77,4 +82,46 @@ pub async fn set_password_hash<'e>(
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET password_hash = $2 WHERE id = $1").bind(id).bind(password_hash).execute(db).await?;
     Ok(())
+}
+
+pub async fn record_login<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    ip: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET last_login_at = $2, last_login_ip = $3, failed_logins = 0 WHERE id = $1")
+        .bind(id)
+        .bind(now)
+        .bind(ip)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn record_failed_login<'e>(db: impl Executor<'e, Database = Db>, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1").bind(id).execute(db).await?;
+    Ok(())
+}
+
+/// Sets a new, confirmed address. A unique violation means another account has it now.
+pub async fn change_email<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    new_email: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("UPDATE users SET email = $2, email_verified_at = $3 WHERE id = $1")
+        .bind(id)
+        .bind(new_email)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+/// Deletes the account; its tokens, sessions and activity go with it (foreign keys cascade).
+pub async fn delete<'e>(db: impl Executor<'e, Database = Db>, id: i64) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(db).await?;
+    Ok(result.rows_affected() == 1)
 }
