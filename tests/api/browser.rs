@@ -80,6 +80,17 @@ async fn wait_for_path(browser: &Client, path: &str) {
     panic!("browser did not reach {path}, it is at {}", browser.current_url().await.unwrap());
 }
 
+/// Waits for the page (after a form submission, perhaps still loading) to show `text`.
+async fn wait_for_text(browser: &Client, text: &str) {
+    for _ in 0..100 {
+        if browser.source().await.is_ok_and(|page| page.contains(text)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the page never showed {text:?}: {}", browser.source().await.unwrap_or_default());
+}
+
 #[tokio::test]
 async fn a_person_signs_up_confirms_and_logs_in_with_a_real_browser() {
     let app = spawn_app().await;
@@ -98,7 +109,7 @@ async fn a_person_signs_up_confirms_and_logs_in_with_a_real_browser() {
     browser.goto(&link).await.unwrap();
     assert!(browser.source().await.unwrap().contains("grace@example.com"));
     press(&browser, "Confirm").await;
-    assert!(browser.find(Locator::Css("h1")).await.unwrap().text().await.unwrap().contains("confirmed"));
+    wait_for_text(&browser, "Your email address is confirmed").await;
 
     browser.goto(&app.url("/account")).await.unwrap();
     wait_for_path(&browser, "/login").await;

@@ -3,13 +3,16 @@
 
 mod helpers;
 
+mod account;
 mod browser;
 mod cli;
 
 mod health;
 mod login;
 mod mail;
+mod recovery;
 mod register;
 mod security;
 mod sessions;
+mod throttle;
 mod verify;

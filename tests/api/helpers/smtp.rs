@@ -73,22 +73,45 @@ impl MailServer {
 
     /// Waits (up to 15 s) until `count` messages to `address` have arrived.
     pub async fn wait_for(&self, address: &str, count: usize) -> Vec<ReceivedMail> {
+        self.wait_for_matching(address, count, |_| true).await
+    }
+
+    /// Waits (up to 15 s) until `count` messages to `address` match `wanted`; returns those.
+    pub async fn wait_for_matching(
+        &self,
+        address: &str,
+        count: usize,
+        wanted: impl Fn(&ReceivedMail) -> bool,
+    ) -> Vec<ReceivedMail> {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
         loop {
             let arrived = self.inbox.arrived.notified();
-            let messages = self.messages_to(address);
+            let messages: Vec<_> = self.messages_to(address).into_iter().filter(|m| wanted(m)).collect();
             if messages.len() >= count {
                 return messages;
             }
             if tokio::time::timeout_at(deadline, arrived).await.is_err() {
-                panic!("expected {count} mail(s) to {address}, got {}: {:#?}", messages.len(), self.messages());
+                panic!(
+                    "expected {count} matching mail(s) to {address}, got {}: {:#?}",
+                    messages.len(),
+                    self.messages()
+                );
             }
         }
     }
 
-    pub async fn last_to(&self, address: &str) -> ReceivedMail {
-        let count = self.messages_to(address).len().max(1);
-        self.wait_for(address, count).await.pop().unwrap()
+    pub fn count_with_subject(&self, address: &str, subject: &str) -> usize {
+        self.messages_to(address).iter().filter(|m| m.subject == subject).count()
+    }
+
+    /// Waits for the `n`th message to `address` with `subject` (counting from 1).
+    pub async fn nth_with_subject(&self, address: &str, subject: &str, n: usize) -> ReceivedMail {
+        self.wait_for_matching(address, n, |m| m.subject == subject).await.swap_remove(n - 1)
+    }
+
+    /// Waits for a message to `address` with `subject` and returns the latest.
+    pub async fn latest_with_subject(&self, address: &str, subject: &str) -> ReceivedMail {
+        self.wait_for_matching(address, 1, |m| m.subject == subject).await.pop().unwrap()
     }
 }
 

@@ -1,0 +1,125 @@
+use reqwest::{Client, StatusCode};
+
+use crate::helpers::{PASSWORD, TestApp, browser, spawn_app_with};
+
+/// An app behind a trusted proxy, so each request can come from its own client address.
+async fn behind_proxy() -> TestApp {
+    spawn_app_with(|config| {
+        config.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()];
+        config.login_rate_burst = 1000;
+    })
+    .await
+}
+
+async fn login_from(app: &TestApp, client: &Client, ip: &str, email: &str, password: &str) -> reqwest::Response {
+    let token = app.csrf_token_with(client).await;
+    client
+        .post(app.url("/login"))
+        .header("x-forwarded-for", ip)
+        .form(&[("csrf_token", token.as_str()), ("email", email), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn failures_on_one_account_from_many_addresses_slow_it_down_and_tell_the_owner_once() {
+    let app = behind_proxy().await;
+    app.verified_user("ada@example.com").await;
+
+    for n in 0..5 {
+        let response = login_from(&app, &browser(), &format!("198.51.100.{n}"), "ada@example.com", "guess").await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    // Even the right password, from yet another address and a new browser, must wait.
+    let throttled = login_from(&app, &browser(), "203.0.113.9", "ada@example.com", PASSWORD).await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+
+    let subject = "Several failed attempts to log in to your account";
+    app.mail.latest_with_subject("ada@example.com", subject).await;
+    app.execute("UPDATE login_throttle SET last_failure_at = last_failure_at - 3600").await;
+    login_from(&app, &browser(), "198.51.100.77", "ada@example.com", "guess").await;
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.mail.count_with_subject("ada@example.com", subject), 1, "one notice per run of failures");
+
+    // Once the delay has passed, the owner gets in and the count starts afresh.
+    app.execute("UPDATE login_throttle SET last_failure_at = last_failure_at - 3600").await;
+    assert_eq!(
+        login_from(&app, &browser(), "203.0.113.9", "ada@example.com", PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM login_throttle").await, 0);
+}
+
+#[tokio::test]
+async fn a_browser_that_logged_in_before_still_gets_in_while_strangers_wait() {
+    let app = behind_proxy().await;
+    app.verified_user("ada@example.com").await;
+    let own = browser();
+    assert_eq!(login_from(&app, &own, "192.0.2.1", "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    app.post_form_with(&own, "/logout", &[]).await;
+
+    for n in 0..6 {
+        login_from(&app, &browser(), &format!("198.51.100.{n}"), "ada@example.com", "guess").await;
+    }
+    let stranger = login_from(&app, &browser(), "198.51.100.50", "ada@example.com", PASSWORD).await;
+    assert_eq!(stranger.status(), StatusCode::TOO_MANY_REQUESTS);
+    let owner = login_from(&app, &own, "192.0.2.1", "ada@example.com", PASSWORD).await;
+    assert_eq!(owner.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn unknown_addresses_are_slowed_down_exactly_like_known_ones() {
+    let app = behind_proxy().await;
+    app.verified_user("ada@example.com").await;
+    let mut statuses = Vec::new();
+    for email in ["ada@example.com", "nobody@example.com"] {
+        let mut run = Vec::new();
+        for n in 0..6 {
+            run.push(login_from(&app, &browser(), &format!("198.51.100.{n}"), email, "guess").await.status());
+        }
+        statuses.push(run);
+    }
+    assert_eq!(statuses[0], statuses[1]);
+    assert_eq!(statuses[0].last(), Some(&StatusCode::TOO_MANY_REQUESTS));
+}
+
+#[tokio::test]
+async fn mail_forms_are_limited_per_address_and_per_client() {
+    let app = behind_proxy().await;
+    app.register("ada@example.com", PASSWORD).await;
+    app.mail.wait_for("ada@example.com", 1).await;
+
+    // Many clients asking for mail to one inbox: at most five an hour reach it.
+    for n in 0..8 {
+        let token = app.csrf_token_with(&app.client).await;
+        let response = app
+            .client
+            .post(app.url("/resend-verification"))
+            .header("x-forwarded-for", format!("198.51.100.{n}"))
+            .form(&[("csrf_token", token.as_str()), ("email", "ada@example.com")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(app.mail.messages_to("ada@example.com").len(), 5);
+
+    // One client asking for mail to many inboxes: limited too.
+    let mut statuses = Vec::new();
+    for n in 0..7 {
+        let token = app.csrf_token_with(&app.client).await;
+        let response = app
+            .client
+            .post(app.url("/forgot-password"))
+            .header("x-forwarded-for", "192.0.2.200")
+            .form(&[("csrf_token", token.as_str()), ("email", format!("user{n}@example.com").as_str())])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status());
+    }
+    assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 2, "{statuses:?}");
+}
