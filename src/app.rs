@@ -177,9 +177,10 @@ fn login_rate_limit(config: &Config) -> RateLimit {
     per_ip_limit(period, config.login_rate_burst, "login_rate_limited")
 }
 
-/// Forms that send mail: 5 at once per client IP, then one more every two minutes.
+/// Forms that send mail: 20 at once per client IP, then one more every ten seconds. The
+/// per-address budget (`within_mail_budget`) is what protects each inbox.
 fn mail_rate_limit() -> RateLimit {
-    per_ip_limit(Duration::from_secs(120), 5, "mail_rate_limited")
+    per_ip_limit(Duration::from_secs(10), 20, "mail_rate_limited")
 }
 
 /// A per-client-IP budget for POSTs to one route, answered with `429` and `Retry-After`.

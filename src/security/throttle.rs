@@ -3,7 +3,7 @@
 use crate::store::throttle::Failures;
 
 /// Failures allowed before delays begin.
-pub const FREE_ATTEMPTS: i64 = 5;
+pub const FREE_ATTEMPTS: i64 = 10;
 /// A quiet day starts the count afresh.
 pub const FORGET_AFTER_SECS: i64 = 24 * 60 * 60;
 const MAX_DELAY_SECS: i64 = 15 * 60;
@@ -30,15 +30,15 @@ mod tests {
 
     #[test]
     fn delays_start_after_the_free_attempts_and_grow_to_a_cap() {
-        assert_eq!(delay_secs(4), 0);
-        assert_eq!(delay_secs(5), 2);
-        assert_eq!(delay_secs(6), 4);
+        assert_eq!(delay_secs(FREE_ATTEMPTS - 1), 0);
+        assert_eq!(delay_secs(FREE_ATTEMPTS), 2);
+        assert_eq!(delay_secs(FREE_ATTEMPTS + 1), 4);
         assert_eq!(delay_secs(100), 900);
     }
 
     #[test]
     fn the_wait_counts_from_the_last_failure() {
-        let failures = Failures { failures: 6, last_failure_at: 1000 };
+        let failures = Failures { failures: FREE_ATTEMPTS + 1, last_failure_at: 1000 };
         assert_eq!(retry_after(Some(failures), 1001), Some(3));
         assert_eq!(retry_after(Some(failures), 1004), None);
         assert_eq!(retry_after(None, 1001), None);
