@@ -225,7 +225,7 @@ pub struct Application {
 impl Application {
     /// Opens and migrates the database, loads the keys and binds the listen address.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let store = Store::connect(&config.database_url).await?;
+        let store = Store::connect(&config.database_url, config.pool_options()).await?;
         store.migrate().await?;
         let listener = TcpListener::bind(config.addr)
             .await

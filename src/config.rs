@@ -10,6 +10,7 @@ use url::Url;
 
 use crate::domain::PasswordPolicy;
 use crate::domain::password::{LOWEST_MIN_LENGTH, MAX_LENGTH};
+use crate::store::PoolSettings;
 
 #[derive(Debug, Clone, Args)]
 pub struct Config {
@@ -45,6 +46,14 @@ pub struct Config {
     #[arg(long, env = "TRUSTED_PROXIES", value_delimiter = ',', value_parser = parse_cidr)]
     pub trusted_proxies: Vec<IpNet>,
 
+    /// Most database connections this instance keeps open.
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10, value_parser = parse_max_connections)]
+    pub database_max_connections: u32,
+
+    /// Seconds a request waits for a database connection before it is answered with 503.
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = 5, value_parser = parse_acquire_timeout)]
+    pub database_acquire_timeout: u64,
+
     /// Shortest password accepted at sign-up (8 to 128).
     #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = 15, value_parser = parse_min_length)]
     pub password_min_length: usize,
@@ -62,7 +71,16 @@ impl Config {
             login_rate_burst: 10,
             login_rate_per_minute: 10,
             trusted_proxies: Vec::new(),
+            database_max_connections: 10,
+            database_acquire_timeout: 5,
             password_min_length: 15,
+        }
+    }
+
+    pub fn pool_options(&self) -> PoolSettings {
+        PoolSettings {
+            max_connections: self.database_max_connections,
+            acquire_timeout: std::time::Duration::from_secs(self.database_acquire_timeout),
         }
     }
 
@@ -119,6 +137,20 @@ fn parse_cidr(value: &str) -> Result<IpNet, String> {
         .map_err(|_| format!("TRUSTED_PROXIES entry {value:?} is not a CIDR like 10.0.0.0/8"))
 }
 
+fn parse_max_connections(value: &str) -> Result<u32, String> {
+    match value.parse::<u32>() {
+        Ok(n) if (1..=1000).contains(&n) => Ok(n),
+        _ => Err("DATABASE_MAX_CONNECTIONS must be a number from 1 to 1000".into()),
+    }
+}
+
+fn parse_acquire_timeout(value: &str) -> Result<u64, String> {
+    match value.parse::<u64>() {
+        Ok(n) if (1..=300).contains(&n) => Ok(n),
+        _ => Err("DATABASE_ACQUIRE_TIMEOUT must be a number of seconds from 1 to 300".into()),
+    }
+}
+
 fn parse_min_length(value: &str) -> Result<usize, String> {
     match value.parse::<usize>() {
         Ok(n) if (LOWEST_MIN_LENGTH..=MAX_LENGTH).contains(&n) => Ok(n),
@@ -163,6 +195,8 @@ mod tests {
             (parse_mail_from("x").unwrap_err(), "MAIL_FROM"),
             (parse_cidr("x").unwrap_err(), "TRUSTED_PROXIES"),
             (parse_min_length("x").unwrap_err(), "PASSWORD_MIN_LENGTH"),
+            (parse_max_connections("0").unwrap_err(), "DATABASE_MAX_CONNECTIONS"),
+            (parse_acquire_timeout("x").unwrap_err(), "DATABASE_ACQUIRE_TIMEOUT"),
         ];
         for (message, variable) in cases {
             assert!(message.contains(variable), "{message}");

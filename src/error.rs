@@ -142,7 +142,13 @@ impl IntoResponse for AppError {
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::Io(_) | sqlx::Error::PoolClosed => Self::Unavailable(error.into()),
+            // The database is unreachable, restarting or cut off mid-conversation.
+            sqlx::Error::PoolTimedOut
+            | sqlx::Error::PoolClosed
+            | sqlx::Error::Io(_)
+            | sqlx::Error::Tls(_)
+            | sqlx::Error::Protocol(_)
+            | sqlx::Error::WorkerCrashed => Self::Unavailable(error.into()),
             sqlx::Error::Database(ref db) if is_busy(db.as_ref()) => Self::Unavailable(error.into()),
             other => Self::Internal(other.into()),
         }

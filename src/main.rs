@@ -1,7 +1,8 @@
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use gatehouse::{Application, Config, store::Store};
+use gatehouse::store::{PoolSettings, Store};
+use gatehouse::{Application, Config};
 use tracing_subscriber::EnvFilter;
 
 /// Password accounts people can trust: sign-up, email verification, sessions and a JSON API.
@@ -59,7 +60,7 @@ async fn serve(config: Config) -> anyhow::Result<()> {
 }
 
 async fn migrate(database_url: &str) -> anyhow::Result<()> {
-    let store = Store::connect(database_url).await?;
+    let store = Store::connect(database_url, PoolSettings::default()).await?;
     store.migrate().await?;
     println!("migrations applied");
     Ok(())

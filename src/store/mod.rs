@@ -26,6 +26,19 @@ pub enum Backend {
     Postgres,
 }
 
+/// How many connections to keep, and how long a request may wait for one.
+#[derive(Debug, Clone, Copy)]
+pub struct PoolSettings {
+    pub max_connections: u32,
+    pub acquire_timeout: Duration,
+}
+
+impl Default for PoolSettings {
+    fn default() -> Self {
+        Self { max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
@@ -37,7 +50,7 @@ static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations
 
 impl Store {
     /// Opens the database named by `DATABASE_URL` (creating a SQLite file if needed).
-    pub async fn connect(database_url: &str) -> anyhow::Result<Self> {
+    pub async fn connect(database_url: &str, settings: PoolSettings) -> anyhow::Result<Self> {
         sqlx::any::install_default_drivers();
         let backend = if database_url.starts_with("sqlite:") { Backend::Sqlite } else { Backend::Postgres };
         let url = match backend {
@@ -46,11 +59,8 @@ impl Store {
         };
         let options = AnyConnectOptions::from_str(&url).context("DATABASE_URL is not a valid database URL")?;
         let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 10,
-            })
-            .acquire_timeout(Duration::from_secs(5))
+            .max_connections(settings.max_connections)
+            .acquire_timeout(settings.acquire_timeout)
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {

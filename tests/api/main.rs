@@ -12,6 +12,7 @@ mod login;
 mod mail;
 mod recovery;
 mod register;
+mod scale;
 mod security;
 mod sessions;
 mod throttle;

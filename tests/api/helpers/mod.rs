@@ -1,6 +1,7 @@
 //! Spawns the real application on a random loopback port, with its own database and a
 //! real SMTP server, and drives it over HTTP like a browser would.
 
+pub mod process;
 pub mod smtp;
 
 use std::net::SocketAddr;
@@ -74,6 +75,11 @@ impl TestDatabase {
             let url = format!("sqlite://{}", dir.path().join("gatehouse.db").display());
             return Self { url, postgres: None };
         }
+        Self::postgres().await
+    }
+
+    /// A fresh database on the `TEST_POSTGRES_URL` server, whatever the backend of the run.
+    pub async fn postgres() -> Self {
         let server = std::env::var("TEST_POSTGRES_URL").expect("TEST_POSTGRES_URL for the PostgreSQL tests");
         let name = format!("gatehouse_test_{}", uuid_like());
         let mut admin = sqlx::PgConnection::connect(&server).await.expect("connect to TEST_POSTGRES_URL");

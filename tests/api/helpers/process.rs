@@ -1,0 +1,76 @@
+//! The `gatehouse` binary as a separate process, as operators and load balancers see it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+const SETTINGS: &[&str] = &[
+    "GATEHOUSE_ADDR",
+    "DATABASE_URL",
+    "BASE_URL",
+    "SMTP_URL",
+    "MAIL_FROM",
+    "LOGIN_RATE_BURST",
+    "LOGIN_RATE_PER_MINUTE",
+    "TRUSTED_PROXIES",
+    "PASSWORD_MIN_LENGTH",
+    "DATABASE_MAX_CONNECTIONS",
+    "DATABASE_ACQUIRE_TIMEOUT",
+];
+
+pub fn gatehouse(dir: &std::path::Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gatehouse"));
+    command.current_dir(dir).stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
+    for name in SETTINGS {
+        command.env_remove(name);
+    }
+    command.env("RUST_LOG", "info");
+    command
+}
+
+/// Lines of a child's stream, read on a thread so the test can wait with a timeout.
+pub fn lines(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<String> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        for line in BufReader::new(stream).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                return;
+            }
+        }
+    });
+    rx
+}
+
+pub fn wait_for_line(rx: &mpsc::Receiver<String>, contains: &str) -> String {
+    loop {
+        let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("no line with {contains:?}"));
+        if line.contains(contains) {
+            return line;
+        }
+    }
+}
+
+pub struct Running {
+    pub child: Child,
+    pub base: String,
+    pub stderr: mpsc::Receiver<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start(mut command: Command) -> Running {
+    let mut child = command.spawn().expect("the binary runs");
+    let stdout = lines(child.stdout.take().unwrap());
+    let stderr = lines(child.stderr.take().unwrap());
+    let listening = wait_for_line(&stdout, "listening on ");
+    assert!(listening.starts_with("listening on http://127.0.0.1:"), "{listening}");
+    let base = listening.trim_start_matches("listening on ").to_owned();
+    Running { child, base, stderr }
+}

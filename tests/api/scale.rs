@@ -1,0 +1,222 @@
+//! PostgreSQL as the scale-out engine: several real server processes on one database,
+//! and a database that goes away and comes back. These need a PostgreSQL server, so they
+//! are ignored (reported as skipped) unless `tests/run` runs them with TEST_POSTGRES_URL.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use reqwest::{Client, StatusCode};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinSet;
+
+use crate::helpers::process::{Running, gatehouse, start};
+use crate::helpers::{MailServer, PASSWORD, TestDatabase, browser, hidden_field, spawn_app_with};
+
+struct Cluster {
+    instances: Vec<Running>,
+    mail: MailServer,
+    _database: TestDatabase,
+    _dir: tempfile::TempDir,
+}
+
+async fn cluster(size: usize) -> Cluster {
+    let database = TestDatabase::postgres().await;
+    let mail = MailServer::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let instances = (0..size)
+        .map(|_| {
+            let mut command = gatehouse(dir.path());
+            command
+                .env("GATEHOUSE_ADDR", "127.0.0.1:0")
+                .env("DATABASE_URL", &database.url)
+                .env("SMTP_URL", mail.url())
+                .env("BASE_URL", "http://localhost:8080")
+                .env("LOGIN_RATE_BURST", "1000")
+                .env("RUST_LOG", "warn");
+            start(command)
+        })
+        .collect();
+    Cluster { instances, mail, _database: database, _dir: dir }
+}
+
+impl Cluster {
+    fn url(&self, instance: usize, path: &str) -> String {
+        format!("{}{path}", self.instances[instance % self.instances.len()].base)
+    }
+
+    /// Loads a form from one instance and posts it to another.
+    async fn post(
+        &self,
+        client: &Client,
+        from: usize,
+        to: usize,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let page = client.get(self.url(from, "/login")).send().await.unwrap().text().await.unwrap();
+        let token = hidden_field(&page, "csrf_token").unwrap();
+        let mut form = vec![("csrf_token", token.as_str())];
+        form.extend_from_slice(fields);
+        client.post(self.url(to, path)).form(&form).send().await.unwrap()
+    }
+
+    async fn verified_user(&self, email: &str) {
+        let client = browser();
+        assert_eq!(
+            self.post(&client, 0, 1, "/register", &[("email", email), ("password", PASSWORD)]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let mail = self.mail.latest_with_subject(email, "Confirm your email address").await;
+        let link = mail.link("http://localhost:8080/verify-email?token=");
+        let token = link.split("token=").nth(1).unwrap();
+        assert_eq!(self.post(&client, 1, 2, "/verify-email", &[("token", token)]).await.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: tests/run runs it when TEST_POSTGRES_URL is set"]
+async fn a_session_from_one_instance_works_on_the_others_and_logout_ends_it_everywhere() {
+    let cluster = cluster(3).await;
+    cluster.verified_user("ada@example.com").await;
+    let client = browser();
+
+    let login = cluster.post(&client, 2, 0, "/login", &[("email", "ada@example.com"), ("password", PASSWORD)]).await;
+    assert_eq!(login.status(), StatusCode::SEE_OTHER);
+    for instance in 0..3 {
+        assert_eq!(client.get(cluster.url(instance, "/api/me")).send().await.unwrap().status(), StatusCode::OK);
+    }
+
+    let logout = cluster.post(&client, 1, 1, "/logout", &[]).await;
+    assert_eq!(logout.status(), StatusCode::SEE_OTHER);
+    for instance in 0..3 {
+        assert_eq!(
+            client.get(cluster.url(instance, "/api/me")).send().await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: tests/run runs it when TEST_POSTGRES_URL is set"]
+async fn each_mail_is_sent_exactly_once_however_many_instances_send() {
+    let cluster = cluster(3).await;
+    let count = 30;
+    let mut signups = JoinSet::new();
+    for n in 0..count {
+        let client = browser();
+        let page = client.get(cluster.url(n, "/register")).send().await.unwrap().text().await.unwrap();
+        let token = hidden_field(&page, "csrf_token").unwrap();
+        let url = cluster.url(n + 1, "/register");
+        signups.spawn(async move {
+            let form =
+                [("csrf_token", token), ("email", format!("user{n}@example.com")), ("password", PASSWORD.to_owned())];
+            client.post(url).form(&form).send().await.unwrap().status()
+        });
+    }
+    while let Some(status) = signups.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::SEE_OTHER);
+    }
+    for n in 0..count {
+        cluster.mail.wait_for(&format!("user{n}@example.com"), 1).await;
+    }
+    // Give every worker a few more polls to send anything twice.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(cluster.mail.messages().len(), count);
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: tests/run runs it when TEST_POSTGRES_URL is set"]
+async fn the_account_throttle_counts_failures_on_every_instance() {
+    let cluster = cluster(3).await;
+    cluster.verified_user("ada@example.com").await;
+    for n in 0..10 {
+        let response =
+            cluster.post(&browser(), n, n, "/login", &[("email", "ada@example.com"), ("password", "guess")]).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    for instance in 0..3 {
+        let response = cluster
+            .post(&browser(), instance, instance, "/login", &[("email", "ada@example.com"), ("password", PASSWORD)])
+            .await;
+        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "instance {instance}");
+    }
+}
+
+/// A TCP hop between the app and PostgreSQL that a test can cut and restore.
+struct Cable {
+    addr: SocketAddr,
+    up: Arc<AtomicBool>,
+    links: Arc<std::sync::Mutex<JoinSet<()>>>,
+}
+
+impl Cable {
+    async fn to(target: SocketAddr) -> Self {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let up = Arc::new(AtomicBool::new(true));
+        let links = Arc::new(std::sync::Mutex::new(JoinSet::new()));
+        let (accepting, joined) = (Arc::clone(&up), Arc::clone(&links));
+        tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                if !accepting.load(Ordering::SeqCst) {
+                    continue; // dropped: the database is unreachable
+                }
+                joined.lock().unwrap().spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+            }
+        });
+        Self { addr, up, links }
+    }
+
+    fn cut(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        self.links.lock().unwrap().abort_all();
+    }
+
+    fn restore(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: tests/run runs it when TEST_POSTGRES_URL is set"]
+async fn a_database_that_goes_away_gives_503_and_the_instance_recovers_losing_nothing() {
+    let database = TestDatabase::postgres().await;
+    let mut url = url::Url::parse(&database.url).unwrap();
+    let target = SocketAddr::from(([127, 0, 0, 1], url.port().unwrap_or(5432)));
+    let cable = Cable::to(target).await;
+    url.set_port(Some(cable.addr.port())).unwrap();
+    let app = spawn_app_with(|config| {
+        config.database_url = url.to_string();
+        config.database_acquire_timeout = 1;
+    })
+    .await;
+    assert_eq!(app.register("before@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+
+    cable.cut();
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let refused = app.register("during@example.com", PASSWORD).await;
+    assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(refused.text().await.unwrap().contains("Temporarily unavailable"));
+
+    cable.restore();
+    let mut healthy = false;
+    for _ in 0..50 {
+        if app.get("/healthz").await.status() == StatusCode::OK {
+            healthy = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(healthy, "the instance did not recover by itself");
+    assert_eq!(app.register("after@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    for email in ["before@example.com", "after@example.com"] {
+        app.mail.wait_for(email, 1).await;
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 2, "every accepted sign-up is kept");
+}
