@@ -1,6 +1,6 @@
 //! Wiring: the shared state, the router with its layers, and the running application.
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -148,7 +148,13 @@ pub fn router(state: AppState) -> Router {
         .layer(from_fn_with_state(state.clone(), client_ip::identify))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
+    let app = if state.config().metrics_addr.is_some() { app.layer(from_fn(crate::metrics::track)) } else { app };
     headers::apply(app, https).with_state(state)
+}
+
+/// The separate listener for Prometheus, so metrics never face the public.
+fn metrics_router(state: AppState) -> Router {
+    Router::new().route("/metrics", get(crate::metrics::render)).with_state(state)
 }
 
 /// One span per request, carrying what lets a log line be traced back to it.
@@ -218,9 +224,13 @@ fn per_ip_limit(period: Duration, burst: u32, event: &'static str) -> RateLimit 
 /// A bound server with its background work, ready to run.
 pub struct Application {
     listener: TcpListener,
+    metrics: Option<TcpListener>,
     state: AppState,
     addr: SocketAddr,
 }
+
+/// How long SIGTERM waits for requests in flight before the process exits anyway.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
 impl Application {
     /// Opens and migrates the database, loads the keys and binds the listen address.
@@ -231,6 +241,16 @@ impl Application {
             .await
             .with_context(|| format!("GATEHOUSE_ADDR: cannot listen on {}", config.addr))?;
         let addr = listener.local_addr()?;
+        let metrics = match config.metrics_addr {
+            Some(metrics_addr) => {
+                crate::metrics::install();
+                let listener = TcpListener::bind(metrics_addr)
+                    .await
+                    .with_context(|| format!("METRICS_ADDR: cannot listen on {metrics_addr}"))?;
+                Some(listener)
+            }
+            None => None,
+        };
         let base_url = config.base_url_for(addr);
         let secret = keys::get_or_create(store.pool(), "signing", &random_hex_key(), store::now()).await?;
         let signing_key = SigningKey::new(&hex::decode(secret).context("stored signing key is not hex")?);
@@ -243,7 +263,12 @@ impl Application {
             store,
             config,
         }));
-        Ok(Self { listener, state, addr })
+        Ok(Self { listener, metrics, state, addr })
+    }
+
+    /// Where `/metrics` is served, when `METRICS_ADDR` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|listener| listener.local_addr().ok())
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -269,8 +294,25 @@ impl Application {
             )),
             tokio::spawn(housekeeping(self.state.store().clone(), stopped)),
         ];
+        if let Some(listener) = self.metrics {
+            let metrics = metrics_router(self.state.clone());
+            tokio::spawn(async move { axum::serve(listener, metrics).await });
+        }
+        // Once `shutdown` fires, requests in flight get DRAIN_TIMEOUT to finish.
+        let (draining, drain_started) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            shutdown.await;
+            let _ = draining.send(());
+        };
         let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        axum::serve(self.listener, app).with_graceful_shutdown(shutdown).await?;
+        let server = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).into_future();
+        tokio::pin!(server);
+        tokio::select! {
+            result = &mut server => result?,
+            _ = async { let _ = drain_started.await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
+                tracing::warn!("requests still running after {DRAIN_TIMEOUT:?}; stopping anyway");
+            }
+        }
         let _ = stop_workers.send(true);
         for worker in workers {
             let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;

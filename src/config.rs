@@ -54,6 +54,10 @@ pub struct Config {
     #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = 5, value_parser = parse_acquire_timeout)]
     pub database_acquire_timeout: u64,
 
+    /// Serve Prometheus metrics at http://METRICS_ADDR/metrics (unset = off).
+    #[arg(long, env = "METRICS_ADDR", value_parser = parse_metrics_addr)]
+    pub metrics_addr: Option<SocketAddr>,
+
     /// Shortest password accepted at sign-up (8 to 128).
     #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = 15, value_parser = parse_min_length)]
     pub password_min_length: usize,
@@ -73,6 +77,7 @@ impl Config {
             trusted_proxies: Vec::new(),
             database_max_connections: 10,
             database_acquire_timeout: 5,
+            metrics_addr: None,
             password_min_length: 15,
         }
     }
@@ -100,7 +105,55 @@ fn parse_addr(value: &str) -> Result<SocketAddr, String> {
     value.parse().map_err(|e| format!("GATEHOUSE_ADDR must be HOST:PORT like 127.0.0.1:3000 ({e})"))
 }
 
-fn parse_database_url(value: &str) -> Result<String, String> {
+fn parse_metrics_addr(value: &str) -> Result<SocketAddr, String> {
+    value.parse().map_err(|e| format!("METRICS_ADDR must be HOST:PORT like 127.0.0.1:9100 ({e})"))
+}
+
+fn parse_log_format(value: &str) -> Result<(), String> {
+    match value {
+        "text" | "json" => Ok(()),
+        _ => Err("LOG_FORMAT must be text or json".into()),
+    }
+}
+
+/// Every setting's variable and the check its value must pass, for `check-config`.
+type Check = fn(&str) -> Result<(), String>;
+
+const CHECKS: &[(&str, Check)] = &[
+    ("GATEHOUSE_ADDR", |v| parse_addr(v).map(drop)),
+    ("DATABASE_URL", |v| parse_database_url(v).map(drop)),
+    ("BASE_URL", |v| parse_base_url(v).map(drop)),
+    ("SMTP_URL", |v| parse_smtp_url(v).map(drop)),
+    ("MAIL_FROM", |v| parse_mail_from(v).map(drop)),
+    ("LOGIN_RATE_BURST", |v| parse_positive("LOGIN_RATE_BURST", v)),
+    ("LOGIN_RATE_PER_MINUTE", |v| parse_positive("LOGIN_RATE_PER_MINUTE", v)),
+    ("TRUSTED_PROXIES", |v| v.split(',').filter(|c| !c.trim().is_empty()).try_for_each(|c| parse_cidr(c).map(drop))),
+    ("DATABASE_MAX_CONNECTIONS", |v| parse_max_connections(v).map(drop)),
+    ("DATABASE_ACQUIRE_TIMEOUT", |v| parse_acquire_timeout(v).map(drop)),
+    ("METRICS_ADDR", |v| parse_metrics_addr(v).map(drop)),
+    ("PASSWORD_MIN_LENGTH", |v| parse_min_length(v).map(drop)),
+    ("LOG_FORMAT", parse_log_format),
+];
+
+fn parse_positive(name: &str, value: &str) -> Result<(), String> {
+    match value.parse::<u32>() {
+        Ok(n) if n > 0 => Ok(()),
+        _ => Err(format!("{name} must be a whole number above 0")),
+    }
+}
+
+/// Checks every setting in the environment and returns one line per wrong one.
+pub fn check_environment() -> Vec<String> {
+    CHECKS
+        .iter()
+        .filter_map(|(name, check)| {
+            let value = std::env::var(name).ok()?;
+            check(&value).err()
+        })
+        .collect()
+}
+
+pub fn parse_database_url(value: &str) -> Result<String, String> {
     if value.starts_with("sqlite:") || value.starts_with("postgres://") || value.starts_with("postgresql://") {
         Ok(value.to_owned())
     } else {
@@ -151,7 +204,7 @@ fn parse_acquire_timeout(value: &str) -> Result<u64, String> {
     }
 }
 
-fn parse_min_length(value: &str) -> Result<usize, String> {
+pub fn parse_min_length(value: &str) -> Result<usize, String> {
     match value.parse::<usize>() {
         Ok(n) if (LOWEST_MIN_LENGTH..=MAX_LENGTH).contains(&n) => Ok(n),
         _ => Err(format!("PASSWORD_MIN_LENGTH must be a number from {LOWEST_MIN_LENGTH} to {MAX_LENGTH}")),

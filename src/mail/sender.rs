@@ -90,6 +90,7 @@ async fn send_due(store: &Store, transport: &Transport, from: &Mailbox) -> anyho
         match transport.send(from, message).await {
             Ok(()) => {
                 store::outbox::mark_sent(store.pool(), message.id, store::now()).await?;
+                crate::metrics::mail("sent");
                 tracing::info!(outbox_id = message.id, attempts = message.attempts, "mail sent");
             }
             Err(error) => {
@@ -103,6 +104,7 @@ async fn send_due(store: &Store, transport: &Transport, from: &Mailbox) -> anyho
                     "mail not sent; will retry"
                 );
                 store::outbox::mark_failed(store.pool(), message.id, store::now() + delay, &error).await?;
+                crate::metrics::mail("failed");
             }
         }
     }

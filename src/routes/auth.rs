@@ -16,6 +16,7 @@ use crate::app::AppState;
 use crate::domain::{AuthSession, Email, Password, SessionPolicy, Token};
 use crate::error::{AppError, Result};
 use crate::mail::messages;
+use crate::metrics;
 use crate::security::client_ip::ClientIp;
 use crate::security::device;
 use crate::security::hasher::Verification;
@@ -90,6 +91,7 @@ pub async fn register(State(state): State<AppState>, page: Page, Form(form): For
             let token = Token::generate();
             tokens::insert(&mut *tx, &token, Purpose::VerifyEmail, user_id, email.as_str(), now).await?;
             tracing::info!(event = "user_registered", user_id, "new account");
+            metrics::signup();
             messages::verify_email(state.links(), &email, &token)
         }
         None => {
@@ -225,6 +227,7 @@ pub async fn verify(State(state): State<AppState>, page: Page, Form(form): Form<
     events::record(&mut *tx, row.user_id, EventKind::EmailVerified, "", "", now).await?;
     tx.commit().await?;
     tracing::info!(event = "email_verified", user_id = row.user_id, "address confirmed");
+    metrics::verification();
     Ok(VerifyDonePage { page, email: row.email }.into_response())
 }
 
@@ -322,6 +325,7 @@ pub async fn login(
         && let Some(retry_after_secs) = account_throttle(&state, email, user.as_ref(), &headers).await?
     {
         tracing::warn!(event = "login_throttled", user_id = user.as_ref().map(|u| u.id), %ip, retry_after_secs);
+        metrics::login("throttled");
         return Ok(AppError::TooManyRequests { retry_after_secs }.into_response());
     }
     // Exactly one verification whether or not the account exists: same time, same answer.
@@ -331,6 +335,7 @@ pub async fn login(
     let known_user_id = user.as_ref().map(|u| u.id);
     let Some(user) = user.filter(|_| verification.is_match()) else {
         tracing::warn!(event = "login_failed", user_id = known_user_id, %ip, "wrong email or password");
+        metrics::login("failed");
         if let Some(email) = &email {
             record_failure(&state, email, known_user_id, &ip.to_string(), &user_agent(&headers)).await?;
         }
@@ -342,8 +347,14 @@ pub async fn login(
         let fresh = state.hasher().hash(password.expose_secret()).await?;
         users::set_password_hash(pool, user.id, &fresh).await?;
     }
+    if user.is_disabled() {
+        tracing::warn!(event = "login_disabled", user_id = user.id, %ip, "right password, account disabled");
+        metrics::login("disabled");
+        return Err(AppError::Forbidden("This account has been disabled. Contact the people who run this site."));
+    }
     if !user.is_verified() {
         tracing::info!(event = "login_unverified", user_id = user.id, "right password, address not confirmed");
+        metrics::login("unverified");
         return Ok((StatusCode::FORBIDDEN, UnverifiedPage { page, email: user.email }).into_response());
     }
 
@@ -361,6 +372,7 @@ pub async fn login(
     users::record_login(pool, user.id, &auth.ip, now).await?;
     events::record(pool, user.id, EventKind::LoggedIn, &auth.ip, &auth.user_agent, now).await?;
     tracing::info!(event = "login_succeeded", user_id = user.id, %ip, remember, "signed in");
+    metrics::login("ok");
 
     let target = if next.is_empty() { "/account".to_owned() } else { next };
     let known_device = device::cookie(state.signing_key(), user.id, state.secure_cookies());

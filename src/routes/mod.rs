@@ -50,9 +50,9 @@ impl FromRequestParts<AppState> for CurrentUser {
             .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
         let auth: AuthSession = session.get(AuthSession::KEY).await?.ok_or(AppError::Unauthenticated)?;
         match users::find_by_id(state.store().pool(), auth.user_id).await? {
-            Some(user) => Ok(Self { user, auth, session }),
-            None => {
-                // The account was deleted while this session lived: end it.
+            Some(user) if !user.is_disabled() => Ok(Self { user, auth, session }),
+            _ => {
+                // The account was deleted or disabled while this session lived: end it.
                 session.flush().await?;
                 Err(AppError::Unauthenticated)
             }

@@ -35,9 +35,15 @@ impl Verification {
     }
 }
 
-enum Job {
+enum Work {
     Hash { password: SecretString, reply: oneshot::Sender<anyhow::Result<String>> },
     Verify { password: SecretString, phc: String, reply: oneshot::Sender<anyhow::Result<Verification>> },
+}
+
+/// A piece of work and when it was queued, to measure how long hashing waits for a core.
+struct Job {
+    work: Work,
+    queued: std::time::Instant,
 }
 
 #[derive(Clone)]
@@ -69,7 +75,7 @@ impl PasswordHasher {
 
     pub async fn hash(&self, password: &str) -> anyhow::Result<String> {
         let (reply, answer) = oneshot::channel();
-        self.submit(Job::Hash { password: SecretString::from(password), reply }).await?;
+        self.submit(Work::Hash { password: SecretString::from(password), reply }).await?;
         answer.await.context("password hashing thread stopped")?
     }
 
@@ -79,7 +85,7 @@ impl PasswordHasher {
         let known = phc.is_some();
         let phc = phc.unwrap_or(&self.dummy_hash).to_owned();
         let (reply, answer) = oneshot::channel();
-        self.submit(Job::Verify { password: password.clone(), phc, reply }).await?;
+        self.submit(Work::Verify { password: password.clone(), phc, reply }).await?;
         self.verifications.fetch_add(1, Ordering::Relaxed);
         let verification = answer.await.context("password hashing thread stopped")??;
         Ok(if known { verification } else { Verification::Mismatch })
@@ -90,7 +96,8 @@ impl PasswordHasher {
         self.verifications.load(Ordering::Relaxed)
     }
 
-    async fn submit(&self, job: Job) -> anyhow::Result<()> {
+    async fn submit(&self, work: Work) -> anyhow::Result<()> {
+        let job = Job { work, queued: std::time::Instant::now() };
         self.jobs.send(job).await.map_err(|_| anyhow!("password hashing threads stopped"))
     }
 }
@@ -103,14 +110,15 @@ fn work(receiver: &Mutex<mpsc::Receiver<Job>>, params: Params) {
             Ok(mut receiver) => receiver.blocking_recv(),
             Err(_) => return,
         };
-        match job {
-            Some(Job::Hash { password, reply }) => {
+        let Some(job) = job else { return };
+        crate::metrics::argon2_queue_wait(job.queued.elapsed());
+        match job.work {
+            Work::Hash { password, reply } => {
                 let _ = reply.send(hash(&params, password.expose_secret().as_bytes(), &mut memory));
             }
-            Some(Job::Verify { password, phc, reply }) => {
+            Work::Verify { password, phc, reply } => {
                 let _ = reply.send(verify(&params, password.expose_secret().as_bytes(), &phc, &mut memory));
             }
-            None => return,
         }
     }
 }

@@ -55,6 +55,43 @@ pub async fn claim_due<'e>(
     .await
 }
 
+/// A row of the outbox as operators see it.
+#[derive(Debug, Clone, FromRow)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub created_at: i64,
+    pub attempts: i64,
+    pub next_attempt_at: i64,
+    pub sent_at: Option<i64>,
+    pub last_error: Option<String>,
+}
+
+/// Messages not yet sent, oldest first.
+pub async fn pending<'e>(db: impl Executor<'e, Database = Db>) -> Result<Vec<OutboxEntry>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, recipient, subject, created_at, attempts, next_attempt_at, sent_at, last_error \
+         FROM outbox WHERE sent_at IS NULL ORDER BY id",
+    )
+    .fetch_all(db)
+    .await
+}
+
+/// Makes every waiting message due now (after an SMTP outage was fixed).
+pub async fn retry_now<'e>(db: impl Executor<'e, Database = Db>, now: i64) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("UPDATE outbox SET next_attempt_at = $1 WHERE sent_at IS NULL AND next_attempt_at > $1")
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected())
+}
+
+/// How many messages wait, and since when the oldest does: for alerting.
+pub async fn depth<'e>(db: impl Executor<'e, Database = Db>) -> Result<(i64, Option<i64>), sqlx::Error> {
+    sqlx::query_as("SELECT COUNT(*), MIN(created_at) FROM outbox WHERE sent_at IS NULL").fetch_one(db).await
+}
+
 /// Records delivery and drops the body: it may hold a live link, and it is not needed again.
 pub async fn mark_sent<'e>(db: impl Executor<'e, Database = Db>, id: i64, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE outbox SET sent_at = $2, locked_until = NULL, body_text = '', last_error = NULL WHERE id = $1")

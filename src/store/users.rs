@@ -14,16 +14,21 @@ pub struct User {
     pub last_login_ip: Option<String>,
     /// Failed logins since the last successful one.
     pub failed_logins: i64,
+    pub disabled_at: Option<i64>,
 }
 
 impl User {
     pub fn is_verified(&self) -> bool {
         self.email_verified_at.is_some()
     }
+
+    pub fn is_disabled(&self) -> bool {
+        self.disabled_at.is_some()
+    }
 }
 
 const COLUMNS: &str =
-    "id, email, password_hash, email_verified_at, created_at, last_login_at, last_login_ip, failed_logins";
+    "id, email, password_hash, email_verified_at, created_at, last_login_at, last_login_ip, failed_logins, disabled_at";
 
 /// Inserts a user unless the address is taken; `None` means it was.
 pub async fn insert_if_new<'e>(
@@ -124,4 +129,40 @@ pub async fn change_email<'e>(
 pub async fn delete<'e>(db: impl Executor<'e, Database = Db>, id: i64) -> Result<bool, sqlx::Error> {
     let result = sqlx::query("DELETE FROM users WHERE id = $1").bind(id).execute(db).await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Every account, oldest first, optionally only the unverified ones.
+pub async fn list<'e>(db: impl Executor<'e, Database = Db>, unverified_only: bool) -> Result<Vec<User>, sqlx::Error> {
+    let filter = if unverified_only { "WHERE email_verified_at IS NULL" } else { "" };
+    sqlx::query_as(&format!("SELECT {COLUMNS} FROM users {filter} ORDER BY id")).fetch_all(db).await
+}
+
+/// Disables (`Some(now)`) or enables (`None`) an account.
+pub async fn set_disabled<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    at: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET disabled_at = $2 WHERE id = $1").bind(id).bind(at).execute(db).await?;
+    Ok(())
+}
+
+/// Inserts an account created by an operator; `None` if the address is taken.
+pub async fn insert_verified<'e>(
+    db: impl Executor<'e, Database = Db>,
+    email: &Email,
+    password_hash: &str,
+    verified_at: Option<i64>,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, email_verified_at, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (email) DO NOTHING RETURNING id",
+    )
+    .bind(email.as_str())
+    .bind(password_hash)
+    .bind(verified_at)
+    .bind(now)
+    .fetch_optional(db)
+    .await
 }

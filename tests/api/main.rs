@@ -4,12 +4,14 @@
 mod helpers;
 
 mod account;
+mod admin;
 mod browser;
 mod cli;
 
 mod health;
 mod login;
 mod mail;
+mod operations;
 mod recovery;
 mod register;
 mod scale;

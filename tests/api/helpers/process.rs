@@ -18,6 +18,8 @@ const SETTINGS: &[&str] = &[
     "PASSWORD_MIN_LENGTH",
     "DATABASE_MAX_CONNECTIONS",
     "DATABASE_ACQUIRE_TIMEOUT",
+    "METRICS_ADDR",
+    "LOG_FORMAT",
 ];
 
 pub fn gatehouse(dir: &std::path::Path) -> Command {
@@ -55,6 +57,7 @@ pub fn wait_for_line(rx: &mpsc::Receiver<String>, contains: &str) -> String {
 pub struct Running {
     pub child: Child,
     pub base: String,
+    pub stdout: mpsc::Receiver<String>,
     pub stderr: mpsc::Receiver<String>,
 }
 
@@ -72,5 +75,5 @@ pub fn start(mut command: Command) -> Running {
     let listening = wait_for_line(&stdout, "listening on ");
     assert!(listening.starts_with("listening on http://127.0.0.1:"), "{listening}");
     let base = listening.trim_start_matches("listening on ").to_owned();
-    Running { child, base, stderr }
+    Running { child, base, stdout, stderr }
 }

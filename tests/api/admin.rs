@@ -1,0 +1,163 @@
+//! The operator's commands, run as the binary against the database a server uses.
+
+use std::io::Write;
+use std::process::{Output, Stdio};
+
+use reqwest::StatusCode;
+
+use crate::helpers::process::gatehouse;
+use crate::helpers::{PASSWORD, TestApp, browser, spawn_app};
+
+/// Runs `gatehouse ARGS` on the app's database, with `stdin` as standard input.
+fn run(app: &TestApp, args: &[&str], stdin: &str) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = gatehouse(dir.path());
+    command.args(args).env("DATABASE_URL", &app.database.url).stdin(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(output.status.success(), "failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn fails_with(output: &Output, message: &str) {
+    assert!(!output.status.success(), "should have failed: {}", String::from_utf8_lossy(&output.stdout));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(message), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+}
+
+#[tokio::test]
+async fn an_operator_creates_a_verified_user_who_can_log_in_at_once() {
+    let app = spawn_app().await;
+    let created = run(&app, &["user", "create", "--email", "Ops@Example.com", "--verified"], &format!("{PASSWORD}\n"));
+    assert!(stdout(&created).contains("created user"));
+    assert_eq!(app.login("ops@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+
+    fails_with(
+        &run(&app, &["user", "create", "--email", "ops@example.com"], &format!("{PASSWORD}\n")),
+        "already exists",
+    );
+    fails_with(
+        &run(&app, &["user", "create", "--email", "weak@example.com"], "short\n"),
+        "Use at least 15 characters.",
+    );
+    fails_with(
+        &run(&app, &["user", "create", "--email", "not-an-email"], &format!("{PASSWORD}\n")),
+        "not an email address",
+    );
+}
+
+#[tokio::test]
+async fn users_are_listed_and_shown_as_text_or_json() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    app.register("new@example.com", PASSWORD).await;
+
+    let all: serde_json::Value = serde_json::from_str(&stdout(&run(&app, &["user", "list", "--json"], ""))).unwrap();
+    assert_eq!(all.as_array().unwrap().len(), 2);
+    let unverified: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&app, &["user", "list", "--unverified", "--json"], ""))).unwrap();
+    assert_eq!(unverified[0]["email"], "new@example.com");
+    assert_eq!(unverified.as_array().unwrap().len(), 1);
+    assert!(stdout(&run(&app, &["user", "list"], "")).contains("2 user(s)"));
+
+    let shown: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&app, &["user", "show", "ada@example.com", "--json"], ""))).unwrap();
+    assert_eq!(shown["email_verified"], true);
+    fails_with(&run(&app, &["user", "show", "nobody@example.com"], ""), "no user with email nobody@example.com");
+
+    stdout(&run(&app, &["user", "verify", "new@example.com"], ""));
+    assert_eq!(app.login("new@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn a_disabled_user_is_signed_out_at_once_and_cannot_log_in_until_enabled() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+
+    assert!(stdout(&run(&app, &["user", "disable", "ada@example.com"], "")).contains("ended 1 session"));
+
+    assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::UNAUTHORIZED);
+    let refused = app.login_with(&browser(), "ada@example.com", PASSWORD).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.text().await.unwrap().contains("disabled"));
+    // A wrong password still gets the generic answer: disabling reveals nothing to guessers.
+    assert_eq!(app.login_with(&browser(), "ada@example.com", "wrong").await.status(), StatusCode::UNAUTHORIZED);
+
+    stdout(&run(&app, &["user", "enable", "ada@example.com"], ""));
+    assert_eq!(app.login_with(&browser(), "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn sessions_can_be_listed_and_revoked_and_users_deleted() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let sessions: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&app, &["user", "sessions", "ada@example.com", "--json"], ""))).unwrap();
+    assert_eq!(sessions.as_array().unwrap().len(), 1);
+
+    assert!(stdout(&run(&app, &["user", "revoke-sessions", "ada@example.com"], "")).contains("ended 1 session"));
+    assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::UNAUTHORIZED);
+
+    assert!(stdout(&run(&app, &["user", "delete", "ada@example.com"], "")).contains("deleted user"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 0);
+    fails_with(&run(&app, &["user", "delete", "ada@example.com"], ""), "no user with email");
+}
+
+#[tokio::test]
+async fn waiting_mail_is_listed_and_retried_on_demand() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let relay = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let app = crate::helpers::spawn_app_with(|config| config.smtp_url = Some(format!("smtp://{relay}").into())).await;
+    app.register("ada@example.com", PASSWORD).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+
+    let waiting: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&app, &["outbox", "list", "--json"], ""))).unwrap();
+    assert_eq!(waiting[0]["recipient"], "ada@example.com");
+    assert!(waiting[0]["last_error"].as_str().unwrap().contains("SMTP"));
+    // Push the next attempt far out, as a long outage would.
+    app.execute("UPDATE outbox SET next_attempt_at = next_attempt_at + 3600").await;
+
+    let relay = crate::helpers::MailServer::start_on(relay).await;
+    assert!(stdout(&run(&app, &["outbox", "retry"], "")).contains("1 message(s) will be retried"));
+    relay.wait_for("ada@example.com", 1).await;
+}
+
+#[tokio::test]
+async fn check_config_names_every_wrong_setting_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = gatehouse(dir.path())
+        .arg("check-config")
+        .env("BASE_URL", "nope")
+        .env("LOGIN_RATE_BURST", "0")
+        .env("PASSWORD_MIN_LENGTH", "4")
+        .env("LOG_FORMAT", "yaml")
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    for name in ["BASE_URL", "LOGIN_RATE_BURST", "PASSWORD_MIN_LENGTH", "LOG_FORMAT"] {
+        assert!(stderr.contains(name), "{name} not named: {stderr}");
+    }
+    let good = gatehouse(dir.path()).arg("check-config").output().unwrap();
+    assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
+}
+
+#[tokio::test]
+async fn settings_can_come_from_gatehouse_toml_and_the_environment_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("gatehouse.toml"),
+        "password_min_length = 4\nbase_url = \"https://accounts.example.com\"\n",
+    )
+    .unwrap();
+    let from_file = gatehouse(dir.path()).arg("check-config").output().unwrap();
+    assert!(String::from_utf8_lossy(&from_file.stderr).contains("PASSWORD_MIN_LENGTH"), "the file was read");
+    let overridden = gatehouse(dir.path()).arg("check-config").env("PASSWORD_MIN_LENGTH", "12").output().unwrap();
+    assert!(overridden.status.success(), "{}", String::from_utf8_lossy(&overridden.stderr));
+}
