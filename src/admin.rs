@@ -127,6 +127,9 @@ pub async fn set_disabled(store: &Store, email: &str, disabled: bool) -> anyhow:
     let mut tx = store.begin().await?;
     users::set_disabled(&mut *tx, user.id, disabled.then(store::now)).await?;
     let ended = if disabled { sessions::delete_for_user(&mut *tx, user.id).await? } else { 0 };
+    if disabled {
+        store::refresh_tokens::revoke_for_user(&mut *tx, user.id, store::now()).await?;
+    }
     tx.commit().await?;
     if disabled {
         println!("disabled {} and ended {ended} session(s)", user.email);
@@ -172,6 +175,7 @@ pub async fn list_sessions(store: &Store, email: &str, json: bool) -> anyhow::Re
 pub async fn revoke_sessions(store: &Store, email: &str) -> anyhow::Result<()> {
     let user = find(store, email).await?;
     let ended = sessions::delete_for_user(store.pool(), user.id).await?;
+    store::refresh_tokens::revoke_for_user(store.pool(), user.id, store::now()).await?;
     println!("ended {ended} session(s) of {}", user.email);
     Ok(())
 }

@@ -36,6 +36,7 @@ use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
 use crate::security::hasher::{self, PasswordHasher};
 use crate::security::headers;
+use crate::security::jwt::Jwt;
 use crate::security::signing::SigningKey;
 use crate::store::{self, Store, keys, sessions::SqlSessionStore};
 
@@ -55,6 +56,10 @@ struct Inner {
     outbox: Outbox,
     links: Links,
     signing_key: SigningKey,
+    jwt: Jwt,
+    /// Password checks outside the login form (HTTP Basic, the token endpoint) share
+    /// the login form's per-IP budget.
+    password_limiter: Arc<governor::DefaultKeyedRateLimiter<std::net::IpAddr>>,
     base_url: Url,
 }
 
@@ -76,6 +81,18 @@ impl AppState {
     }
     pub fn signing_key(&self) -> &SigningKey {
         &self.0.signing_key
+    }
+    pub fn jwt(&self) -> &Jwt {
+        &self.0.jwt
+    }
+    /// Seconds to wait if `ip` has used up its password-check budget.
+    pub fn password_budget_exhausted(&self, ip: std::net::IpAddr) -> Option<u64> {
+        use governor::clock::{Clock, DefaultClock};
+        self.0
+            .password_limiter
+            .check_key(&ip)
+            .err()
+            .map(|not_until| not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1))
     }
     pub fn body_limit(&self) -> usize {
         BODY_LIMIT
@@ -122,6 +139,8 @@ pub fn router(state: AppState) -> Router {
         .route("/account/sessions/revoke", post(account::revoke_session))
         .route("/account/sessions/revoke-others", post(account::revoke_other_sessions))
         .route("/account/delete", post(account::delete_account))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/revoke", post(account::revoke_token))
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
         .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
         .fallback(errors::not_found)
@@ -129,12 +148,16 @@ pub fn router(state: AppState) -> Router {
         .layer(origin_check.clone())
         .layer(from_fn(errors::html));
 
-    let api = api::router().layer(origin_check).layer(from_fn(errors::problem_json));
+    let api = api::router()
+        .layer(from_fn_with_state(origin_check, crate::routes::api_auth::origin_check))
+        .layer(cors(state.config()))
+        .layer(from_fn(errors::problem_json));
 
     let app = Router::new()
         .merge(pages)
         .nest("/api", api)
         .route("/healthz", get(health::healthz))
+        .route("/.well-known/jwks.json", get(api::jwks))
         .route("/assets/style.css", get(assets::stylesheet))
         .layer(session_layer(&state, https))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
@@ -155,6 +178,22 @@ pub fn router(state: AppState) -> Router {
 /// The separate listener for Prometheus, so metrics never face the public.
 fn metrics_router(state: AppState) -> Router {
     Router::new().route("/metrics", get(crate::metrics::render)).with_state(state)
+}
+
+/// CORS for `/api/*`: off unless `CORS_ALLOWED_ORIGINS` names origins. Cookies are never
+/// allowed cross-origin; such callers use bearer tokens.
+fn cors(config: &Config) -> tower::util::Either<tower_http::cors::CorsLayer, tower::layer::util::Identity> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<axum::http::HeaderValue> =
+        config.cors_allowed_origins.iter().filter_map(|origin| origin.parse().ok()).collect();
+    let layer = (!origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE])
+            .max_age(Duration::from_secs(600))
+    });
+    tower::util::option_layer(layer)
 }
 
 /// One span per request, carrying what lets a log line be traced back to it.
@@ -254,11 +293,16 @@ impl Application {
         let base_url = config.base_url_for(addr);
         let secret = keys::get_or_create(store.pool(), "signing", &random_hex_key(), store::now()).await?;
         let signing_key = SigningKey::new(&hex::decode(secret).context("stored signing key is not hex")?);
+        let jwt =
+            Jwt::start(store.clone(), base_url.origin().ascii_serialization(), config.jwt_audience.clone()).await?;
+        let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
         let state = AppState(Arc::new(Inner {
             hasher: PasswordHasher::start(hasher::production_params())?,
             links: Links::new(base_url.clone()),
             outbox: Outbox::default(),
             signing_key,
+            jwt,
+            password_limiter,
             base_url,
             store,
             config,

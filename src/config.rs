@@ -58,6 +58,14 @@ pub struct Config {
     #[arg(long, env = "METRICS_ADDR", value_parser = parse_metrics_addr)]
     pub metrics_addr: Option<SocketAddr>,
 
+    /// The `aud` claim of access tokens.
+    #[arg(long, env = "JWT_AUDIENCE", default_value = "gatehouse")]
+    pub jwt_audience: String,
+
+    /// Comma-separated origins allowed to call /api/* from browsers (empty = no CORS).
+    #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
+    pub cors_allowed_origins: Vec<String>,
+
     /// Shortest password accepted at sign-up (8 to 128).
     #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = 15, value_parser = parse_min_length)]
     pub password_min_length: usize,
@@ -78,6 +86,8 @@ impl Config {
             database_max_connections: 10,
             database_acquire_timeout: 5,
             metrics_addr: None,
+            jwt_audience: "gatehouse".into(),
+            cors_allowed_origins: Vec::new(),
             password_min_length: 15,
         }
     }
@@ -91,6 +101,13 @@ impl Config {
 
     pub fn password_policy(&self) -> PasswordPolicy {
         PasswordPolicy { min_length: self.password_min_length }
+    }
+
+    /// The login budget per client IP, shared by the login form, HTTP Basic and the token endpoint.
+    pub fn login_quota(&self) -> governor::Quota {
+        let period = std::time::Duration::from_millis(60_000 / u64::from(self.login_rate_per_minute.max(1)));
+        let burst = std::num::NonZeroU32::new(self.login_rate_burst).unwrap_or(std::num::NonZeroU32::MIN);
+        governor::Quota::with_period(period).expect("a positive period").allow_burst(burst)
     }
 
     /// `BASE_URL`, or the local address once the port is known.
@@ -107,6 +124,14 @@ fn parse_addr(value: &str) -> Result<SocketAddr, String> {
 
 fn parse_metrics_addr(value: &str) -> Result<SocketAddr, String> {
     value.parse().map_err(|e| format!("METRICS_ADDR must be HOST:PORT like 127.0.0.1:9100 ({e})"))
+}
+
+fn parse_origin(value: &str) -> Result<String, String> {
+    let url = Url::parse(value.trim()).map_err(|_| format!("CORS_ALLOWED_ORIGINS entry {value:?} is not a URL"))?;
+    if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || url.path() != "/" {
+        return Err(format!("CORS_ALLOWED_ORIGINS entry {value:?} must be an origin like https://app.example.com"));
+    }
+    Ok(url.origin().ascii_serialization())
 }
 
 fn parse_log_format(value: &str) -> Result<(), String> {
@@ -133,6 +158,9 @@ const CHECKS: &[(&str, Check)] = &[
     ("METRICS_ADDR", |v| parse_metrics_addr(v).map(drop)),
     ("PASSWORD_MIN_LENGTH", |v| parse_min_length(v).map(drop)),
     ("LOG_FORMAT", parse_log_format),
+    ("CORS_ALLOWED_ORIGINS", |v| {
+        v.split(',').filter(|o| !o.trim().is_empty()).try_for_each(|o| parse_origin(o).map(drop))
+    }),
 ];
 
 fn parse_positive(name: &str, value: &str) -> Result<(), String> {

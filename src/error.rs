@@ -14,6 +14,8 @@ pub enum AppError {
     NotFound,
     #[error("sign-in required")]
     Unauthenticated,
+    #[error("bad credentials: {0}")]
+    Unauthorized(&'static str),
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
     #[error("bad request: {0}")]
@@ -93,6 +95,9 @@ impl AppError {
             Self::NotFound => Problem::for_status(S::NOT_FOUND),
             Self::Unauthenticated => {
                 Problem::new(S::UNAUTHORIZED, "unauthenticated", "Sign-in required", "Sign in to continue.")
+            }
+            Self::Unauthorized(detail) => {
+                Problem::new(S::UNAUTHORIZED, "invalid-credentials", "Invalid credentials", *detail)
             }
             Self::Forbidden(detail) => Problem::new(S::FORBIDDEN, "forbidden", "Request refused", *detail),
             Self::BadRequest(detail) => Problem::new(S::BAD_REQUEST, "bad-request", "Bad request", detail.clone()),

@@ -19,7 +19,7 @@ use crate::security::client_ip::ClientIp;
 use crate::store::events::{self, EventKind};
 use crate::store::tokens::{self, Lookup, Purpose};
 use crate::store::users::User;
-use crate::store::{self, outbox, sessions, users};
+use crate::store::{self, api_tokens, outbox, refresh_tokens, sessions, users};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account.html")]
@@ -29,7 +29,19 @@ pub struct AccountPage {
     notice: Option<&'static str>,
     sessions: Vec<SessionView>,
     events: Vec<EventView>,
+    tokens: Vec<TokenView>,
+    /// A token just created: shown this once.
+    new_token: Option<String>,
     errors: FormErrors,
+}
+
+struct TokenView {
+    id: i64,
+    name: String,
+    scope: String,
+    created: String,
+    expires: String,
+    last_used: String,
 }
 
 struct UserView {
@@ -64,6 +76,8 @@ struct FormErrors {
     new_email_value: String,
     email_password: Option<String>,
     delete_password: Option<String>,
+    token: Option<String>,
+    token_password: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +92,7 @@ fn notice_text(key: &str) -> Option<&'static str> {
         "email-change-sent" => "Check the inbox of the new address: your email changes when you confirm it there.",
         "session-revoked" => "That session was signed out.",
         "others-revoked" => "Every other session was signed out.",
+        "token-revoked" => "The API token was revoked.",
         _ => return None,
     })
 }
@@ -97,6 +112,17 @@ async fn render(
     page: Page,
     notice: Option<&'static str>,
     errors: FormErrors,
+) -> Result<AccountPage> {
+    render_with_token(state, current, page, notice, errors, None).await
+}
+
+async fn render_with_token(
+    state: &AppState,
+    current: &CurrentUser,
+    page: Page,
+    notice: Option<&'static str>,
+    errors: FormErrors,
+    new_token: Option<String>,
 ) -> Result<AccountPage> {
     let pool = state.store().pool();
     let user = &current.user;
@@ -121,7 +147,19 @@ async fn render(
         last_login,
         failed_logins: user.failed_logins,
     };
-    Ok(AccountPage { page, user: view, notice, sessions, events, errors })
+    let tokens = api_tokens::list(pool, user.id)
+        .await?
+        .into_iter()
+        .map(|token| TokenView {
+            id: token.id,
+            name: token.name,
+            scope: token.scope,
+            created: human_date(token.created_at),
+            expires: token.expires_at.map_or_else(|| "never".to_owned(), human_date),
+            last_used: token.last_used_at.map_or_else(|| "never".to_owned(), human_time),
+        })
+        .collect();
+    Ok(AccountPage { page, user: view, notice, sessions, events, tokens, new_token, errors })
 }
 
 pub async fn session_views(state: &AppState, current: &CurrentUser) -> Result<Vec<SessionView>> {
@@ -222,6 +260,7 @@ pub async fn change_password(
     let mut tx = state.store().begin().await?;
     users::set_password_hash(&mut *tx, user.id, &password_hash).await?;
     sessions::delete_for_user(&mut *tx, user.id).await?;
+    refresh_tokens::revoke_for_user(&mut *tx, user.id, now).await?;
     events::record(&mut *tx, user.id, EventKind::PasswordChanged, &ip.to_string(), &current.auth.user_agent, now)
         .await?;
     state.outbox().enqueue(&mut tx, &messages::password_changed(state.links(), &stored_email(user)?)).await?;
@@ -373,7 +412,8 @@ pub async fn revoke_session(
     current: CurrentUser,
     Form(form): Form<RevokeForm>,
 ) -> Result<Redirect> {
-    if end_session(&state, &current, &form.session_id, &ip.to_string()).await? == Ended::ThisOne {
+    if end_session(&state, current.user.id, Some(&current), &form.session_id, &ip.to_string()).await? == Ended::ThisOne
+    {
         return Ok(Redirect::to("/"));
     }
     Ok(Redirect::to("/account?notice=session-revoked"))
@@ -387,20 +427,30 @@ pub enum Ended {
 }
 
 /// Ends one of the user's sessions (possibly the current one).
-pub async fn end_session(state: &AppState, current: &CurrentUser, id: &str, ip: &str) -> Result<Ended> {
-    let this = current.session.id().map(|id| sessions::id_hash(&id));
+/// Ends one of `user_id`'s sessions; `current` is the caller's own browser session, if any.
+pub async fn end_session(
+    state: &AppState,
+    user_id: i64,
+    current: Option<&CurrentUser>,
+    id: &str,
+    ip: &str,
+) -> Result<Ended> {
     let pool = state.store().pool();
-    if !sessions::delete_one(pool, current.user.id, id).await? {
+    if !sessions::delete_one(pool, user_id, id).await? {
         return Ok(Ended::NoSuchSession);
     }
-    events::record(pool, current.user.id, EventKind::SessionRevoked, ip, &current.auth.user_agent, store::now())
-        .await?;
-    tracing::info!(event = "session_revoked", user_id = current.user.id, "session ended by its owner");
-    if this.as_deref() == Some(id) {
-        current.session.flush().await?;
-        return Ok(Ended::ThisOne);
+    let now = store::now();
+    let agent = current.map_or("", |current| current.auth.user_agent.as_str());
+    events::record(pool, user_id, EventKind::SessionRevoked, ip, agent, now).await?;
+    refresh_tokens::revoke_for_user(pool, user_id, now).await?;
+    tracing::info!(event = "session_revoked", user_id, "session ended by its owner");
+    match current {
+        Some(current) if current.session.id().map(|this| sessions::id_hash(&this)).as_deref() == Some(id) => {
+            current.session.flush().await?;
+            Ok(Ended::ThisOne)
+        }
+        _ => Ok(Ended::Another),
     }
-    Ok(Ended::Another)
 }
 
 pub async fn revoke_other_sessions(
@@ -411,6 +461,7 @@ pub async fn revoke_other_sessions(
     let this = current.session.id().map(|id| sessions::id_hash(&id)).unwrap_or_default();
     let pool = state.store().pool();
     let ended = sessions::delete_others(pool, current.user.id, &this).await?;
+    refresh_tokens::revoke_for_user(pool, current.user.id, store::now()).await?;
     let agent = &current.auth.user_agent;
     events::record(pool, current.user.id, EventKind::OtherSessionsRevoked, &ip.to_string(), agent, store::now())
         .await?;
@@ -449,4 +500,69 @@ pub async fn delete_account(
     current.session.flush().await?;
     tracing::info!(event = "account_deleted", user_id = user.id, "account deleted by its owner");
     Ok(Redirect::to("/").into_response())
+}
+
+// ----- personal API tokens -----
+
+#[derive(Deserialize)]
+pub struct NewTokenForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    scope: String,
+    #[serde(default)]
+    expires_in_days: String,
+    #[serde(default)]
+    password: String,
+}
+
+/// Creates a token and shows it this once; the password makes it a recent authentication.
+pub async fn create_token(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    page: Page,
+    Form(form): Form<NewTokenForm>,
+) -> Result<Response> {
+    let right = password_is_right(&state, &current.user, form.password).await?;
+    let days = match form.expires_in_days.trim() {
+        "" => Ok(None),
+        days => days.parse::<i64>().map(Some).map_err(|_| "A token may expire in 1 to 3650 days, or never."),
+    };
+    let valid = days.and_then(|days| super::api::validate_new_token(&form.name, &form.scope, days));
+    let (name, scope, expires_at) = match (right, valid) {
+        (true, Ok(valid)) => valid,
+        (right, valid) => {
+            let errors = FormErrors {
+                token_password: (!right).then(|| "That is not your password.".to_owned()),
+                token: valid.err().map(str::to_owned),
+                ..Default::default()
+            };
+            return Ok(unprocessable(render(&state, &current, page, None, errors).await?));
+        }
+    };
+    let created = super::api::create_api_token(&state, current.user.id, &name, scope, expires_at).await?;
+    let page = render_with_token(&state, &current, page, None, FormErrors::default(), created.token).await?;
+    Ok(([(header::CACHE_CONTROL, "no-store")], page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct RevokeTokenForm {
+    #[serde(default)]
+    token_id: i64,
+}
+
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Form(form): Form<RevokeTokenForm>,
+) -> Result<Redirect> {
+    if api_tokens::delete(state.store().pool(), current.user.id, form.token_id).await? {
+        tracing::info!(
+            event = "api_token_revoked",
+            user_id = current.user.id,
+            token_id = form.token_id,
+            "API token revoked"
+        );
+    }
+    Ok(Redirect::to("/account?notice=token-revoked"))
 }

@@ -2,6 +2,8 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use std::net::IpAddr;
+
 use axum::Extension;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
@@ -307,41 +309,50 @@ pub async fn login_page(page: Page, Query(param): Query<NextParam>) -> LoginPage
     LoginPage { page, next: local_path(&param.next).unwrap_or_default().to_owned(), ..Default::default() }
 }
 
-pub async fn login(
-    State(state): State<AppState>,
-    Extension(ClientIp(ip)): Extension<ClientIp>,
-    headers: HeaderMap,
-    session: Session,
-    page: Page,
-    Form(form): Form<LoginForm>,
-) -> Result<Response> {
+/// What checking an email and password found.
+pub enum PasswordCheck {
+    Accepted(User),
+    /// Wrong email or password: one answer for both.
+    Refused,
+    Throttled {
+        retry_after_secs: u64,
+    },
+    Unverified(User),
+    Disabled(User),
+}
+
+/// The one password check behind the login form, HTTP Basic and the token endpoint: the
+/// account throttle, exactly one verification whether or not the account exists (same
+/// time, same answer), failure counting and hash upgrades.
+pub async fn check_password(
+    state: &AppState,
+    email: &str,
+    password: SecretString,
+    headers: &HeaderMap,
+    ip: IpAddr,
+) -> Result<PasswordCheck> {
     let pool = state.store().pool();
-    let email = Email::parse(&form.email).ok();
+    let email = Email::parse(email).ok();
     let user = match &email {
         Some(email) => users::find_by_email(pool, email).await?,
         None => None,
     };
     if let Some(email) = &email
-        && let Some(retry_after_secs) = account_throttle(&state, email, user.as_ref(), &headers).await?
+        && let Some(retry_after_secs) = account_throttle(state, email, user.as_ref(), headers).await?
     {
         tracing::warn!(event = "login_throttled", user_id = user.as_ref().map(|u| u.id), %ip, retry_after_secs);
         metrics::login("throttled");
-        return Ok(AppError::TooManyRequests { retry_after_secs }.into_response());
+        return Ok(PasswordCheck::Throttled { retry_after_secs });
     }
-    // Exactly one verification whether or not the account exists: same time, same answer.
-    let password = SecretString::from(form.password);
     let verification = state.hasher().verify(&password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
-    let next = local_path(&form.next).unwrap_or_default().to_owned();
     let known_user_id = user.as_ref().map(|u| u.id);
     let Some(user) = user.filter(|_| verification.is_match()) else {
         tracing::warn!(event = "login_failed", user_id = known_user_id, %ip, "wrong email or password");
         metrics::login("failed");
         if let Some(email) = &email {
-            record_failure(&state, email, known_user_id, &ip.to_string(), &user_agent(&headers)).await?;
+            record_failure(state, email, known_user_id, &ip.to_string(), &user_agent(headers)).await?;
         }
-        let form_again =
-            LoginPage { page, email: form.email, next, error: Some("The email or password is incorrect.") };
-        return Ok((StatusCode::UNAUTHORIZED, form_again).into_response());
+        return Ok(PasswordCheck::Refused);
     };
     if verification == Verification::MatchNeedsRehash {
         let fresh = state.hasher().hash(password.expose_secret()).await?;
@@ -350,14 +361,47 @@ pub async fn login(
     if user.is_disabled() {
         tracing::warn!(event = "login_disabled", user_id = user.id, %ip, "right password, account disabled");
         metrics::login("disabled");
-        return Err(AppError::Forbidden("This account has been disabled. Contact the people who run this site."));
+        return Ok(PasswordCheck::Disabled(user));
     }
     if !user.is_verified() {
         tracing::info!(event = "login_unverified", user_id = user.id, "right password, address not confirmed");
         metrics::login("unverified");
-        return Ok((StatusCode::FORBIDDEN, UnverifiedPage { page, email: user.email }).into_response());
+        return Ok(PasswordCheck::Unverified(user));
     }
+    let now = store::now();
+    throttle::clear(pool, &user.email).await?;
+    users::record_login(pool, user.id, &ip.to_string(), now).await?;
+    events::record(pool, user.id, EventKind::LoggedIn, &ip.to_string(), &user_agent(headers), now).await?;
+    tracing::info!(event = "login_succeeded", user_id = user.id, %ip, "signed in");
+    metrics::login("ok");
+    Ok(PasswordCheck::Accepted(user))
+}
 
+pub const DISABLED: &str = "This account has been disabled. Contact the people who run this site.";
+
+pub async fn login(
+    State(state): State<AppState>,
+    Extension(ClientIp(ip)): Extension<ClientIp>,
+    headers: HeaderMap,
+    session: Session,
+    page: Page,
+    Form(form): Form<LoginForm>,
+) -> Result<Response> {
+    let next = local_path(&form.next).unwrap_or_default().to_owned();
+    let user = match check_password(&state, &form.email, SecretString::from(form.password), &headers, ip).await? {
+        PasswordCheck::Accepted(user) => user,
+        PasswordCheck::Refused => {
+            let error = Some("The email or password is incorrect.");
+            return Ok((StatusCode::UNAUTHORIZED, LoginPage { page, email: form.email, next, error }).into_response());
+        }
+        PasswordCheck::Throttled { retry_after_secs } => {
+            return Ok(AppError::TooManyRequests { retry_after_secs }.into_response());
+        }
+        PasswordCheck::Disabled(_) => return Err(AppError::Forbidden(DISABLED)),
+        PasswordCheck::Unverified(user) => {
+            return Ok((StatusCode::FORBIDDEN, UnverifiedPage { page, email: user.email }).into_response());
+        }
+    };
     let remember = form.remember.is_some_and(|value| !matches!(value.as_str(), "" | "0" | "false" | "off"));
     let auth = AuthSession {
         user_id: user.id,
@@ -367,13 +411,6 @@ pub async fn login(
         user_agent: user_agent(&headers),
     };
     start_session(&session, &auth).await?;
-    let now = store::now();
-    throttle::clear(pool, &user.email).await?;
-    users::record_login(pool, user.id, &auth.ip, now).await?;
-    events::record(pool, user.id, EventKind::LoggedIn, &auth.ip, &auth.user_agent, now).await?;
-    tracing::info!(event = "login_succeeded", user_id = user.id, %ip, remember, "signed in");
-    metrics::login("ok");
-
     let target = if next.is_empty() { "/account".to_owned() } else { next };
     let known_device = device::cookie(state.signing_key(), user.id, state.secure_cookies());
     Ok((CookieJar::new().add(known_device), Redirect::to(&target)).into_response())
@@ -427,7 +464,7 @@ async fn record_failure(
     Ok(())
 }
 
-fn user_agent(headers: &HeaderMap) -> String {
+pub fn user_agent(headers: &HeaderMap) -> String {
     let agent = headers.get(header::USER_AGENT).and_then(|value| value.to_str().ok()).unwrap_or_default();
     agent.chars().take(256).collect()
 }
@@ -438,6 +475,7 @@ pub async fn logout(State(state): State<AppState>, session: Session) -> Result<R
         tracing::info!(event = "logout", user_id = auth.user_id, "signed out");
         let pool = state.store().pool();
         events::record(pool, auth.user_id, EventKind::LoggedOut, &auth.ip, &auth.user_agent, store::now()).await?;
+        store::refresh_tokens::revoke_for_user(pool, auth.user_id, store::now()).await?;
     }
     session.flush().await?;
     Ok(Redirect::to("/"))

@@ -76,8 +76,10 @@ fn sign_in_first(target: &str) -> Response {
 
 pub async fn problem_json(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
-    match problem_of(&response) {
+    let mut response = match problem_of(&response) {
         Some(problem) if response.extensions().get::<Problem>().is_none() => problem.to_json_response(response),
         _ => response,
-    }
+    };
+    super::api_auth::add_challenge(&mut response);
+    response
 }

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod api;
+pub mod api_auth;
 pub mod assets;
 pub mod auth;
 pub mod errors;

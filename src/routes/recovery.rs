@@ -134,6 +134,7 @@ pub async fn reset(
     users::mark_verified(&mut *tx, user.id, &user.email, now).await?;
     tokens::revoke_for_user(&mut *tx, user.id, Purpose::ResetPassword, now).await?;
     sessions::delete_for_user(&mut *tx, user.id).await?;
+    store::refresh_tokens::revoke_for_user(&mut *tx, user.id, now).await?;
     events::record(&mut *tx, user.id, EventKind::PasswordReset, &ip.to_string(), "", now).await?;
     let email =
         Email::parse(&user.email).map_err(|_| anyhow::anyhow!("stored email of user {} is invalid", user.id))?;

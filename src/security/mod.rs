@@ -5,5 +5,6 @@ pub mod csrf;
 pub mod device;
 pub mod hasher;
 pub mod headers;
+pub mod jwt;
 pub mod signing;
 pub mod throttle;

@@ -2,9 +2,11 @@
 //! sqlx's `Any` driver with `$n` placeholders and portable SQL; only the migrations
 //! differ per engine.
 
+pub mod api_tokens;
 pub mod events;
 pub mod keys;
 pub mod outbox;
+pub mod refresh_tokens;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

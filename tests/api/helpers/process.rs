@@ -20,6 +20,8 @@ const SETTINGS: &[&str] = &[
     "DATABASE_ACQUIRE_TIMEOUT",
     "METRICS_ADDR",
     "LOG_FORMAT",
+    "JWT_AUDIENCE",
+    "CORS_ALLOWED_ORIGINS",
 ];
 
 pub fn gatehouse(dir: &std::path::Path) -> Command {

@@ -1,0 +1,198 @@
+//! Who is calling `/api/*`: the session cookie, a personal API token or an access token
+//! as `Bearer`, or HTTP Basic with a password or an API token.
+
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::Response;
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use secrecy::SecretString;
+use tower::{Layer, ServiceExt};
+use tower_http::csrf::CsrfLayer;
+
+use super::CurrentUser;
+use super::auth::{DISABLED, PasswordCheck, check_password};
+use crate::app::AppState;
+use crate::domain::{AuthSession, Email, Token};
+use crate::error::AppError;
+use crate::security::client_ip::ClientIp;
+use crate::store::users::{self, User};
+use crate::store::{self, api_tokens};
+
+/// What the tokens people create look like: the prefix lets secret scanners find leaks.
+pub const API_TOKEN_PREFIX: &str = "gth_";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    Read,
+    ReadWrite,
+}
+
+impl Scope {
+    pub fn parse(value: &str) -> Option<Self> {
+        match value {
+            "read" => Some(Self::Read),
+            "read-write" => Some(Self::ReadWrite),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Read => "read",
+            Self::ReadWrite => "read-write",
+        }
+    }
+}
+
+/// How the caller proved who they are.
+pub enum Credential {
+    Session(Box<CurrentUser>),
+    ApiToken,
+    AccessToken,
+    Password,
+}
+
+pub struct ApiCaller {
+    pub user: User,
+    pub scope: Scope,
+    pub credential: Credential,
+}
+
+impl FromRequestParts<AppState> for ApiCaller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let caller = match parts.headers.get(header::AUTHORIZATION) {
+            None => {
+                let current = CurrentUser::from_request_parts(parts, state).await?;
+                Self {
+                    user: current.user.clone(),
+                    scope: Scope::ReadWrite,
+                    credential: Credential::Session(Box::new(current)),
+                }
+            }
+            Some(value) => {
+                let ip = parts.extensions.get::<ClientIp>().map_or([127, 0, 0, 1].into(), |ip| ip.0);
+                from_authorization(state, value, &parts.headers, ip).await?
+            }
+        };
+        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
+        if !safe && caller.scope == Scope::Read {
+            return Err(AppError::Forbidden("This credential may only read (its scope is \"read\")."));
+        }
+        Ok(caller)
+    }
+}
+
+const MALFORMED: &str = "The Authorization header must be \"Bearer <token>\" or \"Basic <base64 of email:secret>\".";
+
+async fn from_authorization(
+    state: &AppState,
+    value: &HeaderValue,
+    headers: &HeaderMap,
+    ip: std::net::IpAddr,
+) -> Result<ApiCaller, AppError> {
+    let value = value.to_str().map_err(|_| AppError::Unauthorized(MALFORMED))?;
+    let (scheme, credentials) = value.trim().split_once(' ').ok_or(AppError::Unauthorized(MALFORMED))?;
+    let credentials = credentials.trim();
+    if scheme.eq_ignore_ascii_case("bearer") {
+        if credentials.starts_with(API_TOKEN_PREFIX) {
+            return api_token(state, credentials, None).await;
+        }
+        let user_id = state.jwt().verify(credentials).await.map_err(|error| {
+            tracing::info!(event = "access_token_refused", reason = %error, "bad bearer token");
+            AppError::Unauthorized(
+                "The access token is not valid: it may be malformed, forged, expired or for another service.",
+            )
+        })?;
+        let user = usable(users::find_by_id(state.store().pool(), user_id).await?)?;
+        return Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::AccessToken });
+    }
+    if scheme.eq_ignore_ascii_case("basic") {
+        let decoded = STANDARD.decode(credentials).map_err(|_| AppError::Unauthorized(MALFORMED))?;
+        let decoded = String::from_utf8(decoded).map_err(|_| AppError::Unauthorized(MALFORMED))?;
+        let (email, secret) = decoded.split_once(':').ok_or(AppError::Unauthorized(MALFORMED))?;
+        if secret.starts_with(API_TOKEN_PREFIX) {
+            return api_token(state, secret, Some(email)).await;
+        }
+        return password(state, email, secret, headers, ip).await;
+    }
+    Err(AppError::Unauthorized(MALFORMED))
+}
+
+const BAD_TOKEN: &str = "The API token is not valid: it may be mistyped, expired or revoked.";
+
+async fn api_token(state: &AppState, secret: &str, email: Option<&str>) -> Result<ApiCaller, AppError> {
+    let token = Token::parse(&secret[API_TOKEN_PREFIX.len()..]).map_err(|_| AppError::Unauthorized(BAD_TOKEN))?;
+    let pool = state.store().pool();
+    let row = api_tokens::authenticate(pool, &token, store::now()).await?.ok_or(AppError::Unauthorized(BAD_TOKEN))?;
+    let user = usable(users::find_by_id(pool, row.user_id).await?)?;
+    // With Basic, the name must be the token owner's address.
+    if let Some(email) = email
+        && Email::parse(email).map_or(true, |email| email.as_str() != user.email)
+    {
+        return Err(AppError::Unauthorized(BAD_TOKEN));
+    }
+    let scope = Scope::parse(&row.scope).unwrap_or(Scope::Read);
+    Ok(ApiCaller { user, scope, credential: Credential::ApiToken })
+}
+
+async fn password(
+    state: &AppState,
+    email: &str,
+    password: &str,
+    headers: &HeaderMap,
+    ip: std::net::IpAddr,
+) -> Result<ApiCaller, AppError> {
+    if let Some(retry_after_secs) = state.password_budget_exhausted(ip) {
+        return Err(AppError::TooManyRequests { retry_after_secs });
+    }
+    match check_password(state, email, SecretString::from(password.to_owned()), headers, ip).await? {
+        PasswordCheck::Accepted(user) => {
+            Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::Password })
+        }
+        PasswordCheck::Refused => Err(AppError::Unauthorized("The email or password is incorrect.")),
+        PasswordCheck::Throttled { retry_after_secs } => Err(AppError::TooManyRequests { retry_after_secs }),
+        PasswordCheck::Unverified(_) => Err(AppError::Forbidden("Confirm your email address before using the API.")),
+        PasswordCheck::Disabled(_) => Err(AppError::Forbidden(DISABLED)),
+    }
+}
+
+/// A credential of a deleted or disabled account is worth nothing.
+fn usable(user: Option<User>) -> Result<User, AppError> {
+    match user {
+        Some(user) if user.is_disabled() => Err(AppError::Forbidden(DISABLED)),
+        Some(user) if user.is_verified() => Ok(user),
+        Some(_) => Err(AppError::Forbidden("Confirm your email address before using the API.")),
+        None => Err(AppError::Unauthorized(BAD_TOKEN)),
+    }
+}
+
+/// Whether a session is recent enough for sensitive changes (creating credentials).
+pub fn recently_authenticated(auth: &AuthSession) -> bool {
+    store::now() - auth.authenticated_at <= 10 * 60
+}
+
+/// The cross-site check for cookie-authenticated calls. Requests that carry their own
+/// credential (Bearer or Basic) cannot be forged by another site and skip it.
+pub async fn origin_check(State(layer): State<CsrfLayer>, request: Request, next: Next) -> Response {
+    if request.headers().contains_key(header::AUTHORIZATION) {
+        return next.run(request).await;
+    }
+    match layer.layer(next).oneshot(request).await {
+        Ok(response) => response,
+        Err(never) => match never {},
+    }
+}
+
+/// Every `401` from the API says how to authenticate.
+pub fn add_challenge(response: &mut Response) {
+    if response.status() == StatusCode::UNAUTHORIZED {
+        let headers = response.headers_mut();
+        headers.append(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"gatehouse\""));
+        headers.append(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"gatehouse\""));
+    }
+}

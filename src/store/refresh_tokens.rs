@@ -1,0 +1,97 @@
+//! Refresh tokens: opaque, single use, rotated on every use, revoked by family on reuse.
+
+use sqlx::{Executor, FromRow};
+
+use super::Db;
+use crate::domain::Token;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct RefreshToken {
+    pub selector: String,
+    verifier_hash: String,
+    pub user_id: i64,
+    pub family: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub revoked_at: Option<i64>,
+}
+
+impl RefreshToken {
+    pub fn matches(&self, token: &Token) -> bool {
+        token.matches(&self.verifier_hash)
+    }
+}
+
+pub async fn insert<'e>(
+    db: impl Executor<'e, Database = Db>,
+    token: &Token,
+    user_id: i64,
+    family: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    let parts = token.parts();
+    sqlx::query(
+        "INSERT INTO refresh_tokens (selector, verifier_hash, user_id, family, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(parts.selector)
+    .bind(parts.verifier_hash)
+    .bind(user_id)
+    .bind(family)
+    .bind(now)
+    .bind(expires_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn find<'e>(
+    db: impl Executor<'e, Database = Db>,
+    token: &Token,
+) -> Result<Option<RefreshToken>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT selector, verifier_hash, user_id, family, expires_at, used_at, revoked_at \
+         FROM refresh_tokens WHERE selector = $1",
+    )
+    .bind(token.selector())
+    .fetch_optional(db)
+    .await
+}
+
+/// Marks the token used; `false` if another request used it first.
+pub async fn consume<'e>(db: impl Executor<'e, Database = Db>, selector: &str, now: i64) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query("UPDATE refresh_tokens SET used_at = $2 WHERE selector = $1 AND used_at IS NULL")
+        .bind(selector)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected() == 1)
+}
+
+pub async fn revoke_family<'e>(
+    db: impl Executor<'e, Database = Db>,
+    family: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE family = $1 AND revoked_at IS NULL")
+        .bind(family)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected())
+}
+
+/// On logout, a password change or session revocation: every refresh token of the user.
+pub async fn revoke_for_user<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("UPDATE refresh_tokens SET revoked_at = $2 WHERE user_id = $1 AND revoked_at IS NULL")
+        .bind(user_id)
+        .bind(now)
+        .execute(db)
+        .await?;
+    Ok(result.rows_affected())
+}
