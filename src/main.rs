@@ -33,6 +33,18 @@ enum Command {
     /// Look at and retry mail waiting to be sent.
     #[command(subcommand)]
     Outbox(OutboxCommand),
+    /// Manage the keys that sign access tokens.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Sign new access tokens with a fresh key; the old key stays published until its tokens expire.
+    Rotate {
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 #[derive(Args)]
@@ -137,8 +149,10 @@ fn main() -> ExitCode {
         return ExitCode::FAILURE;
     }
     let command = Cli::parse_from(with_default_command(std::env::args_os().collect())).command;
+    // Commands print their own results; the server narrates what it does.
+    let default_filter = if matches!(command, Command::Serve(_)) { "info,sqlx=warn" } else { "warn" };
     // check-config reports a wrong LOG_FORMAT with the other settings instead of stopping.
-    if let Err(error) = init_logging()
+    if let Err(error) = init_logging(default_filter)
         && !matches!(command, Command::CheckConfig)
     {
         eprintln!("error: {error:#}");
@@ -198,8 +212,8 @@ fn load_setting_files() -> anyhow::Result<()> {
 
 /// `LOG_FORMAT=json` gives one JSON object per line; logs go to stderr either way, since
 /// stdout carries only what scripts read (`listening on ...`, `--json` output).
-fn init_logging() -> anyhow::Result<()> {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into());
+fn init_logging(default_filter: &str) -> anyhow::Result<()> {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match std::env::var("LOG_FORMAT").as_deref() {
         Err(_) | Ok("text") => builder.init(),
@@ -221,6 +235,11 @@ async fn run(command: Command) -> anyhow::Result<()> {
         Command::User(command) => user(command).await,
         Command::Outbox(OutboxCommand::List { json, db }) => admin::list_outbox(&open(&db).await?, json).await,
         Command::Outbox(OutboxCommand::Retry { db }) => admin::retry_outbox(&open(&db).await?).await,
+        Command::Keys(KeysCommand::Rotate { db }) => {
+            let kid = gatehouse::security::jwt::rotate(&open(&db).await?).await?;
+            println!("access tokens are now signed with key {kid}");
+            Ok(())
+        }
     }
 }
 

@@ -12,6 +12,7 @@ mod health;
 mod login;
 mod mail;
 mod operations;
+mod programs;
 mod recovery;
 mod register;
 mod scale;

@@ -30,7 +30,7 @@ pub fn gatehouse(dir: &std::path::Path) -> Command {
     for name in SETTINGS {
         command.env_remove(name);
     }
-    command.env("RUST_LOG", "info");
+    command.env_remove("RUST_LOG");
     command
 }
 

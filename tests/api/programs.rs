@@ -1,0 +1,392 @@
+//! Programs as clients: API tokens, HTTP Basic, access and refresh tokens, JWKS, CORS.
+
+use base64::Engine;
+use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
+use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::process::gatehouse;
+use crate::helpers::{PASSWORD, TestApp, browser, spawn_app, spawn_app_with};
+
+fn basic(email: &str, secret: &str) -> String {
+    format!("Basic {}", STANDARD.encode(format!("{email}:{secret}")))
+}
+
+async fn create_token(app: &TestApp, client: &Client, body: Value) -> reqwest::Response {
+    client.post(app.url("/api/tokens")).json(&body).send().await.unwrap()
+}
+
+async fn me_with(app: &TestApp, authorization: &str) -> reqwest::Response {
+    reqwest::Client::new().get(app.url("/api/me")).header("authorization", authorization).send().await.unwrap()
+}
+
+async fn problem(response: reqwest::Response, status: StatusCode) -> Value {
+    assert_eq!(response.status(), status);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    response.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn a_personal_token_is_shown_once_and_works_as_bearer_and_basic() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+
+    let created =
+        create_token(&app, &client, json!({"name": "backup", "scope": "read", "expires_in_days": null})).await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    let token = created["token"].as_str().unwrap().to_owned();
+    assert!(token.starts_with("gth_"), "a recognisable prefix: {token}");
+    for field in ["id", "name", "scope", "created_at", "expires_at"] {
+        assert!(created.get(field).is_some(), "{field}");
+    }
+
+    let me: Value = me_with(&app, &format!("Bearer {token}")).await.json().await.unwrap();
+    assert_eq!(me["email"], "ada@example.com");
+    assert_eq!(me_with(&app, &basic("ada@example.com", &token)).await.status(), StatusCode::OK);
+    assert_eq!(me_with(&app, &basic("eve@example.com", &token)).await.status(), StatusCode::UNAUTHORIZED);
+
+    let listed: Value = client.get(app.url("/api/tokens")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed.as_array().unwrap().len(), 1);
+    assert!(listed[0].get("token").is_none(), "the secret is never shown again");
+    assert!(listed[0]["last_used_at"].is_string());
+    assert_eq!(
+        app.scalar(&format!("SELECT COUNT(*) FROM api_tokens WHERE verifier_hash LIKE '%{}%'", &token[4..])).await,
+        0
+    );
+
+    let id = created["id"].as_i64().unwrap();
+    let deleted = client.delete(app.url(&format!("/api/tokens/{id}"))).send().await.unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let refused = problem(me_with(&app, &format!("Bearer {token}")).await, StatusCode::UNAUTHORIZED).await;
+    assert_eq!(refused["status"], 401);
+}
+
+#[tokio::test]
+async fn a_read_token_may_not_change_anything() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let read: Value = create_token(&app, &client, json!({"name": "r", "scope": "read"})).await.json().await.unwrap();
+    let write: Value =
+        create_token(&app, &client, json!({"name": "w", "scope": "read-write"})).await.json().await.unwrap();
+    let bearer = |token: &Value| format!("Bearer {}", token["token"].as_str().unwrap());
+
+    let by_read = Client::new()
+        .post(app.url("/api/tokens"))
+        .header("authorization", bearer(&read))
+        .json(&json!({"name": "x", "scope": "read"}));
+    problem(by_read.send().await.unwrap(), StatusCode::FORBIDDEN).await;
+    let by_write = Client::new()
+        .post(app.url("/api/tokens"))
+        .header("authorization", bearer(&write))
+        .json(&json!({"name": "x", "scope": "read"}));
+    assert_eq!(by_write.send().await.unwrap().status(), StatusCode::CREATED);
+    // A bearer request is not a browser's: another site's Origin does not matter.
+    let from_elsewhere = Client::new()
+        .get(app.url("/api/tokens"))
+        .header("authorization", bearer(&read))
+        .header("origin", "https://elsewhere.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(from_elsewhere.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn tokens_expire_and_bad_requests_for_tokens_are_refused() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    for body in [
+        json!({"name": "", "scope": "read"}),
+        json!({"name": "x", "scope": "admin"}),
+        json!({"name": "x", "scope": "read", "expires_in_days": 0}),
+    ] {
+        problem(create_token(&app, &client, body).await, StatusCode::BAD_REQUEST).await;
+    }
+    let malformed = client
+        .post(app.url("/api/tokens"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    problem(malformed, StatusCode::BAD_REQUEST).await;
+
+    let token: Value = create_token(&app, &client, json!({"name": "t", "scope": "read", "expires_in_days": 1}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    app.execute("UPDATE api_tokens SET expires_at = created_at - 1").await;
+    problem(me_with(&app, &format!("Bearer {}", token["token"].as_str().unwrap())).await, StatusCode::UNAUTHORIZED)
+        .await;
+
+    // A password entered more than ten minutes ago is not enough to create credentials.
+    app.execute(
+        r#"UPDATE sessions SET data = replace(data, '"authenticated_at":', '"authenticated_at":1000000000,"was":')"#,
+    )
+    .await;
+    assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::OK, "the session itself lives on");
+    let stale = create_token(&app, &client, json!({"name": "late", "scope": "read"})).await;
+    let refused = problem(stale, StatusCode::FORBIDDEN).await;
+    assert!(refused["detail"].as_str().unwrap().contains("10 minutes"));
+}
+
+#[tokio::test]
+async fn basic_with_a_password_works_for_verified_accounts_only() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    app.register("new@example.com", PASSWORD).await;
+
+    assert_eq!(me_with(&app, &basic("ada@example.com", PASSWORD)).await.status(), StatusCode::OK);
+    let wrong = me_with(&app, &basic("ada@example.com", "wrong")).await;
+    let challenges: Vec<_> =
+        wrong.headers().get_all("www-authenticate").iter().map(|v| v.to_str().unwrap().to_owned()).collect();
+    assert!(challenges.contains(&"Basic realm=\"gatehouse\"".to_owned()), "{challenges:?}");
+    problem(wrong, StatusCode::UNAUTHORIZED).await;
+    problem(me_with(&app, &basic("new@example.com", PASSWORD)).await, StatusCode::FORBIDDEN).await;
+}
+
+#[tokio::test]
+async fn malformed_authorization_headers_are_clear_401s() {
+    let app = spawn_app().await;
+    for header in [
+        "Bearer",
+        "Bearer ",
+        "Token abc",
+        "Basic !!!",
+        "Basic Zm9v",
+        "Bearer gth_short",
+        "Bearer a.b.c",
+        "Bearer x.y",
+        "Digest username=x",
+        "Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.",
+    ] {
+        let response = me_with(&app, header).await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{header}");
+        assert_eq!(response.headers()["content-type"], "application/problem+json", "{header}");
+    }
+}
+
+async fn password_grant(app: &TestApp, email: &str, password: &str) -> reqwest::Response {
+    Client::new()
+        .post(app.url("/api/auth/token"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn refresh(app: &TestApp, token: &str) -> reqwest::Response {
+    Client::new().post(app.url("/api/auth/token")).json(&json!({"refresh_token": token})).send().await.unwrap()
+}
+
+fn decode(part: &str) -> Value {
+    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).unwrap()).unwrap()
+}
+
+#[tokio::test]
+async fn an_access_token_verifies_with_nothing_but_the_published_keys() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+
+    let response = password_grant(&app, "ada@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let grant: Value = response.json().await.unwrap();
+    assert_eq!(grant["token_type"], "Bearer");
+    assert_eq!(grant["expires_in"], 900);
+    let access = grant["access_token"].as_str().unwrap();
+    assert_eq!(me_with(&app, &format!("Bearer {access}")).await.status(), StatusCode::OK);
+
+    // A separate verifier, built only from the JWKS document.
+    let jwks: Value = Client::new().get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
+    let parts: Vec<&str> = access.split('.').collect();
+    let header = decode(parts[0]);
+    assert_eq!(header["alg"], "EdDSA");
+    let jwk =
+        jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == header["kid"]).expect("the kid is published");
+    assert_eq!((jwk["kty"].as_str(), jwk["crv"].as_str()), (Some("OKP"), Some("Ed25519")));
+    let x: [u8; 32] = URL_SAFE_NO_PAD.decode(jwk["x"].as_str().unwrap()).unwrap().try_into().unwrap();
+    let key = VerifyingKey::from_bytes(&x).unwrap();
+    let signature = Signature::from_slice(&URL_SAFE_NO_PAD.decode(parts[2]).unwrap()).unwrap();
+    key.verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature).expect("a valid signature");
+
+    let claims = decode(parts[1]);
+    let me: Value = me_with(&app, &format!("Bearer {access}")).await.json().await.unwrap();
+    assert_eq!(claims["sub"], me["id"].to_string());
+    assert_eq!(claims["iss"], app.base_url);
+    assert_eq!(claims["aud"], "gatehouse");
+    assert_eq!(claims["exp"].as_i64().unwrap() - claims["iat"].as_i64().unwrap(), 900);
+    assert!(claims["jti"].as_str().unwrap().len() >= 16);
+}
+
+/// Signs arbitrary claims with the app's own current key, read from its database.
+async fn forge(app: &TestApp, header: Value, claims: Value) -> String {
+    let row: (String, String) = sqlx::query_as("SELECT kid, secret FROM jwt_keys ORDER BY created_at DESC")
+        .fetch_one(app.state.store().pool())
+        .await
+        .unwrap();
+    let mut header = header;
+    header["kid"] = row.0.into();
+    let secret: [u8; 32] = hex::decode(row.1).unwrap().try_into().unwrap();
+    let signed =
+        format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
+    let signature = SigningKey::from_bytes(&secret).sign(signed.as_bytes());
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+}
+
+#[tokio::test]
+async fn expired_forged_unsigned_and_foreign_access_tokens_are_refused() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    let grant: Value = password_grant(&app, "ada@example.com", PASSWORD).await.json().await.unwrap();
+    let access = grant["access_token"].as_str().unwrap();
+    let me: Value = me_with(&app, &format!("Bearer {access}")).await.json().await.unwrap();
+    let now = time::OffsetDateTime::now_utc().unix_timestamp();
+    let claims = |aud: &str, iss: &str, exp: i64| json!({"sub": me["id"].to_string(), "aud": aud, "iss": iss, "exp": exp, "iat": now, "jti": "x"});
+    let eddsa = json!({"alg": "EdDSA", "typ": "JWT"});
+    // A control: a well-formed token made the same way is accepted, so the refusals below mean something.
+    let good = forge(&app, eddsa.clone(), claims("gatehouse", &app.base_url, now + 60)).await;
+    assert_eq!(me_with(&app, &format!("Bearer {good}")).await.status(), StatusCode::OK);
+
+    let parts: Vec<&str> = access.split('.').collect();
+    let tampered = format!(
+        "{}.{}.{}",
+        parts[0],
+        URL_SAFE_NO_PAD.encode(claims("gatehouse", &app.base_url, now + 9999).to_string()),
+        parts[2]
+    );
+    let unsigned = format!("{}.{}.", URL_SAFE_NO_PAD.encode(json!({"alg": "none"}).to_string()), parts[1]);
+    for bad in [
+        forge(&app, eddsa.clone(), claims("gatehouse", &app.base_url, now - 120)).await,
+        forge(&app, eddsa.clone(), claims("another-service", &app.base_url, now + 60)).await,
+        forge(&app, eddsa.clone(), claims("gatehouse", "https://evil.example", now + 60)).await,
+        forge(&app, json!({"alg": "HS256"}), claims("gatehouse", &app.base_url, now + 60)).await,
+        tampered,
+        unsigned,
+        access[..access.len() - 5].to_owned(),
+    ] {
+        problem(me_with(&app, &format!("Bearer {bad}")).await, StatusCode::UNAUTHORIZED).await;
+    }
+}
+
+#[tokio::test]
+async fn refresh_tokens_rotate_and_a_replayed_one_revokes_its_family() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    let first: Value = password_grant(&app, "ada@example.com", PASSWORD).await.json().await.unwrap();
+    let first_refresh = first["refresh_token"].as_str().unwrap();
+
+    let second = refresh(&app, first_refresh).await;
+    assert_eq!(second.status(), StatusCode::OK);
+    let second: Value = second.json().await.unwrap();
+    let second_refresh = second["refresh_token"].as_str().unwrap();
+    assert_ne!(first_refresh, second_refresh);
+    assert_eq!(
+        me_with(&app, &format!("Bearer {}", second["access_token"].as_str().unwrap())).await.status(),
+        StatusCode::OK
+    );
+
+    // The first token comes back: someone copied it. Both copies of the chain die.
+    problem(refresh(&app, first_refresh).await, StatusCode::UNAUTHORIZED).await;
+    problem(refresh(&app, second_refresh).await, StatusCode::UNAUTHORIZED).await;
+    problem(refresh(&app, "gtr_nonsense").await, StatusCode::UNAUTHORIZED).await;
+    problem(password_grant(&app, "ada@example.com", "wrong").await, StatusCode::UNAUTHORIZED).await;
+    let both = Client::new()
+        .post(app.url("/api/auth/token"))
+        .json(&json!({"email": "a", "refresh_token": "b"}))
+        .send()
+        .await
+        .unwrap();
+    problem(both, StatusCode::BAD_REQUEST).await;
+}
+
+#[tokio::test]
+async fn logout_and_password_changes_revoke_refresh_tokens() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let grant: Value = password_grant(&app, "ada@example.com", PASSWORD).await.json().await.unwrap();
+    app.post_form_with(&client, "/logout", &[]).await;
+    problem(refresh(&app, grant["refresh_token"].as_str().unwrap()).await, StatusCode::UNAUTHORIZED).await;
+
+    let grant: Value = password_grant(&app, "ada@example.com", PASSWORD).await.json().await.unwrap();
+    let client = browser();
+    app.login_with(&client, "ada@example.com", PASSWORD).await;
+    let fields = [("current_password", PASSWORD), ("new_password", "a brand new passphrase")];
+    app.post_form_with(&client, "/account/password", &fields).await;
+    problem(refresh(&app, grant["refresh_token"].as_str().unwrap()).await, StatusCode::UNAUTHORIZED).await;
+}
+
+#[tokio::test]
+async fn after_a_key_rotation_old_tokens_still_verify_until_they_expire() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    let before: Value = password_grant(&app, "ada@example.com", PASSWORD).await.json().await.unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let rotated =
+        gatehouse(dir.path()).args(["keys", "rotate"]).env("DATABASE_URL", &app.database.url).output().unwrap();
+    assert!(rotated.status.success(), "{}", String::from_utf8_lossy(&rotated.stderr));
+
+    let after: Value = password_grant(&app, "ada@example.com", PASSWORD).await.json().await.unwrap();
+    let kid = |grant: &Value| decode(grant["access_token"].as_str().unwrap().split('.').next().unwrap())["kid"].clone();
+    assert_ne!(kid(&before), kid(&after));
+    for grant in [&before, &after] {
+        assert_eq!(
+            me_with(&app, &format!("Bearer {}", grant["access_token"].as_str().unwrap())).await.status(),
+            StatusCode::OK
+        );
+    }
+    let jwks: Value = Client::new().get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 2);
+    // Once the old key's tokens have all expired, it is no longer published.
+    app.execute("UPDATE jwt_keys SET retired_at = retired_at - 3600 WHERE retired_at IS NOT NULL").await;
+    let jwks: Value = Client::new().get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(jwks["keys"].as_array().unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn cors_answers_only_the_configured_origins() {
+    let closed = spawn_app().await;
+    let open = spawn_app_with(|config| config.cors_allowed_origins = vec!["https://app.example.com".into()]).await;
+    let preflight = |app: &TestApp, origin: &str| {
+        Client::new()
+            .request(reqwest::Method::OPTIONS, app.url("/api/me"))
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+    };
+    let allowed = preflight(&open, "https://app.example.com").send().await.unwrap();
+    assert_eq!(allowed.headers()["access-control-allow-origin"], "https://app.example.com");
+    let other = preflight(&open, "https://evil.example").send().await.unwrap();
+    assert!(!other.headers().contains_key("access-control-allow-origin"));
+    let off = preflight(&closed, "https://app.example.com").send().await.unwrap();
+    assert!(!off.headers().contains_key("access-control-allow-origin"));
+}
+
+#[tokio::test]
+async fn tokens_can_be_created_and_revoked_on_the_account_page() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let fields = [("name", "laptop script"), ("scope", "read"), ("expires_in_days", "30"), ("password", PASSWORD)];
+    let page = app.post_form_with(&client, "/account/tokens", &fields).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    let start = html.find("gth_").expect("the new token is shown");
+    let token: String =
+        html[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
+    assert_eq!(me_with(&app, &format!("Bearer {token}")).await.status(), StatusCode::OK);
+    let again = app.get_with(&client, "/account").await.text().await.unwrap();
+    assert!(!again.contains(&token) && again.contains("laptop script"));
+
+    let wrong =
+        app.post_form_with(&client, "/account/tokens", &[("name", "x"), ("scope", "read"), ("password", "nope")]).await;
+    assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let listed: Value = client.get(app.url("/api/tokens")).send().await.unwrap().json().await.unwrap();
+    let id = listed[0]["id"].to_string();
+    app.post_form_with(&client, "/account/tokens/revoke", &[("token_id", &id)]).await;
+    assert_eq!(me_with(&app, &format!("Bearer {token}")).await.status(), StatusCode::UNAUTHORIZED);
+}
