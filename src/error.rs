@@ -1,7 +1,7 @@
 //! One error type for every handler, rendered as an HTML page or as RFC 9457
 //! problem+json depending on where the request went (see `routes::errors`).
 
-use axum::extract::rejection::{FormRejection, JsonRejection, QueryRejection};
+use axum::extract::rejection::{FormRejection, JsonRejection, PathRejection, QueryRejection};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
@@ -36,7 +36,7 @@ pub enum AppError {
 
 /// What a response needs to show an error, kept in the response's extensions so the
 /// HTML and JSON renderers can each present it their way.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct Problem {
     #[serde(rename = "type")]
     pub kind: String,
@@ -190,6 +190,12 @@ impl AppError {
             StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType,
             _ => Self::BadRequest(detail),
         }
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        Self::BadRequest(rejection.body_text())
     }
 }
 

@@ -1,21 +1,23 @@
 //! JSON endpoints for programs acting as a user: the session cookie, personal API tokens,
 //! access tokens (JWT) and HTTP Basic all work on every route.
 
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::account::{Ended, end_session};
 use super::api_auth::{API_TOKEN_PREFIX, ApiCaller, Credential, Scope, recently_authenticated};
 use super::auth::{DISABLED, PasswordCheck, check_password};
-use super::{errors, rfc3339};
+use super::{Path, errors, rfc3339};
 use crate::app::AppState;
 use crate::domain::Token;
-use crate::error::{AppError, Result};
+use crate::error::{AppError, Problem, Result};
 use crate::security::client_ip::ClientIp;
 use crate::store::{self, api_tokens, refresh_tokens, sessions};
 
@@ -27,10 +29,11 @@ pub fn router() -> Router<AppState> {
         .route("/tokens", get(list_tokens).post(create_token))
         .route("/tokens/{id}", delete(delete_token))
         .route("/auth/token", post(issue_token))
+        .route("/openapi.json", get(openapi))
         .fallback(errors::not_found)
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct Me {
     id: i64,
     email: String,
@@ -38,6 +41,12 @@ pub struct Me {
     created_at: String,
 }
 
+/// The caller's account.
+#[utoipa::path(get, path = "/api/me", tag = "account", responses(
+    (status = 200, description = "The account", body = Me),
+    (status = 401, description = "No valid credential", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Credential of an unverified or disabled account", body = Problem, content_type = "application/problem+json"),
+))]
 pub async fn me(caller: ApiCaller) -> Result<Json<Me>> {
     let user = caller.user;
     Ok(Json(Me {
@@ -50,7 +59,7 @@ pub async fn me(caller: ApiCaller) -> Result<Json<Me>> {
 
 // ----- sessions -----
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ApiSession {
     id: String,
     current: bool,
@@ -67,6 +76,12 @@ fn current_session_hash(caller: &ApiCaller) -> String {
     }
 }
 
+/// The caller's active sessions.
+#[utoipa::path(get, path = "/api/sessions", tag = "sessions", responses(
+    (status = 200, description = "Active sessions", body = [ApiSession]),
+    (status = 401, description = "No valid credential", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Credential of an unverified or disabled account", body = Problem, content_type = "application/problem+json"),
+))]
 pub async fn list_sessions(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<Vec<ApiSession>>> {
     let this = current_session_hash(&caller);
     let rows = sessions::list_for_user(state.store().pool(), caller.user.id, store::now()).await?;
@@ -86,6 +101,13 @@ pub async fn list_sessions(State(state): State<AppState>, caller: ApiCaller) -> 
     Ok(Json(sessions))
 }
 
+/// Ends one of the caller's sessions.
+#[utoipa::path(delete, path = "/api/sessions/{id}", tag = "sessions", params(("id" = String, Path, description = "A session id from the list")), responses(
+    (status = 204, description = "The session ended"),
+    (status = 401, description = "No valid credential", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Read-only credential, or a cross-site request", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such session of the caller", body = Problem, content_type = "application/problem+json"),
+))]
 pub async fn delete_session(
     State(state): State<AppState>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
@@ -104,7 +126,7 @@ pub async fn delete_session(
 
 // ----- personal API tokens -----
 
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct ApiTokenView {
     id: i64,
     name: String,
@@ -131,12 +153,27 @@ impl ApiTokenView {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct NewToken {
+    /// What the token is for, 1 to 100 characters.
+    #[schema(pattern = r"^[^\u0000-\u001F\u007F]{1,100}$")]
     name: String,
+    #[schema(pattern = "^(read|read-write)$")]
     scope: String,
-    #[serde(default)]
+    /// 1 to 3650, or null for a token that never expires.
+    #[serde(default, deserialize_with = "whole_number")]
+    #[schema(minimum = 1, maximum = 3650)]
     expires_in_days: Option<i64>,
+}
+
+/// JSON Schema counts `30.0` as an integer, so this accepts it as 30.
+fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<i64>, D::Error> {
+    match Option::<f64>::deserialize(deserializer)? {
+        Some(number) if number.fract() == 0.0 && number.abs() < 1e15 => Ok(Some(number as i64)),
+        Some(_) => Err(serde::de::Error::custom("expected a whole number of days")),
+        None => Ok(None),
+    }
 }
 
 /// Parses a request for a new token; the same rules serve the account page's form.
@@ -145,8 +182,8 @@ pub fn validate_new_token(
     scope: &str,
     expires_in_days: Option<i64>,
 ) -> Result<(String, Scope, Option<i64>), &'static str> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    // The same rule as the schema's pattern: no C0 control characters or DEL.
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(|c| c < ' ' || c == '\u{7f}') {
         return Err("Give the token a name of 1 to 100 characters.");
     }
     let scope = Scope::parse(scope).ok_or("The scope must be \"read\" or \"read-write\".")?;
@@ -170,6 +207,14 @@ pub async fn create_api_token(
     ApiTokenView::of(row, Some(format!("{API_TOKEN_PREFIX}{}", token.encode())))
 }
 
+/// Creates a personal API token; the `token` is in this answer only.
+#[utoipa::path(post, path = "/api/tokens", tag = "tokens", request_body = NewToken, responses(
+    (status = 201, description = "The new token", body = ApiTokenView),
+    (status = 400, description = "Invalid name, scope or expiry", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No valid credential", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Read-only credential, stale session or cross-site request", body = Problem, content_type = "application/problem+json"),
+    (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+))]
 pub async fn create_token(
     State(state): State<AppState>,
     caller: ApiCaller,
@@ -188,11 +233,25 @@ pub async fn create_token(
     Ok((StatusCode::CREATED, [(header::CACHE_CONTROL, "no-store")], Json(view)).into_response())
 }
 
+/// The caller's API tokens, without their secrets.
+#[utoipa::path(get, path = "/api/tokens", tag = "tokens", responses(
+    (status = 200, description = "API tokens", body = [ApiTokenView]),
+    (status = 401, description = "No valid credential", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Credential of an unverified or disabled account", body = Problem, content_type = "application/problem+json"),
+))]
 pub async fn list_tokens(State(state): State<AppState>, caller: ApiCaller) -> Result<Json<Vec<ApiTokenView>>> {
     let rows = api_tokens::list(state.store().pool(), caller.user.id).await?;
     Ok(Json(rows.into_iter().map(|row| ApiTokenView::of(row, None)).collect::<Result<_>>()?))
 }
 
+/// Revokes one of the caller's API tokens.
+#[utoipa::path(delete, path = "/api/tokens/{id}", tag = "tokens", params(("id" = i64, Path, description = "The token's id")), responses(
+    (status = 204, description = "Revoked"),
+    (status = 400, description = "The id is not a number", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No valid credential", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Read-only credential, or a cross-site request", body = Problem, content_type = "application/problem+json"),
+    (status = 404, description = "No such token of the caller", body = Problem, content_type = "application/problem+json"),
+))]
 pub async fn delete_token(State(state): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> Result<StatusCode> {
     if !api_tokens::delete(state.store().pool(), caller.user.id, id).await? {
         return Err(AppError::NotFound);
@@ -207,15 +266,28 @@ pub const REFRESH_TOKEN_PREFIX: &str = "gtr_";
 const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
 
 /// `{"email", "password"}` or `{"refresh_token"}`.
-#[derive(Deserialize)]
-pub struct TokenRequest {
-    email: Option<String>,
-    password: Option<String>,
-    refresh_token: Option<String>,
+#[derive(Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum TokenRequest {
+    Password(PasswordGrant),
+    Refresh(RefreshGrant),
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PasswordGrant {
+    email: String,
+    password: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RefreshGrant {
+    refresh_token: String,
 }
 
 /// The OAuth 2.0 token response (RFC 6749 §5.1).
-#[derive(Serialize)]
+#[derive(Serialize, ToSchema)]
 pub struct TokenResponse {
     access_token: String,
     token_type: &'static str,
@@ -225,6 +297,15 @@ pub struct TokenResponse {
 
 const BAD_REFRESH: &str = "The refresh token is not valid: it may be expired, revoked or already used.";
 
+/// Exchanges a password or a refresh token for an access token and a new refresh token.
+#[utoipa::path(post, path = "/api/auth/token", tag = "auth", request_body = TokenRequest, security(()), responses(
+    (status = 200, description = "New tokens", body = TokenResponse),
+    (status = 400, description = "Neither a password nor a refresh token", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Wrong password, or a bad, used or revoked refresh token", body = Problem, content_type = "application/problem+json"),
+    (status = 403, description = "Unverified or disabled account", body = Problem, content_type = "application/problem+json"),
+    (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
+))]
 pub async fn issue_token(
     State(state): State<AppState>,
     Extension(ClientIp(ip)): Extension<ClientIp>,
@@ -232,7 +313,7 @@ pub async fn issue_token(
     super::Json(request): super::Json<TokenRequest>,
 ) -> Result<Response> {
     let (user_id, family) = match request {
-        TokenRequest { email: Some(email), password: Some(password), refresh_token: None } => {
+        TokenRequest::Password(PasswordGrant { email, password }) => {
             if let Some(retry_after_secs) = state.password_budget_exhausted(ip) {
                 return Err(AppError::TooManyRequests { retry_after_secs });
             }
@@ -249,10 +330,7 @@ pub async fn issue_token(
             };
             (user.id, random_family())
         }
-        TokenRequest { email: None, password: None, refresh_token: Some(refresh) } => {
-            rotate_refresh(&state, &refresh).await?
-        }
-        _ => return Err(AppError::BadRequest("Send {\"email\", \"password\"} or {\"refresh_token\"}.".into())),
+        TokenRequest::Refresh(RefreshGrant { refresh_token }) => rotate_refresh(&state, &refresh_token).await?,
     };
     let (access_token, expires_in) = state.jwt().issue(user_id).await?;
     let refresh = Token::generate();
@@ -305,4 +383,39 @@ fn random_family() -> String {
 pub async fn jwks(State(state): State<AppState>) -> Result<Response> {
     let keys = state.jwt().jwks().await?;
     Ok(([(header::CACHE_CONTROL, "public, max-age=300")], Json(keys)).into_response())
+}
+
+/// The OpenAPI document of every `/api/*` route, generated from the handlers above.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Gatehouse API", description = "Accounts as JSON: the session cookie, personal API tokens (Bearer), access tokens (Bearer JWT) or HTTP Basic."),
+    paths(me, list_sessions, delete_session, list_tokens, create_token, delete_token, issue_token),
+    components(schemas(Me, ApiSession, ApiTokenView, NewToken, TokenRequest, PasswordGrant, RefreshGrant, TokenResponse, Problem)),
+    modifiers(&Credentials),
+    security(("session" = []), ("bearer" = []), ("basic" = [])),
+)]
+pub struct ApiDoc;
+
+struct Credentials;
+
+impl Modify for Credentials {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new("gatehouse-session"))),
+        );
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "basic",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Basic).build()),
+        );
+    }
+}
+
+pub async fn openapi() -> Json<utoipa::openapi::OpenApi> {
+    Json(ApiDoc::openapi())
 }

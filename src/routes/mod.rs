@@ -29,6 +29,11 @@ pub struct Form<T>(pub T);
 #[from_request(via(axum::Json), rejection(AppError))]
 pub struct Json<T>(pub T);
 
+/// `axum::extract::Path` whose rejections are problem+json like every other API error.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct Path<T>(pub T);
+
 /// `axum::extract::Query` whose rejections render like every other error.
 #[derive(FromRequestParts)]
 #[from_request(via(axum::extract::Query), rejection(AppError))]

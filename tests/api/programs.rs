@@ -390,3 +390,25 @@ async fn tokens_can_be_created_and_revoked_on_the_account_page() {
     app.post_form_with(&client, "/account/tokens/revoke", &[("token_id", &id)]).await;
     assert_eq!(me_with(&app, &format!("Bearer {token}")).await.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn the_openapi_document_describes_every_api_route() {
+    let app = spawn_app().await;
+    let doc: Value = Client::new().get(app.url("/api/openapi.json")).send().await.unwrap().json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1"));
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/api/me", "get"),
+        ("/api/sessions", "get"),
+        ("/api/sessions/{id}", "delete"),
+        ("/api/tokens", "get"),
+        ("/api/tokens", "post"),
+        ("/api/tokens/{id}", "delete"),
+        ("/api/auth/token", "post"),
+    ] {
+        assert!(paths.get(path).and_then(|p| p.get(method)).is_some(), "{method} {path} is not documented");
+    }
+    for scheme in ["session", "bearer", "basic"] {
+        assert!(doc["components"]["securitySchemes"].get(scheme).is_some(), "{scheme}");
+    }
+}
