@@ -218,8 +218,7 @@ type RateLimit =
     GovernorLayer<ClientIpKey, governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>, axum::body::Body>;
 
 fn login_rate_limit(config: &Config) -> RateLimit {
-    let period = Duration::from_millis(60_000 / u64::from(config.login_rate_per_minute));
-    per_ip_limit(period, config.login_rate_burst, "login_rate_limited")
+    per_ip_limit(config.login_period(), config.login_rate_burst, "login_rate_limited")
 }
 
 /// Forms that send mail: 20 at once per client IP, then one more every ten seconds. The

@@ -103,11 +103,16 @@ impl Config {
         PasswordPolicy { min_length: self.password_min_length }
     }
 
+    /// How often a client IP regains one login attempt (nanoseconds, so that even very
+    /// large per-minute budgets give a positive period).
+    pub fn login_period(&self) -> std::time::Duration {
+        std::time::Duration::from_nanos(60_000_000_000 / u64::from(self.login_rate_per_minute.max(1)))
+    }
+
     /// The login budget per client IP, shared by the login form, HTTP Basic and the token endpoint.
     pub fn login_quota(&self) -> governor::Quota {
-        let period = std::time::Duration::from_millis(60_000 / u64::from(self.login_rate_per_minute.max(1)));
         let burst = std::num::NonZeroU32::new(self.login_rate_burst).unwrap_or(std::num::NonZeroU32::MIN);
-        governor::Quota::with_period(period).expect("a positive period").allow_burst(burst)
+        governor::Quota::with_period(self.login_period()).expect("a positive period").allow_burst(burst)
     }
 
     /// `BASE_URL`, or the local address once the port is known.

@@ -148,7 +148,16 @@ fn main() -> ExitCode {
         eprintln!("error: {error:#}");
         return ExitCode::FAILURE;
     }
-    let command = Cli::parse_from(with_default_command(std::env::args_os().collect())).command;
+    let command = match Cli::try_parse_from(with_default_command(std::env::args_os().collect())) {
+        Ok(cli) => cli.command,
+        Err(error) if !error.use_stderr() => error.exit(), // --help, --version
+        Err(error) => {
+            // One line that names the setting; `--help` has the rest.
+            let message = error.render().to_string();
+            eprintln!("{}", message.lines().next().unwrap_or("error: invalid arguments"));
+            return ExitCode::from(2);
+        }
+    };
     // Commands print their own results; the server narrates what it does.
     let default_filter = if matches!(command, Command::Serve(_)) { "info,sqlx=warn" } else { "warn" };
     // check-config reports a wrong LOG_FORMAT with the other settings instead of stopping.

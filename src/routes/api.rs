@@ -12,8 +12,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::account::{Ended, end_session};
-use super::api_auth::{API_TOKEN_PREFIX, ApiCaller, Credential, Scope, recently_authenticated};
-use super::auth::{DISABLED, PasswordCheck, check_password};
+use super::api_auth::{API_TOKEN_PREFIX, ApiCaller, Credential, Scope, check_api_password, recently_authenticated};
 use super::{Path, errors, rfc3339};
 use crate::app::AppState;
 use crate::domain::Token;
@@ -314,20 +313,7 @@ pub async fn issue_token(
 ) -> Result<Response> {
     let (user_id, family) = match request {
         TokenRequest::Password(PasswordGrant { email, password }) => {
-            if let Some(retry_after_secs) = state.password_budget_exhausted(ip) {
-                return Err(AppError::TooManyRequests { retry_after_secs });
-            }
-            let user = match check_password(&state, &email, SecretString::from(password), &headers, ip).await? {
-                PasswordCheck::Accepted(user) => user,
-                PasswordCheck::Refused => return Err(AppError::Unauthorized("The email or password is incorrect.")),
-                PasswordCheck::Throttled { retry_after_secs } => {
-                    return Err(AppError::TooManyRequests { retry_after_secs });
-                }
-                PasswordCheck::Unverified(_) => {
-                    return Err(AppError::Forbidden("Confirm your email address before using the API."));
-                }
-                PasswordCheck::Disabled(_) => return Err(AppError::Forbidden(DISABLED)),
-            };
+            let user = check_api_password(&state, &email, SecretString::from(password), &headers, ip).await?;
             (user.id, random_family())
         }
         TokenRequest::Refresh(RefreshGrant { refresh_token }) => rotate_refresh(&state, &refresh_token).await?,

@@ -1,6 +1,8 @@
 //! Who is calling `/api/*`: the session cookie, a personal API token or an access token
 //! as `Bearer`, or HTTP Basic with a password or an API token.
 
+use std::net::IpAddr;
+
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -93,7 +95,7 @@ async fn from_authorization(
     state: &AppState,
     value: &HeaderValue,
     headers: &HeaderMap,
-    ip: std::net::IpAddr,
+    ip: IpAddr,
 ) -> Result<ApiCaller, AppError> {
     let value = value.to_str().map_err(|_| AppError::Unauthorized(MALFORMED))?;
     let (scheme, credentials) = value.trim().split_once(' ').ok_or(AppError::Unauthorized(MALFORMED))?;
@@ -145,15 +147,26 @@ async fn password(
     email: &str,
     password: &str,
     headers: &HeaderMap,
-    ip: std::net::IpAddr,
+    ip: IpAddr,
 ) -> Result<ApiCaller, AppError> {
+    let user = check_api_password(state, email, SecretString::from(password.to_owned()), headers, ip).await?;
+    Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::Password })
+}
+
+/// A password check for programs (HTTP Basic, the token endpoint): the login form's
+/// per-IP budget and account throttle, answered as problems.
+pub async fn check_api_password(
+    state: &AppState,
+    email: &str,
+    password: SecretString,
+    headers: &HeaderMap,
+    ip: IpAddr,
+) -> Result<User, AppError> {
     if let Some(retry_after_secs) = state.password_budget_exhausted(ip) {
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
-    match check_password(state, email, SecretString::from(password.to_owned()), headers, ip).await? {
-        PasswordCheck::Accepted(user) => {
-            Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::Password })
-        }
+    match check_password(state, email, password, headers, ip).await? {
+        PasswordCheck::Accepted(user) => Ok(user),
         PasswordCheck::Refused => Err(AppError::Unauthorized("The email or password is incorrect.")),
         PasswordCheck::Throttled { retry_after_secs } => Err(AppError::TooManyRequests { retry_after_secs }),
         PasswordCheck::Unverified(_) => Err(AppError::Forbidden("Confirm your email address before using the API.")),
