@@ -68,8 +68,7 @@ impl PasswordHasher {
                 .context("cannot start a password hashing thread")?;
         }
         // Unknown emails are checked against this, so they cost the same time as known ones.
-        let mut memory = vec![Block::default(); params.block_count()];
-        let dummy_hash = hash(&params, b"gatehouse timing equaliser", &mut memory)?;
+        let dummy_hash = hash(&params, b"gatehouse timing equaliser", &mut Vec::new())?;
         Ok(Self { jobs, dummy_hash: Arc::new(dummy_hash), verifications: Arc::default() })
     }
 
@@ -103,7 +102,8 @@ impl PasswordHasher {
 }
 
 fn work(receiver: &Mutex<mpsc::Receiver<Job>>, params: Params) {
-    let mut memory = vec![Block::default(); params.block_count()];
+    // Allocated by the first job and reused ever after: an idle server holds none of it.
+    let mut memory: Vec<Block> = Vec::new();
     loop {
         // The lock is held only while waiting, so exactly one idle worker takes the next job.
         let job = match receiver.lock() {
@@ -124,10 +124,14 @@ fn work(receiver: &Mutex<mpsc::Receiver<Job>>, params: Params) {
 }
 
 fn hash(params: &Params, password: &[u8], memory: &mut Vec<Block>) -> anyhow::Result<String> {
+    if memory.len() < params.block_count() {
+        memory.resize(params.block_count(), Block::default());
+    }
     let mut salt = [0u8; 16];
     getrandom::fill(&mut salt).map_err(|e| anyhow!("random source failed: {e}"))?;
     let mut output = [0u8; 32];
-    argon2id(params.clone()).hash_password_into_with_memory(password, &salt, &mut output, memory.as_mut_slice())?;
+    let blocks = &mut memory[..params.block_count()];
+    argon2id(params.clone()).hash_password_into_with_memory(password, &salt, &mut output, blocks)?;
     let phc = PasswordHash {
         algorithm: ARGON2ID_IDENT,
         version: Some(Version::V0x13.into()),
