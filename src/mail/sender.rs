@@ -11,9 +11,12 @@ use tokio::sync::watch;
 use super::Outbox;
 use crate::store::{self, Store, outbox::OutboxMessage};
 
-/// How long a worker may hold a message before another may try it.
-const LEASE_SECS: i64 = 120;
-const BATCH: i64 = 20;
+/// How long a worker may hold a message before another may try it: longer than a batch
+/// can take (BATCH × the SMTP timeout), so no two instances send one message, and short
+/// enough that mail held by an instance that died goes out within a minute.
+const LEASE_SECS: i64 = 60;
+const BATCH: i64 = 3;
+const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
 /// Poll this often even without a wake-up, for retries and for mail queued by other instances.
 const POLL: Duration = Duration::from_secs(2);
 const MAX_BACKOFF_SECS: i64 = 15 * 60;
@@ -29,7 +32,7 @@ impl Transport {
         let Some(url) = smtp_url else { return Ok(Self::Log) };
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
             .context("SMTP_URL is not a usable SMTP URL")?
-            .timeout(Some(Duration::from_secs(15)))
+            .timeout(Some(SMTP_TIMEOUT))
             .build();
         Ok(Self::Smtp(transport))
     }

@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod browser;
 mod cli;
+mod faults;
 
 mod health;
 mod login;

@@ -83,7 +83,18 @@ impl MailServer {
         count: usize,
         wanted: impl Fn(&ReceivedMail) -> bool,
     ) -> Vec<ReceivedMail> {
-        let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+        self.wait_within(Duration::from_secs(15), address, count, wanted).await
+    }
+
+    /// Like `wait_for_matching`, with a deadline of the caller's choosing.
+    pub async fn wait_within(
+        &self,
+        limit: Duration,
+        address: &str,
+        count: usize,
+        wanted: impl Fn(&ReceivedMail) -> bool,
+    ) -> Vec<ReceivedMail> {
+        let deadline = tokio::time::Instant::now() + limit;
         loop {
             let arrived = self.inbox.arrived.notified();
             let messages: Vec<_> = self.messages_to(address).into_iter().filter(|m| wanted(m)).collect();
