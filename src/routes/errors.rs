@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::HttpBody;
 use axum::extract::Request;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -37,7 +37,13 @@ fn problem_of(response: &Response) -> Option<Problem> {
 }
 
 pub async fn html(request: Request, next: Next) -> Response {
-    let target = request.uri().path_and_query().map(|pq| pq.as_str().to_owned()).unwrap_or_else(|| "/".into());
+    // After logging in, come back here; a form post cannot be replayed, so its page is the account.
+    let target = match *request.method() {
+        Method::GET | Method::HEAD => {
+            request.uri().path_and_query().map_or_else(|| "/".into(), |pq| pq.as_str().to_owned())
+        }
+        _ => "/account".to_owned(),
+    };
     let response = next.run(request).await;
     let Some(problem) = problem_of(&response) else { return response };
     if problem.status == StatusCode::UNAUTHORIZED.as_u16() {

@@ -148,3 +148,11 @@ async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
     // Otherwise the header is the client's own claim and changes nothing.
     assert_eq!(limited(false).await, [StatusCode::UNAUTHORIZED, StatusCode::TOO_MANY_REQUESTS]);
 }
+
+#[tokio::test]
+async fn a_form_posted_after_the_session_ended_leads_to_login_and_back_to_the_account() {
+    let app = spawn_app().await;
+    let response = app.post_form("/account/password", &[("current_password", "x"), ("new_password", "y")]).await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    assert_eq!(response.headers()["location"], "/login?next=/account");
+}
