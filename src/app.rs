@@ -156,10 +156,11 @@ pub fn router(state: AppState) -> Router {
     let app = Router::new()
         .merge(pages)
         .nest("/api", api)
+        .layer(session_layer(&state, https))
+        // Added after the session layer, so these never read a session from the database.
         .route("/healthz", get(health::healthz))
         .route("/.well-known/jwks.json", get(api::jwks))
         .route("/assets/style.css", get(assets::stylesheet))
-        .layer(session_layer(&state, https))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(
