@@ -11,12 +11,18 @@ use serde_json::json;
 
 use crate::helpers::{PASSWORD, spawn_app};
 
-struct Driver(Child);
+/// ChromeDriver and, should a failed test leave it behind, the Chromium it started.
+struct Driver {
+    process: Child,
+    profile: String,
+}
 
 impl Drop for Driver {
     fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+        // Chromium outlives a killed ChromeDriver; its unique profile directory finds it.
+        let _ = Command::new("pkill").arg("-f").arg(format!("user-data-dir={}", self.profile)).status();
     }
 }
 
@@ -28,7 +34,7 @@ async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
         .stderr(Stdio::null())
         .spawn()
         .expect("chromedriver is installed (apt-get install chromium chromium-driver; tests/run does it)");
-    let driver = Driver(driver);
+    let driver = Driver { process: driver, profile: profile.display().to_string() };
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
