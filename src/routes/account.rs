@@ -163,7 +163,7 @@ async fn render_with_token(
 }
 
 pub async fn session_views(state: &AppState, current: &CurrentUser) -> Result<Vec<SessionView>> {
-    let this = current.session.id().map(|id| sessions::id_hash(&id)).unwrap_or_default();
+    let this = current.session_key();
     let rows = sessions::list_for_user(state.store().pool(), current.user.id, store::now()).await?;
     Ok(rows
         .into_iter()
@@ -219,11 +219,6 @@ fn unprocessable(page: AccountPage) -> Response {
     (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
 }
 
-fn stored_email(user: &User) -> Result<Email> {
-    Email::parse(&user.email)
-        .map_err(|_| AppError::Internal(anyhow::anyhow!("stored email of user {} is invalid", user.id)))
-}
-
 // ----- change password -----
 
 #[derive(Deserialize)]
@@ -263,7 +258,7 @@ pub async fn change_password(
     refresh_tokens::revoke_for_user(&mut *tx, user.id, now).await?;
     events::record(&mut *tx, user.id, EventKind::PasswordChanged, &ip.to_string(), &current.auth.user_agent, now)
         .await?;
-    state.outbox().enqueue(&mut tx, &messages::password_changed(state.links(), &stored_email(user)?)).await?;
+    state.outbox().enqueue(&mut tx, &messages::password_changed(state.links(), &user.address()?)).await?;
     tx.commit().await?;
     state.outbox().wake();
     // Every other session ended above; this browser carries on under a new id.
@@ -319,7 +314,7 @@ pub async fn change_email(
             tokens::revoke_for_user(&mut *tx, user.id, Purpose::ChangeEmail, now).await?;
             let token = Token::generate();
             tokens::insert(&mut *tx, &token, Purpose::ChangeEmail, user.id, new_email.as_str(), now).await?;
-            let old = stored_email(user)?;
+            let old = user.address()?;
             state.outbox().enqueue(&mut tx, &messages::email_change_requested(state.links(), &old, &new_email)).await?;
             messages::confirm_new_email(state.links(), &new_email, &token)
         };
@@ -354,7 +349,7 @@ pub async fn confirm_email_page(
     };
     match lookup {
         Lookup::Valid(row) => {
-            let headers = [(header::REFERRER_POLICY, "no-referrer"), (header::CACHE_CONTROL, "no-store")];
+            let headers = super::TOKEN_PAGE_HEADERS;
             Ok((headers, ConfirmEmailPage { page, email: row.email, token: param.token, done: false }).into_response())
         }
         refused => Ok(TokenErrorPage::for_lookup(page, &refused, LinkKind::EmailChange)),
@@ -445,7 +440,7 @@ pub async fn end_session(
     refresh_tokens::revoke_for_user(pool, user_id, now).await?;
     tracing::info!(event = "session_revoked", user_id, "session ended by its owner");
     match current {
-        Some(current) if current.session.id().map(|this| sessions::id_hash(&this)).as_deref() == Some(id) => {
+        Some(current) if current.session_key() == id => {
             current.session.flush().await?;
             Ok(Ended::ThisOne)
         }
@@ -458,7 +453,7 @@ pub async fn revoke_other_sessions(
     Extension(ClientIp(ip)): Extension<ClientIp>,
     current: CurrentUser,
 ) -> Result<Redirect> {
-    let this = current.session.id().map(|id| sessions::id_hash(&id)).unwrap_or_default();
+    let this = current.session_key();
     let pool = state.store().pool();
     let ended = sessions::delete_others(pool, current.user.id, &this).await?;
     refresh_tokens::revoke_for_user(pool, current.user.id, store::now()).await?;
@@ -490,7 +485,7 @@ pub async fn delete_account(
             FormErrors { delete_password: Some("That is not your password.".to_owned()), ..Default::default() };
         return Ok(unprocessable(render(&state, &current, page, None, errors).await?));
     }
-    let email = stored_email(user)?;
+    let email = user.address()?;
     let mut tx = state.store().begin().await?;
     outbox::delete_unsent_to(&mut *tx, email.as_str()).await?;
     users::delete(&mut *tx, user.id).await?;

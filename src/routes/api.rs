@@ -70,7 +70,7 @@ pub struct ApiSession {
 
 fn current_session_hash(caller: &ApiCaller) -> String {
     match &caller.credential {
-        Credential::Session(current) => current.session.id().map(|id| sessions::id_hash(&id)).unwrap_or_default(),
+        Credential::Session(current) => current.session_key(),
         _ => String::new(),
     }
 }

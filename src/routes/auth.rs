@@ -182,7 +182,7 @@ impl TokenErrorPage {
                 "It may have been cut short when it was copied, or replaced by a newer link.".to_owned(),
             ),
         };
-        let headers = [(header::REFERRER_POLICY, "no-referrer"), (header::CACHE_CONTROL, "no-store")];
+        let headers = super::TOKEN_PAGE_HEADERS;
         let body = Self { page, title, message, retry_action, retry_label };
         (StatusCode::BAD_REQUEST, headers, body).into_response()
     }
@@ -201,7 +201,7 @@ pub async fn verify_page(
 ) -> Result<Response> {
     match lookup_verification(&state, &param.token).await? {
         Lookup::Valid(row) => {
-            let headers = [(header::REFERRER_POLICY, "no-referrer"), (header::CACHE_CONTROL, "no-store")];
+            let headers = super::TOKEN_PAGE_HEADERS;
             Ok((headers, VerifyConfirmPage { page, email: row.email, token: param.token }).into_response())
         }
         other => Ok(TokenErrorPage::for_lookup(page, &other, LinkKind::Verification)),

@@ -47,6 +47,13 @@ pub struct CurrentUser {
     pub session: Session,
 }
 
+impl CurrentUser {
+    /// The key of this browser's session in the sessions table (and in the lists users see).
+    pub fn session_key(&self) -> String {
+        self.session.id().map(|id| crate::store::sessions::id_hash(&id)).unwrap_or_default()
+    }
+}
+
 impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
@@ -94,6 +101,10 @@ impl FromRequestParts<AppState> for Page {
         Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email) })
     }
 }
+
+/// For pages whose URL holds a token: never sent on as a referrer, never cached.
+pub const TOKEN_PAGE_HEADERS: [(axum::http::HeaderName, &str); 2] =
+    [(axum::http::header::REFERRER_POLICY, "no-referrer"), (axum::http::header::CACHE_CONTROL, "no-store")];
 
 /// A `next` parameter is followed only if it stays on this site: a path, not `//host`
 /// or `/\host` (which browsers treat as another origin), with no control characters.

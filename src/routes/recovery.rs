@@ -4,7 +4,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Extension;
 use axum::extract::State;
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
@@ -88,7 +88,7 @@ pub async fn reset_page(
         (_, Lookup::Valid(_)) => {
             let form =
                 ResetPage { page, token: param.token, error: None, min_length: state.config().password_min_length };
-            let headers = [(header::REFERRER_POLICY, "no-referrer"), (header::CACHE_CONTROL, "no-store")];
+            let headers = super::TOKEN_PAGE_HEADERS;
             Ok((headers, form).into_response())
         }
         (_, refused) => Ok(TokenErrorPage::for_lookup(page, &refused, LinkKind::PasswordReset)),
@@ -136,8 +136,7 @@ pub async fn reset(
     sessions::delete_for_user(&mut *tx, user.id).await?;
     store::refresh_tokens::revoke_for_user(&mut *tx, user.id, now).await?;
     events::record(&mut *tx, user.id, EventKind::PasswordReset, &ip.to_string(), "", now).await?;
-    let email =
-        Email::parse(&user.email).map_err(|_| anyhow::anyhow!("stored email of user {} is invalid", user.id))?;
+    let email = user.address()?;
     state.outbox().enqueue(&mut tx, &messages::password_was_reset(state.links(), &email)).await?;
     tx.commit().await?;
     state.outbox().wake();

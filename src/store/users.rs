@@ -25,6 +25,11 @@ impl User {
     pub fn is_disabled(&self) -> bool {
         self.disabled_at.is_some()
     }
+
+    /// The stored address as an `Email` (it was parsed before it was stored).
+    pub fn address(&self) -> anyhow::Result<Email> {
+        Email::parse(&self.email).map_err(|_| anyhow::anyhow!("stored email of user {} is invalid", self.id))
+    }
 }
 
 const COLUMNS: &str =
