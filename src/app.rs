@@ -9,17 +9,18 @@ use anyhow::Context;
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::http::{Method, Response};
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::{from_fn, from_fn_with_state, map_response_with_state};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use tower::ServiceBuilder;
 use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_http::csrf::CsrfLayer;
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::SessionManagerLayer;
@@ -35,9 +36,9 @@ use crate::routes::{account, api, assets, auth, errors, health, recovery};
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
 use crate::security::hasher::{self, PasswordHasher};
-use crate::security::headers;
 use crate::security::jwt::Jwt;
 use crate::security::signing::SigningKey;
+use crate::security::{headers, request_id};
 use crate::store::{self, Store, keys, sessions::SqlSessionStore};
 
 /// Forms are small; this leaves room for 10,000-character fields, percent-encoded.
@@ -144,14 +145,21 @@ pub fn router(state: AppState) -> Router {
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
         .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
         .fallback(errors::not_found)
-        .layer(from_fn_with_state(state.clone(), csrf::protect_forms))
-        .layer(origin_check.clone())
-        .layer(from_fn(errors::html));
+        // One ServiceBuilder per group, not one `Router::layer` per layer: axum boxes and
+        // clones every layer applied to a router once per request.
+        .layer(
+            ServiceBuilder::new()
+                .layer(from_fn(errors::html))
+                .layer(origin_check.clone())
+                .layer(from_fn_with_state(state.clone(), csrf::protect_forms)),
+        );
 
-    let api = api::router()
-        .layer(from_fn_with_state(origin_check, crate::routes::api_auth::origin_check))
-        .layer(cors(state.config()))
-        .layer(from_fn(errors::problem_json));
+    let api = api::router().layer(
+        ServiceBuilder::new()
+            .layer(from_fn(errors::problem_json))
+            .layer(cors(state.config()))
+            .layer(from_fn_with_state(origin_check, crate::routes::api_auth::origin_check)),
+    );
 
     let app = Router::new()
         .merge(pages)
@@ -160,20 +168,25 @@ pub fn router(state: AppState) -> Router {
         // Added after the session layer, so these never read a session from the database.
         .route("/healthz", get(health::healthz))
         .route("/.well-known/jwks.json", get(api::jwks))
-        .route("/assets/style.css", get(assets::stylesheet))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(request_span)
-                .on_response(DefaultOnResponse::new().level(Level::INFO))
-                .on_failure(()),
-        )
-        .layer(from_fn_with_state(state.clone(), client_ip::identify))
-        .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid));
-    let app = if state.config().metrics_addr.is_some() { app.layer(from_fn(crate::metrics::track)) } else { app };
-    headers::apply(app, https).with_state(state)
+        .route("/assets/style.css", get(assets::stylesheet));
+    let metrics = state.config().metrics_addr.is_some().then(|| from_fn(crate::metrics::track));
+    app.layer(
+        ServiceBuilder::new()
+            .layer(map_response_with_state(https, headers::add))
+            .option_layer(metrics)
+            .layer(SetRequestIdLayer::x_request_id(request_id::Fast))
+            .layer(PropagateRequestIdLayer::x_request_id())
+            .layer(from_fn_with_state(state.clone(), client_ip::identify))
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    .on_response(DefaultOnResponse::new().level(Level::INFO))
+                    .on_failure(()),
+            )
+            .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+            .layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
+    )
+    .with_state(state)
 }
 
 /// The separate listener for Prometheus, so metrics never face the public.
@@ -197,16 +210,20 @@ fn cors(config: &Config) -> tower::util::Either<tower_http::cors::CorsLayer, tow
     tower::util::option_layer(layer)
 }
 
-/// One span per request, carrying what lets a log line be traced back to it.
+/// One span per request, carrying what lets a log line be traced back to it. The field
+/// expressions only run when the span is enabled, so a quiet server pays nothing for them.
 fn request_span(request: &Request) -> tracing::Span {
-    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default();
-    let route = request.extensions().get::<MatchedPath>().map_or("-", MatchedPath::as_str);
-    let client_ip = request.extensions().get::<ClientIp>().map(|ip| ip.0.to_string()).unwrap_or_default();
-    tracing::info_span!("request", method = %request.method(), route, request_id, client_ip)
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route = request.extensions().get::<MatchedPath>().map_or("-", MatchedPath::as_str),
+        request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default(),
+        client_ip = %request.extensions().get::<ClientIp>().map(|ip| ip.0.to_string()).unwrap_or_default(),
+    )
 }
 
 fn session_layer(state: &AppState, https: bool) -> SessionManagerLayer<SqlSessionStore> {
-    SessionManagerLayer::new(SqlSessionStore::new(state.store().pool().clone()))
+    SessionManagerLayer::new(SqlSessionStore::new(state.store().clone()))
         .with_name(if https { "__Host-gatehouse-session" } else { "gatehouse-session" })
         .with_secure(https)
         .with_http_only(true)
@@ -274,7 +291,8 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 impl Application {
     /// Opens and migrates the database, loads the keys and binds the listen address.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let store = Store::connect(&config.database_url, config.pool_options()).await?;
+        let store =
+            Store::connect(&config.database_url, config.pool_options()).await?.with_read_cache(&config.database_url);
         store.migrate().await?;
         let listener = TcpListener::bind(config.addr)
             .await

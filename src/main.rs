@@ -8,6 +8,11 @@ use gatehouse::store::{PoolSettings, Store};
 use gatehouse::{Application, Config, admin};
 use tracing_subscriber::EnvFilter;
 
+/// Many small allocations from several threads per request: glibc's malloc contends on
+/// its arena locks there (seen in `perf`); mimalloc keeps them thread-local.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Password accounts people can trust: sign-up, email verification, sessions and a JSON API.
 ///
 /// Settings come from the environment, then a `.env` file, then `gatehouse.toml` (lower-case

@@ -62,7 +62,7 @@ impl FromRequestParts<AppState> for CurrentUser {
             .await
             .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
         let auth: AuthSession = session.get(AuthSession::KEY).await?.ok_or(AppError::Unauthenticated)?;
-        match users::find_by_id(state.store().pool(), auth.user_id).await? {
+        match users::find_by_id_cached(state.store(), auth.user_id).await? {
             Some(user) if !user.is_disabled() => Ok(Self { user, auth, session }),
             _ => {
                 // The account was deleted or disabled while this session lived: end it.

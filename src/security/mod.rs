@@ -6,5 +6,6 @@ pub mod device;
 pub mod hasher;
 pub mod headers;
 pub mod jwt;
+pub mod request_id;
 pub mod signing;
 pub mod throttle;

@@ -3,6 +3,7 @@
 //! differ per engine.
 
 pub mod api_tokens;
+pub mod cache;
 pub mod events;
 pub mod keys;
 pub mod outbox;
@@ -13,6 +14,7 @@ pub mod tokens;
 pub mod users;
 
 use std::str::FromStr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
@@ -45,6 +47,7 @@ impl Default for PoolSettings {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    cache: Option<Arc<cache::ReadCache>>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -83,7 +86,20 @@ impl Store {
             .connect_with(options)
             .await
             .context("DATABASE_URL: cannot open the database")?;
-        Ok(Self { pool, backend })
+        Ok(Self { pool, backend, cache: None })
+    }
+
+    /// Lets the server keep sessions and users in memory (see [`cache`]): SQLite only.
+    pub fn with_read_cache(mut self, database_url: &str) -> Self {
+        if self.backend == Backend::Sqlite {
+            let file = sqlx::sqlite::SqliteConnectOptions::from_str(database_url).ok();
+            self.cache = file.and_then(|options| cache::ReadCache::watch(options.get_filename())).map(Arc::new);
+        }
+        self
+    }
+
+    pub fn cache(&self) -> Option<&cache::ReadCache> {
+        self.cache.as_deref()
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

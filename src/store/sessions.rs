@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, SessionStore};
 
-use super::{Db, now};
+use super::{Db, Store, now};
 use crate::domain::{AuthSession, SessionPolicy};
 
 /// A read refreshes `last_seen_at` at most this often, so most requests only read.
@@ -17,12 +17,41 @@ const TOUCH_INTERVAL_SECS: i64 = 60;
 
 #[derive(Debug, Clone)]
 pub struct SqlSessionStore {
+    store: Store,
     pool: AnyPool,
 }
 
 impl SqlSessionStore {
-    pub fn new(pool: AnyPool) -> Self {
-        Self { pool }
+    pub fn new(store: Store) -> Self {
+        Self { pool: store.pool().clone(), store }
+    }
+
+    /// The stored session, from the read cache when it has it.
+    async fn find(&self, key: &str) -> session_store::Result<Option<StoredSession>> {
+        let cache = self.store.cache();
+        let generation = cache.and_then(|cache| cache.current());
+        if let (Some(cache), Some(generation)) = (cache, generation)
+            && let Some(session) = cache.sessions.get(key, generation)
+        {
+            return Ok(Some(session));
+        }
+        let row: Option<Row> =
+            sqlx::query_as("SELECT data, last_seen_at, idle_timeout, expires_at FROM sessions WHERE id_hash = $1")
+                .bind(key)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let session = StoredSession {
+            data: serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?,
+            last_seen_at: row.last_seen_at,
+            idle_timeout: row.idle_timeout,
+            expires_at: row.expires_at,
+        };
+        if let (Some(cache), Some(generation)) = (cache, generation) {
+            cache.sessions.put(cache, key.to_owned(), session.clone(), generation);
+        }
+        Ok(Some(session))
     }
 }
 
@@ -67,6 +96,15 @@ fn encode(record: &Record) -> session_store::Result<String> {
 #[derive(FromRow)]
 struct Row {
     data: String,
+    last_seen_at: i64,
+    idle_timeout: i64,
+    expires_at: i64,
+}
+
+/// A session as loaded, parsed once (and kept so by the read cache).
+#[derive(Debug, Clone)]
+pub struct StoredSession {
+    data: std::collections::HashMap<String, serde_json::Value>,
     last_seen_at: i64,
     idle_timeout: i64,
     expires_at: i64,
@@ -120,16 +158,10 @@ impl SessionStore for SqlSessionStore {
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let key = id_hash(id);
-        let row: Option<Row> =
-            sqlx::query_as("SELECT data, last_seen_at, idle_timeout, expires_at FROM sessions WHERE id_hash = $1")
-                .bind(&key)
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(backend)?;
-        let Some(row) = row else { return Ok(None) };
+        let Some(session) = self.find(&key).await? else { return Ok(None) };
         let now = now();
-        let idle_deadline = row.last_seen_at + row.idle_timeout;
-        if now >= row.expires_at || now >= idle_deadline {
+        let idle_deadline = session.last_seen_at + session.idle_timeout;
+        if now >= session.expires_at || now >= idle_deadline {
             sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
                 .bind(&key)
                 .execute(&self.pool)
@@ -138,7 +170,7 @@ impl SessionStore for SqlSessionStore {
             return Ok(None);
         }
         // Reading keeps a session alive too, with a write at most once a minute.
-        if now - row.last_seen_at >= TOUCH_INTERVAL_SECS {
+        if now - session.last_seen_at >= TOUCH_INTERVAL_SECS {
             sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
                 .bind(&key)
                 .bind(now)
@@ -146,11 +178,10 @@ impl SessionStore for SqlSessionStore {
                 .await
                 .map_err(backend)?;
         }
-        let data = serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        let expiry = (now + row.idle_timeout).min(row.expires_at);
+        let expiry = (now + session.idle_timeout).min(session.expires_at);
         let expiry_date =
             OffsetDateTime::from_unix_timestamp(expiry).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data, expiry_date }))
+        Ok(Some(Record { id: *id, data: session.data, expiry_date }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {

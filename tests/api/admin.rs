@@ -78,6 +78,8 @@ async fn users_are_listed_and_shown_as_text_or_json() {
 async fn a_disabled_user_is_signed_out_at_once_and_cannot_log_in_until_enabled() {
     let app = spawn_app().await;
     let client = app.signed_in("ada@example.com").await;
+    // Read once, so the server's read cache holds this session and user.
+    assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::OK);
 
     assert!(stdout(&run(&app, &["user", "disable", "ada@example.com"], "")).contains("ended 1 session"));
 
@@ -99,6 +101,7 @@ async fn sessions_can_be_listed_and_revoked_and_users_deleted() {
     let sessions: serde_json::Value =
         serde_json::from_str(&stdout(&run(&app, &["user", "sessions", "ada@example.com", "--json"], ""))).unwrap();
     assert_eq!(sessions.as_array().unwrap().len(), 1);
+    assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::OK);
 
     assert!(stdout(&run(&app, &["user", "revoke-sessions", "ada@example.com"], "")).contains("ended 1 session"));
     assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::UNAUTHORIZED);

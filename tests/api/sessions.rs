@@ -164,3 +164,22 @@ async fn the_home_page_shows_who_is_signed_in() {
     let page = app.get_with(&client, "/").await.text().await.unwrap();
     assert!(page.contains("ada@example.com") && page.contains("href=\"/account\""));
 }
+
+/// On SQLite the server keeps sessions and users in memory; a write by anybody else (the
+/// operator's commands, another process) must still be seen by the very next request.
+#[tokio::test]
+async fn a_change_written_by_another_connection_is_seen_by_the_next_request() {
+    use sqlx::Connection;
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let mut other = sqlx::AnyConnection::connect(&app.database.url).await.unwrap();
+    for round in 0..20 {
+        let address = format!("ada{round}@example.com");
+        sqlx::query("UPDATE users SET email = $1").bind(&address).execute(&mut other).await.unwrap();
+        let me: serde_json::Value = app.get_with(&client, "/api/me").await.json().await.unwrap();
+        assert_eq!(me["email"], address.as_str(), "round {round}");
+    }
+
+    sqlx::query("DELETE FROM sessions").execute(&mut other).await.unwrap();
+    assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::UNAUTHORIZED);
+}

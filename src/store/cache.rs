@@ -1,0 +1,260 @@
+//! A read cache for the two rows every signed-in request needs (its session and its user),
+//! on SQLite only, that can never serve a row older than the last committed write.
+//!
+//! Reading them from SQLite costs two hand-offs to sqlx's connection threads per request,
+//! most of the time `/api/me` takes. The cache is safe because SQLite writes every commit,
+//! from any connection of any process (another instance, the operator's `gatehouse user
+//! disable`), to the database's files before the commit returns, and the kernel queues an
+//! inotify event for each such write before the `write` call returns. Every lookup first
+//! takes the events queued so far; any event for the database's files empties the cache.
+//! So a lookup that starts after a commit has finished always misses and reads the database.
+//! Writes that do not touch sessions or users empty it too: that costs a read, never a
+//! wrong answer.
+//!
+//! PostgreSQL instances get no cache: their writers are on other machines, which no local
+//! event can report, and revocation must reach every instance at once.
+
+use std::borrow::Borrow;
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// Entries per table before the table starts again empty: a bound on memory, not an LRU.
+const MAX_ENTRIES: usize = 10_000;
+
+/// One generation of cached rows: entries from an older one are never returned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Generation(u64);
+
+pub struct ReadCache {
+    watcher: Mutex<Option<watcher::Watcher>>,
+    generation: AtomicU64,
+    pub(super) sessions: Table<String, super::sessions::StoredSession>,
+    pub(super) users: Table<i64, super::users::User>,
+}
+
+impl std::fmt::Debug for ReadCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReadCache").field("generation", &self.generation.load(Ordering::Relaxed)).finish()
+    }
+}
+
+impl ReadCache {
+    /// Watches the SQLite file at `database`; `None` where the files cannot be watched
+    /// (another OS, an in-memory database, no inotify instances left).
+    pub fn watch(database: &Path) -> Option<Self> {
+        let watcher = match watcher::Watcher::new(database) {
+            Ok(watcher) => watcher,
+            Err(error) => {
+                tracing::info!(error = %error, "no read cache: cannot watch the database file");
+                return None;
+            }
+        };
+        Some(Self {
+            watcher: Mutex::new(Some(watcher)),
+            generation: AtomicU64::new(0),
+            sessions: Table::default(),
+            users: Table::default(),
+        })
+    }
+
+    /// The generation a lookup may use, after taking every write reported so far; `None`
+    /// once the watcher has failed, when the cache must not be trusted any more.
+    pub fn current(&self) -> Option<Generation> {
+        // Holding the lock while reading the events means a lookup on another thread cannot
+        // see "no events pending" while this one has taken them but not yet moved on.
+        let mut guard = self.watcher.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let watcher = guard.as_mut()?;
+        match watcher.database_written() {
+            Ok(false) => {}
+            Ok(true) => self.invalidate(),
+            Err(error) => {
+                tracing::warn!(error = %error, "the database watcher failed; reading without the cache from now on");
+                *guard = None;
+                self.invalidate();
+                return None;
+            }
+        }
+        Some(Generation(self.generation.load(Ordering::Acquire)))
+    }
+
+    fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        self.sessions.clear();
+        self.users.clear();
+    }
+
+    /// Whether rows read under `generation` may still be kept.
+    fn is_current(&self, generation: Generation) -> bool {
+        self.generation.load(Ordering::Acquire) == generation.0
+    }
+}
+
+/// Rows of one kind, each tagged with the generation it was read in.
+pub struct Table<K, V> {
+    rows: Mutex<HashMap<K, (Generation, V)>>,
+}
+
+impl<K, V> Default for Table<K, V> {
+    fn default() -> Self {
+        Self { rows: Mutex::new(HashMap::new()) }
+    }
+}
+
+impl<K: Eq + Hash, V: Clone> Table<K, V> {
+    pub fn get<Q: Eq + Hash + ?Sized>(&self, key: &Q, generation: Generation) -> Option<V>
+    where
+        K: Borrow<Q>,
+    {
+        let rows = self.rows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        rows.get(key).filter(|(read_in, _)| *read_in == generation).map(|(_, row)| row.clone())
+    }
+
+    /// Keeps a row read from the database under `generation`, unless a write has been
+    /// reported since (the row may predate it).
+    pub fn put(&self, cache: &ReadCache, key: K, row: V, generation: Generation) {
+        let mut rows = self.rows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if !cache.is_current(generation) {
+            return;
+        }
+        if rows.len() >= MAX_ENTRIES {
+            rows.clear();
+        }
+        rows.insert(key, (generation, row));
+    }
+
+    fn clear(&self) {
+        self.rows.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+    }
+}
+
+#[cfg(target_os = "linux")]
+mod watcher {
+    use std::ffi::OsString;
+    use std::io;
+    use std::path::Path;
+
+    use inotify::{EventMask, Inotify, WatchMask};
+
+    /// inotify on the database's directory, so the `-wal` and `-journal` files are seen
+    /// even when SQLite deletes and creates them again.
+    pub struct Watcher {
+        inotify: Inotify,
+        file_name: OsString,
+        buffer: Vec<u8>,
+    }
+
+    impl Watcher {
+        pub fn new(database: &Path) -> io::Result<Self> {
+            let database = database.canonicalize()?;
+            let (Some(directory), Some(file_name)) = (database.parent(), database.file_name()) else {
+                return Err(io::Error::other("the database path has no directory"));
+            };
+            let inotify = Inotify::init()?;
+            inotify.watches().add(
+                directory,
+                WatchMask::MODIFY
+                    | WatchMask::CREATE
+                    | WatchMask::DELETE
+                    | WatchMask::MOVED_FROM
+                    | WatchMask::MOVED_TO
+                    | WatchMask::DELETE_SELF
+                    | WatchMask::MOVE_SELF,
+            )?;
+            Ok(Self { inotify, file_name: file_name.to_owned(), buffer: vec![0; 4096] })
+        }
+
+        /// Takes the queued events without blocking: whether any of them was a write to the
+        /// database's files (or may have been: an overflowed queue counts as one).
+        pub fn database_written(&mut self) -> io::Result<bool> {
+            let mut written = false;
+            loop {
+                let events = match self.inotify.read_events(&mut self.buffer) {
+                    Ok(events) => events,
+                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => return Ok(written),
+                    Err(error) => return Err(error),
+                };
+                for event in events {
+                    if event.mask.intersects(EventMask::DELETE_SELF | EventMask::MOVE_SELF | EventMask::IGNORED) {
+                        return Err(io::Error::other("the database's directory is gone"));
+                    }
+                    let ours = event
+                        .name
+                        .is_some_and(|name| name.as_encoded_bytes().starts_with(self.file_name.as_encoded_bytes()));
+                    written |= ours || event.mask.contains(EventMask::Q_OVERFLOW);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+mod watcher {
+    use std::io;
+    use std::path::Path;
+
+    pub struct Watcher;
+
+    impl Watcher {
+        pub fn new(_database: &Path) -> io::Result<Self> {
+            Err(io::Error::other("file events are only watched on Linux"))
+        }
+
+        pub fn database_written(&mut self) -> io::Result<bool> {
+            Ok(true)
+        }
+    }
+}
+
+#[cfg(all(test, target_os = "linux"))]
+mod tests {
+    use std::io::Write;
+
+    use super::*;
+
+    fn append(path: &Path) {
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
+        file.write_all(b"x").unwrap();
+    }
+
+    #[test]
+    fn a_write_to_any_of_the_database_files_starts_a_new_generation() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("app.db");
+        append(&database);
+        let cache = ReadCache::watch(&database).unwrap();
+        let first = cache.current().unwrap();
+        assert_eq!(cache.current(), Some(first), "nothing written yet");
+
+        append(&dir.path().join("unrelated.txt"));
+        assert_eq!(cache.current(), Some(first), "other files do not matter");
+
+        for file in ["app.db", "app.db-wal", "app.db-journal"] {
+            let before = cache.current().unwrap();
+            append(&dir.path().join(file));
+            assert_ne!(cache.current(), Some(before), "a write to {file} was missed");
+        }
+    }
+
+    #[test]
+    fn rows_read_before_a_write_are_not_kept_or_returned() {
+        let dir = tempfile::tempdir().unwrap();
+        let database = dir.path().join("app.db");
+        append(&database);
+        let cache = ReadCache::watch(&database).unwrap();
+        let rows = Table::<i64, String>::default();
+
+        let generation = cache.current().unwrap();
+        rows.put(&cache, 1, "before".to_owned(), generation);
+        assert_eq!(rows.get(&1, generation).as_deref(), Some("before"));
+
+        append(&database);
+        let next = cache.current().unwrap();
+        assert_eq!(rows.get(&1, next), None);
+        // A row read under the old generation arrives late: it must not be kept.
+        rows.put(&cache, 2, "late".to_owned(), generation);
+        assert_eq!(rows.get(&2, next), None);
+    }
+}
