@@ -1,42 +1,59 @@
+//! Attacks, one test per requirement of the OWASP ASVS 5.0 where one fits; the test's
+//! name starts with the requirement's number (README, "Security checklist").
+
+use std::time::{Duration, Instant};
+
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::{PASSWORD, browser, spawn_app, spawn_app_with};
 
 /// Every route that changes state, with plausible fields.
 const FORMS: &[(&str, &[(&str, &str)])] = &[
-    ("/register", &[("email", "ada@example.com"), ("password", PASSWORD)]),
+    ("/register", &[("email", "new@example.com"), ("password", PASSWORD)]),
     ("/login", &[("email", "ada@example.com"), ("password", PASSWORD)]),
     ("/logout", &[]),
     ("/verify-email", &[("token", "x")]),
     ("/resend-verification", &[("email", "ada@example.com")]),
+    ("/forgot-password", &[("email", "ada@example.com")]),
+    ("/reset-password", &[("token", "x"), ("password", PASSWORD)]),
+    ("/confirm-email", &[("token", "x")]),
+    ("/account/password", &[("current_password", PASSWORD), ("new_password", "another long passphrase here")]),
+    ("/account/email", &[("new_email", "eve@example.com"), ("password", PASSWORD)]),
+    ("/account/sessions/revoke", &[("session_id", "x")]),
+    ("/account/sessions/revoke-others", &[]),
+    ("/account/tokens", &[("name", "x"), ("scope", "read-write"), ("password", PASSWORD)]),
+    ("/account/tokens/revoke", &[("token_id", "1")]),
+    ("/account/delete", &[("password", PASSWORD)]),
 ];
 
 #[tokio::test]
-async fn a_form_without_a_valid_csrf_token_is_refused() {
+async fn v3_5_1_every_state_changing_form_refuses_a_post_without_its_token() {
     let app = spawn_app().await;
-    let valid = app.csrf_token_with(&app.client).await;
+    let client = app.signed_in("ada@example.com").await;
+    let valid = app.csrf_token_with(&client).await;
     let forged = format!("{}x", &valid[..valid.len() - 1]);
+    let theirs = app.csrf_token_with(&browser()).await;
     for (path, fields) in FORMS {
-        for token in [None, Some(""), Some(forged.as_str())] {
+        for token in [None, Some(""), Some(forged.as_str()), Some(theirs.as_str())] {
             let mut form: Vec<(&str, &str)> = fields.to_vec();
             if let Some(token) = token {
                 form.push(("csrf_token", token));
             }
-            let response = app.client.post(app.url(path)).form(&form).send().await.unwrap();
+            let response = client.post(app.url(path)).form(&form).send().await.unwrap();
             assert_eq!(response.status(), StatusCode::FORBIDDEN, "{path} with {token:?}");
             assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
         }
     }
-    // A token from another visitor (another cookie) is no good either.
-    let other = crate::helpers::browser();
-    let theirs = app.csrf_token_with(&other).await;
-    let response = app.client.post(app.url("/register")).form(&[("csrf_token", theirs.as_str())]).send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::FORBIDDEN);
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 0);
+    // Nothing happened: still one account, still signed in, with its password and address.
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM api_tokens").await, 0);
+    let me: serde_json::Value = app.get_with(&client, "/api/me").await.json().await.unwrap();
+    assert_eq!(me["email"], "ada@example.com");
+    assert_eq!(app.login_with(&browser(), "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
 }
 
 #[tokio::test]
-async fn a_cross_site_post_is_refused_even_with_a_token() {
+async fn v3_5_1_a_cross_site_post_is_refused_even_with_a_token() {
     let app = spawn_app().await;
     let token = app.csrf_token_with(&app.client).await;
     let form = [("csrf_token", token.as_str()), ("email", "ada@example.com"), ("password", PASSWORD)];
@@ -49,7 +66,7 @@ async fn a_cross_site_post_is_refused_even_with_a_token() {
 }
 
 #[tokio::test]
-async fn unsafe_api_calls_from_another_site_are_refused_as_problems() {
+async fn v3_5_2_unsafe_api_calls_from_another_site_are_refused_as_problems() {
     let app = spawn_app().await;
     let client = app.signed_in("ada@example.com").await;
     let response = client.post(app.url("/api/me")).header("origin", "https://evil.example").send().await.unwrap();
@@ -84,7 +101,7 @@ async fn unknown_pages_are_a_friendly_404() {
 }
 
 #[tokio::test]
-async fn every_page_carries_the_security_headers() {
+async fn v3_4_3_every_page_carries_the_security_headers() {
     let app = spawn_app().await;
     for path in ["/", "/register", "/login", "/check-email", "/no-such-page", "/verify-email?token=x"] {
         let response = app.get(path).await;
@@ -102,7 +119,7 @@ async fn every_page_carries_the_security_headers() {
 }
 
 #[tokio::test]
-async fn oversized_and_malformed_bodies_get_clear_errors() {
+async fn v2_2_1_oversized_and_malformed_bodies_get_clear_errors() {
     let app = spawn_app().await;
     let token = app.csrf_token_with(&app.client).await;
     let huge = format!("csrf_token={token}&email={}", "a".repeat(2 * 1024 * 1024));
@@ -133,20 +150,40 @@ async fn oversized_and_malformed_bodies_get_clear_errors() {
 }
 
 #[tokio::test]
-async fn sql_metacharacters_are_just_text() {
+async fn v1_2_4_sql_metacharacters_are_just_text() {
     let app = spawn_app().await;
     let email = "o'brien+x@example.com";
     app.verified_user(email).await;
     assert_eq!(app.login(email, PASSWORD).await.status(), StatusCode::SEE_OTHER);
-    for attempt in ["' OR '1'='1", "\"; DROP TABLE users; --"] {
+    let client = browser();
+    assert_eq!(app.login_with(&client, email, PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    for attempt in ["' OR '1'='1", "\"; DROP TABLE users; --", "x' UNION SELECT password_hash FROM users --"] {
         assert_eq!(app.login(email, attempt).await.status(), StatusCode::UNAUTHORIZED);
         assert_eq!(app.login(attempt, attempt).await.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(app.register(attempt, PASSWORD).await.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        for path in ["/forgot-password", "/resend-verification"] {
+            assert!(app.post_form(path, &[("email", attempt)]).await.status().is_success(), "{path}");
+        }
+        for path in ["/verify-email", "/confirm-email"] {
+            assert_eq!(app.post_form(path, &[("token", attempt)]).await.status(), StatusCode::BAD_REQUEST, "{path}");
+        }
+        let revoke = app.post_form_with(&client, "/account/sessions/revoke", &[("session_id", attempt)]).await;
+        assert_eq!(revoke.status(), StatusCode::SEE_OTHER, "no such session: nothing to end");
+        let named = [("name", attempt), ("scope", "read"), ("password", PASSWORD)];
+        assert_eq!(app.post_form_with(&client, "/account/tokens", &named).await.status(), StatusCode::OK);
+        assert_eq!(app.get(&format!("/verify-email?token={attempt}")).await.status(), StatusCode::BAD_REQUEST);
     }
     assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 1);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions WHERE user_id IS NOT NULL").await, 2);
+    let names: Vec<String> = sqlx::query_scalar("SELECT name FROM api_tokens ORDER BY id")
+        .fetch_all(app.state.store().pool())
+        .await
+        .unwrap();
+    assert_eq!(names[1], "\"; DROP TABLE users; --", "stored exactly as typed");
 }
 
 #[tokio::test]
-async fn links_in_mail_come_from_the_base_url_not_the_host_header() {
+async fn v1_2_2_links_in_mail_come_from_the_base_url_not_the_host_header() {
     let app = spawn_app().await;
     let token = app.csrf_token_with(&app.client).await;
     let response = app
@@ -172,4 +209,128 @@ async fn the_stylesheet_is_served_with_caching_headers() {
     let etag = response.headers()["etag"].clone();
     let again = app.client.get(app.url("/assets/style.css")).header("if-none-match", etag).send().await.unwrap();
     assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+}
+
+/// What people type and what their browsers send is shown back on pages (the login form,
+/// the list of sessions, token names); all of it must arrive as text, never as markup.
+#[tokio::test]
+async fn v1_2_1_every_echoed_field_is_escaped() {
+    const HOSTILE: &str = "\"><script>alert(1)</script>";
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(format!("Evil/1.0 {HOSTILE}"))
+        .build()
+        .unwrap();
+    assert_eq!(app.login_with(&client, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let named = [("name", HOSTILE), ("scope", "read"), ("password", PASSWORD)];
+    assert_eq!(app.post_form_with(&client, "/account/tokens", &named).await.status(), StatusCode::OK);
+    let wrong = [("new_email", HOSTILE), ("password", PASSWORD)];
+    let email_form = app.post_form_with(&client, "/account/email", &wrong).await.text().await.unwrap();
+
+    let pages = [
+        app.get_with(&client, "/account").await.text().await.unwrap(),
+        email_form,
+        app.login(HOSTILE, "wrong").await.text().await.unwrap(),
+        app.register(HOSTILE, PASSWORD).await.text().await.unwrap(),
+        app.post_form("/forgot-password", &[("email", HOSTILE)]).await.text().await.unwrap(),
+        app.get(&format!("/login?next=/{}", urlencode(HOSTILE))).await.text().await.unwrap(),
+        app.get(&format!("/verify-email?token={}", urlencode(HOSTILE))).await.text().await.unwrap(),
+    ];
+    for (index, page) in pages.iter().enumerate() {
+        assert!(!page.contains("<script>") && !page.contains(HOSTILE), "page {index} holds live markup");
+    }
+    assert!(pages[0].contains("&#60;script&#62;") || pages[0].contains("&lt;script&gt;"), "shown as text");
+}
+
+fn urlencode(text: &str) -> String {
+    percent_encoding::utf8_percent_encode(text, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// A line break in an address must never become a header of the mail we send: that
+/// would let a visitor add recipients (`Bcc:`) or rewrite the message.
+#[tokio::test]
+async fn v1_3_11_line_breaks_in_an_email_field_never_reach_the_mail_headers() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    let client = app.signed_in("bob@example.com").await;
+    for injected in [
+        "ada@example.com\r\nBcc: eve@example.com",
+        "ada@example.com\nBcc: eve@example.com",
+        "ada@example.com\r\n\r\nforged body",
+        "\"ada@example.com\r\nBcc: eve@example.com\"@example.com",
+    ] {
+        assert_eq!(app.register(injected, PASSWORD).await.status(), StatusCode::UNPROCESSABLE_ENTITY, "{injected:?}");
+        for path in ["/forgot-password", "/resend-verification"] {
+            assert!(app.post_form(path, &[("email", injected)]).await.status().is_success(), "{path}");
+        }
+        let change = [("new_email", injected), ("password", PASSWORD)];
+        assert_eq!(
+            app.post_form_with(&client, "/account/email", &change).await.status(),
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
+    }
+    // A legitimate request afterwards is mailed, so the queue has been worked through.
+    assert!(app.post_form("/forgot-password", &[("email", "ada@example.com")]).await.status().is_success());
+    app.mail.wait_for_matching("ada@example.com", 1, |mail| mail.subject.contains("password")).await;
+    for mail in app.mail.messages() {
+        assert!(!mail.to.iter().any(|to| to.contains("eve")), "sent to {:?}", mail.to);
+        assert!(!mail.raw.to_ascii_lowercase().contains("bcc:"), "{}", mail.raw);
+        assert!(!mail.raw.contains("forged body"), "{}", mail.raw);
+    }
+}
+
+/// ASVS 5.0 V6.3.8 asks that response times not tell a known address from an unknown one.
+/// Medians of interleaved logins (wrong password for an account, any password for nobody)
+/// must be close: the password hash runs, at full cost, either way.
+#[tokio::test]
+async fn v6_3_8_a_failed_login_takes_as_long_for_an_unknown_address_as_for_a_known_one() {
+    const ROUNDS: usize = 24;
+    let app = spawn_app_with(|config| {
+        config.login_rate_burst = 1_000;
+        config.login_rate_per_minute = 1_000;
+    })
+    .await;
+    // Eight failures each stay under the per-address throttle (ten are free).
+    let known: Vec<String> = (0..ROUNDS / 8).map(|n| format!("known{n}@example.com")).collect();
+    for address in &known {
+        app.verified_user(address).await;
+    }
+    let client = browser();
+    let token = app.csrf_token_with(&client).await;
+    let time_login = |email: String| {
+        let request = client.post(app.url("/login")).form(&[
+            ("csrf_token", token.as_str()),
+            ("email", email.as_str()),
+            ("password", "not the password, but long enough"),
+        ]);
+        async move {
+            let started = Instant::now();
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+            response.bytes().await.unwrap();
+            started.elapsed()
+        }
+    };
+    // One of each first, so neither side pays for warming up.
+    time_login(known[0].clone()).await;
+    time_login("warm-up@example.com".to_owned()).await;
+    let (mut for_known, mut for_unknown) = (Vec::new(), Vec::new());
+    for round in 0..ROUNDS {
+        for_known.push(time_login(known[round % known.len()].clone()).await);
+        for_unknown.push(time_login(format!("nobody{round}@example.com")).await);
+    }
+    let (known_median, unknown_median) = (median(&mut for_known), median(&mut for_unknown));
+    let ratio = known_median.as_secs_f64() / unknown_median.as_secs_f64();
+    assert!(
+        (0.8..=1.25).contains(&ratio),
+        "known {known_median:?} vs unknown {unknown_median:?} (ratio {ratio:.2}) tells accounts apart"
+    );
+}
+
+fn median(samples: &mut [Duration]) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
 }
