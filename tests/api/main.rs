@@ -8,8 +8,8 @@ mod admin;
 mod browser;
 mod cli;
 mod faults;
-
 mod health;
+mod load;
 mod login;
 mod mail;
 mod operations;
