@@ -12,10 +12,10 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi, ToSchema};
 
 use super::account::{Ended, end_session};
-use super::api_auth::{API_TOKEN_PREFIX, ApiCaller, Credential, Scope, check_api_password, recently_authenticated};
+use super::api_auth::{ApiCaller, Credential, Scope, check_api_password, recently_authenticated};
 use super::{Path, errors, rfc3339};
 use crate::app::AppState;
-use crate::domain::Token;
+use crate::domain::{API_TOKEN_PREFIX, Token};
 use crate::error::{AppError, Problem, Result};
 use crate::security::client_ip::ClientIp;
 use crate::store::{self, api_tokens, refresh_tokens, sessions};

@@ -8,8 +8,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use base64::Engine;
-use base64::engine::general_purpose::STANDARD;
 use secrecy::SecretString;
 use tower::{Layer, ServiceExt};
 use tower_http::csrf::CsrfLayer;
@@ -17,14 +15,11 @@ use tower_http::csrf::CsrfLayer;
 use super::CurrentUser;
 use super::auth::{DISABLED, PasswordCheck, check_password};
 use crate::app::AppState;
-use crate::domain::{AuthSession, Email, Token};
+use crate::domain::{AuthSession, Authorization, AuthorizationError, Email, Token};
 use crate::error::AppError;
 use crate::security::client_ip::ClientIp;
 use crate::store::users::{self, User};
 use crate::store::{self, api_tokens};
-
-/// What the tokens people create look like: the prefix lets secret scanners find leaks.
-pub const API_TOKEN_PREFIX: &str = "gth_";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scope {
@@ -89,48 +84,38 @@ impl FromRequestParts<AppState> for ApiCaller {
     }
 }
 
-const MALFORMED: &str = "The Authorization header must be \"Bearer <token>\" or \"Basic <base64 of email:secret>\".";
-
 async fn from_authorization(
     state: &AppState,
     value: &HeaderValue,
     headers: &HeaderMap,
     ip: IpAddr,
 ) -> Result<ApiCaller, AppError> {
-    let value = value.to_str().map_err(|_| AppError::Unauthorized(MALFORMED))?;
-    let (scheme, credentials) = value.trim().split_once(' ').ok_or(AppError::Unauthorized(MALFORMED))?;
-    let credentials = credentials.trim();
-    if scheme.eq_ignore_ascii_case("bearer") {
-        if credentials.starts_with(API_TOKEN_PREFIX) {
-            return api_token(state, credentials, None).await;
+    let parsed = Authorization::parse(value.as_bytes());
+    match parsed.map_err(|error| AppError::Unauthorized(error.explanation()))? {
+        Authorization::ApiToken(token) => api_token(state, &token, None).await,
+        Authorization::BasicToken { email, token } => api_token(state, &token, Some(&email)).await,
+        Authorization::BasicPassword { email, password } => {
+            let user = check_api_password(state, &email, password, headers, ip).await?;
+            Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::Password })
         }
-        let user_id = state.jwt().verify(credentials).await.map_err(|error| {
-            tracing::info!(event = "access_token_refused", reason = %error, "bad bearer token");
-            AppError::Unauthorized(
-                "The access token is not valid: it may be malformed, forged, expired or for another service.",
-            )
-        })?;
-        let user = usable(users::find_by_id(state.store().pool(), user_id).await?)?;
-        return Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::AccessToken });
-    }
-    if scheme.eq_ignore_ascii_case("basic") {
-        let decoded = STANDARD.decode(credentials).map_err(|_| AppError::Unauthorized(MALFORMED))?;
-        let decoded = String::from_utf8(decoded).map_err(|_| AppError::Unauthorized(MALFORMED))?;
-        let (email, secret) = decoded.split_once(':').ok_or(AppError::Unauthorized(MALFORMED))?;
-        if secret.starts_with(API_TOKEN_PREFIX) {
-            return api_token(state, secret, Some(email)).await;
+        Authorization::AccessToken(jwt) => {
+            let user_id = state.jwt().verify(&jwt).await.map_err(|error| {
+                tracing::info!(event = "access_token_refused", reason = %error, "bad bearer token");
+                AppError::Unauthorized(
+                    "The access token is not valid: it may be malformed, forged, expired or for another service.",
+                )
+            })?;
+            let user = usable(users::find_by_id(state.store().pool(), user_id).await?)?;
+            Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::AccessToken })
         }
-        return password(state, email, secret, headers, ip).await;
     }
-    Err(AppError::Unauthorized(MALFORMED))
 }
 
-const BAD_TOKEN: &str = "The API token is not valid: it may be mistyped, expired or revoked.";
+const BAD_TOKEN: &str = AuthorizationError::BadApiToken.explanation();
 
-async fn api_token(state: &AppState, secret: &str, email: Option<&str>) -> Result<ApiCaller, AppError> {
-    let token = Token::parse(&secret[API_TOKEN_PREFIX.len()..]).map_err(|_| AppError::Unauthorized(BAD_TOKEN))?;
+async fn api_token(state: &AppState, token: &Token, email: Option<&str>) -> Result<ApiCaller, AppError> {
     let pool = state.store().pool();
-    let row = api_tokens::authenticate(pool, &token, store::now()).await?.ok_or(AppError::Unauthorized(BAD_TOKEN))?;
+    let row = api_tokens::authenticate(pool, token, store::now()).await?.ok_or(AppError::Unauthorized(BAD_TOKEN))?;
     let user = usable(users::find_by_id(pool, row.user_id).await?)?;
     // With Basic, the name must be the token owner's address.
     if let Some(email) = email
@@ -140,17 +125,6 @@ async fn api_token(state: &AppState, secret: &str, email: Option<&str>) -> Resul
     }
     let scope = Scope::parse(&row.scope).unwrap_or(Scope::Read);
     Ok(ApiCaller { user, scope, credential: Credential::ApiToken })
-}
-
-async fn password(
-    state: &AppState,
-    email: &str,
-    password: &str,
-    headers: &HeaderMap,
-    ip: IpAddr,
-) -> Result<ApiCaller, AppError> {
-    let user = check_api_password(state, email, SecretString::from(password.to_owned()), headers, ip).await?;
-    Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::Password })
 }
 
 /// A password check for programs (HTTP Basic, the token endpoint): the login form's
