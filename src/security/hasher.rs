@@ -101,7 +101,23 @@ impl PasswordHasher {
     }
 }
 
+/// Hashing threads run at a lower priority (nice 10) than the threads serving requests:
+/// a login storm then takes the cores only when nothing else wants them, so cheap
+/// requests keep their latency (bench: `/api/me` p99 during the storm).
+fn yield_to_requests() {
+    #[cfg(target_os = "linux")]
+    {
+        // SAFETY: plain system calls on this thread's own id; a failure only means the
+        // thread keeps its normal priority.
+        let result = unsafe { libc::setpriority(libc::PRIO_PROCESS, libc::gettid() as libc::id_t, 10) };
+        if result != 0 {
+            tracing::debug!("could not lower the priority of a hashing thread");
+        }
+    }
+}
+
 fn work(receiver: &Mutex<mpsc::Receiver<Job>>, params: Params) {
+    yield_to_requests();
     // Allocated by the first job and reused ever after: an idle server holds none of it.
     let mut memory: Vec<Block> = Vec::new();
     loop {
