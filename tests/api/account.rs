@@ -9,7 +9,7 @@ async fn post_as(app: &TestApp, client: &reqwest::Client, path: &str, fields: &[
 }
 
 #[tokio::test]
-async fn changing_the_password_ends_other_sessions_and_renews_this_one() {
+async fn v7_4_3_changing_the_password_ends_other_sessions_and_renews_this_one() {
     let app = spawn_app().await;
     let laptop = app.signed_in("ada@example.com").await;
     let phone = browser();

@@ -75,7 +75,7 @@ async fn users_are_listed_and_shown_as_text_or_json() {
 }
 
 #[tokio::test]
-async fn a_disabled_user_is_signed_out_at_once_and_cannot_log_in_until_enabled() {
+async fn v7_4_2_a_disabled_user_is_signed_out_at_once_and_cannot_log_in_until_enabled() {
     let app = spawn_app().await;
     let client = app.signed_in("ada@example.com").await;
     // Read once, so the server's read cache holds this session and user.
@@ -95,7 +95,7 @@ async fn a_disabled_user_is_signed_out_at_once_and_cannot_log_in_until_enabled()
 }
 
 #[tokio::test]
-async fn sessions_can_be_listed_and_revoked_and_users_deleted() {
+async fn v7_4_5_sessions_can_be_listed_and_revoked_and_users_deleted() {
     let app = spawn_app().await;
     let client = app.signed_in("ada@example.com").await;
     let sessions: serde_json::Value =

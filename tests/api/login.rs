@@ -19,7 +19,7 @@ async fn the_right_password_signs_in_and_lands_on_the_account_page() {
 }
 
 #[tokio::test]
-async fn a_wrong_password_and_an_unknown_email_get_the_same_401() {
+async fn v6_3_8_a_wrong_password_and_an_unknown_email_get_the_same_401() {
     let app = spawn_app().await;
     app.verified_user("ada@example.com").await;
 
@@ -34,7 +34,7 @@ async fn a_wrong_password_and_an_unknown_email_get_the_same_401() {
 }
 
 #[tokio::test]
-async fn the_password_verifier_runs_exactly_once_whether_or_not_the_account_exists() {
+async fn v6_3_8_the_password_verifier_runs_exactly_once_whether_or_not_the_account_exists() {
     let app = spawn_app().await;
     app.verified_user("ada@example.com").await;
     let hasher = app.state.hasher();
@@ -66,7 +66,7 @@ async fn an_unverified_account_with_the_right_password_is_offered_a_new_link() {
 }
 
 #[tokio::test]
-async fn login_follows_next_only_to_a_local_path() {
+async fn v3_7_2_login_follows_next_only_to_a_local_path() {
     let app = spawn_app().await;
     app.verified_user("ada@example.com").await;
     let cases = [
@@ -99,7 +99,7 @@ async fn the_account_page_sends_visitors_to_log_in_first_and_back_again() {
 }
 
 #[tokio::test]
-async fn too_many_logins_from_one_ip_get_429_with_retry_after() {
+async fn v6_3_1_too_many_logins_from_one_ip_get_429_with_retry_after() {
     let app = spawn_app_with(|config| {
         config.login_rate_burst = 3;
         config.login_rate_per_minute = 1;
@@ -118,7 +118,7 @@ async fn too_many_logins_from_one_ip_get_429_with_retry_after() {
 }
 
 #[tokio::test]
-async fn forwarded_addresses_count_only_behind_a_trusted_proxy() {
+async fn v6_3_1_forwarded_addresses_count_only_behind_a_trusted_proxy() {
     let limited = |trusted: bool| async move {
         let app = spawn_app_with(|config| {
             config.login_rate_burst = 1;

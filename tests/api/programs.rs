@@ -238,7 +238,7 @@ async fn forge(app: &TestApp, header: Value, claims: Value) -> String {
 }
 
 #[tokio::test]
-async fn expired_forged_unsigned_and_foreign_access_tokens_are_refused() {
+async fn v9_1_1_expired_forged_unsigned_and_foreign_access_tokens_are_refused() {
     let app = spawn_app().await;
     app.verified_user("ada@example.com").await;
     let grant: Value = password_grant(&app, "ada@example.com", PASSWORD).await.json().await.unwrap();

@@ -37,7 +37,7 @@ async fn a_reset_link_sets_a_new_password_and_ends_every_session() {
 }
 
 #[tokio::test]
-async fn forgot_password_answers_the_same_for_any_address() {
+async fn v6_3_8_forgot_password_answers_the_same_for_any_address() {
     let app = spawn_app().await;
     app.verified_user("ada@example.com").await;
     let mut pages = Vec::new();
@@ -64,7 +64,7 @@ async fn following_a_reset_link_does_not_use_it_up() {
 }
 
 #[tokio::test]
-async fn a_used_expired_or_cross_purpose_reset_link_is_refused() {
+async fn v6_4_3_a_used_expired_or_cross_purpose_reset_link_is_refused() {
     let app = spawn_app().await;
     app.register("ada@example.com", PASSWORD).await;
     let verification = app.verification_link("ada@example.com").await;
@@ -92,7 +92,7 @@ async fn a_used_expired_or_cross_purpose_reset_link_is_refused() {
 }
 
 #[tokio::test]
-async fn two_resets_racing_on_one_link_exactly_one_wins() {
+async fn v6_4_3_two_resets_racing_on_one_link_exactly_one_wins() {
     let app = spawn_app().await;
     app.verified_user("ada@example.com").await;
     let token = token_of(&reset_link(&app, "ada@example.com").await);

@@ -70,7 +70,7 @@ async fn the_minimum_length_follows_the_setting() {
 }
 
 #[tokio::test]
-async fn a_registered_address_gets_the_same_answer_and_its_owner_a_notice() {
+async fn v6_3_8_a_registered_address_gets_the_same_answer_and_its_owner_a_notice() {
     let app = spawn_app().await;
     app.verified_user("ada@example.com").await;
 

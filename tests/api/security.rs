@@ -1,5 +1,6 @@
 //! Attacks, one test per requirement of the OWASP ASVS 5.0 where one fits; the test's
-//! name starts with the requirement's number (README, "Security checklist").
+//! name starts with the requirement's number (the table in the README, "Proven under
+//! faults, load and attack").
 
 use std::time::{Duration, Instant};
 
@@ -324,6 +325,7 @@ async fn v6_3_8_a_failed_login_takes_as_long_for_an_unknown_address_as_for_a_kno
     }
     let (known_median, unknown_median) = (median(&mut for_known), median(&mut for_unknown));
     let ratio = known_median.as_secs_f64() / unknown_median.as_secs_f64();
+    eprintln!("failed login medians: known {known_median:?}, unknown {unknown_median:?}, ratio {ratio:.3}");
     assert!(
         (0.8..=1.25).contains(&ratio),
         "known {known_median:?} vs unknown {unknown_median:?} (ratio {ratio:.2}) tells accounts apart"

@@ -8,7 +8,7 @@ fn cookie_value(set_cookie: &str) -> String {
 }
 
 #[tokio::test]
-async fn the_session_cookie_is_httponly_lax_and_server_side() {
+async fn v3_3_4_the_session_cookie_is_httponly_lax_and_server_side() {
     let app = spawn_app().await;
     app.verified_user("ada@example.com").await;
     let response = app.login("ada@example.com", PASSWORD).await;
@@ -24,7 +24,7 @@ async fn the_session_cookie_is_httponly_lax_and_server_side() {
 }
 
 #[tokio::test]
-async fn under_https_cookies_are_secure_and_host_prefixed() {
+async fn v3_3_3_under_https_cookies_are_secure_and_host_prefixed() {
     let app = spawn_app_with(|config| config.base_url = Some("https://accounts.example.com".parse().unwrap())).await;
     let page = app.get("/login").await;
     assert_eq!(page.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
@@ -47,7 +47,7 @@ async fn under_https_cookies_are_secure_and_host_prefixed() {
 }
 
 #[tokio::test]
-async fn login_replaces_a_session_id_planted_before_it() {
+async fn v7_2_4_login_replaces_a_session_id_planted_before_it() {
     let app = spawn_app().await;
     app.verified_user("ada@example.com").await;
     app.verified_user("eve@example.com").await;
@@ -87,7 +87,7 @@ async fn login_replaces_a_session_id_planted_before_it() {
 }
 
 #[tokio::test]
-async fn logout_ends_the_session_everywhere() {
+async fn v7_4_1_logout_ends_the_session_everywhere() {
     let app = spawn_app().await;
     app.verified_user("ada@example.com").await;
     let login = app.login("ada@example.com", PASSWORD).await;

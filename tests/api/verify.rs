@@ -40,7 +40,7 @@ async fn pressing_confirm_verifies_the_address_from_any_browser() {
 }
 
 #[tokio::test]
-async fn a_used_link_is_refused_with_a_page_that_says_so() {
+async fn v6_4_1_a_used_link_is_refused_with_a_page_that_says_so() {
     let app = spawn_app().await;
     app.register("ada@example.com", PASSWORD).await;
     let link = app.verification_link("ada@example.com").await;
@@ -56,7 +56,7 @@ async fn a_used_link_is_refused_with_a_page_that_says_so() {
 }
 
 #[tokio::test]
-async fn an_expired_link_is_refused() {
+async fn v6_4_1_an_expired_link_is_refused() {
     let app = spawn_app().await;
     app.register("ada@example.com", PASSWORD).await;
     let link = app.verification_link("ada@example.com").await;
@@ -71,7 +71,7 @@ async fn an_expired_link_is_refused() {
 }
 
 #[tokio::test]
-async fn garbled_forged_and_unknown_links_are_refused() {
+async fn v6_4_1_garbled_forged_and_unknown_links_are_refused() {
     let app = spawn_app().await;
     app.register("ada@example.com", PASSWORD).await;
     let token = token_of(&app.verification_link("ada@example.com").await);
