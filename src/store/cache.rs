@@ -219,12 +219,18 @@ mod tests {
         file.write_all(b"x").unwrap();
     }
 
-    #[test]
-    fn a_write_to_any_of_the_database_files_starts_a_new_generation() {
+    /// A cache watching `app.db` in a fresh directory.
+    fn watching_a_new_database() -> (tempfile::TempDir, std::path::PathBuf, ReadCache) {
         let dir = tempfile::tempdir().unwrap();
         let database = dir.path().join("app.db");
         append(&database);
         let cache = ReadCache::watch(&database).unwrap();
+        (dir, database, cache)
+    }
+
+    #[test]
+    fn a_write_to_any_of_the_database_files_starts_a_new_generation() {
+        let (dir, _, cache) = watching_a_new_database();
         let first = cache.current().unwrap();
         assert_eq!(cache.current(), Some(first), "nothing written yet");
 
@@ -240,10 +246,7 @@ mod tests {
 
     #[test]
     fn rows_read_before_a_write_are_not_kept_or_returned() {
-        let dir = tempfile::tempdir().unwrap();
-        let database = dir.path().join("app.db");
-        append(&database);
-        let cache = ReadCache::watch(&database).unwrap();
+        let (_dir, database, cache) = watching_a_new_database();
         let rows = Table::<i64, String>::default();
 
         let generation = cache.current().unwrap();

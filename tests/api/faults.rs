@@ -9,7 +9,7 @@ use sqlx::Connection;
 use tokio::task::JoinSet;
 
 use crate::helpers::process::{gatehouse, start};
-use crate::helpers::{MailServer, PASSWORD, browser, hidden_field};
+use crate::helpers::{MailServer, PASSWORD, assert_each_signed_up, browser, hidden_field};
 
 #[tokio::test]
 async fn a_server_killed_mid_burst_loses_no_accepted_sign_up_and_its_database_stays_whole() {
@@ -64,15 +64,8 @@ async fn a_server_killed_mid_burst_loses_no_accepted_sign_up_and_its_database_st
     for email in &accepted {
         mail.wait_within(Duration::from_secs(90), email, 1, |_| true).await;
     }
+    assert_each_signed_up(&database, &accepted).await;
     let mut db = sqlx::SqliteConnection::connect(&database).await.unwrap();
-    for email in &accepted {
-        let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = ?")
-            .bind(email)
-            .fetch_one(&mut db)
-            .await
-            .unwrap();
-        assert_eq!(found, 1, "{email} got a 303 but was lost");
-    }
     let integrity: String = sqlx::query_scalar("PRAGMA integrity_check").fetch_one(&mut db).await.unwrap();
     assert_eq!(integrity, "ok");
 }

@@ -8,11 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::{Client, StatusCode};
-use sqlx::Connection;
 use tokio::task::JoinSet;
 
 use crate::helpers::process::{gatehouse, start};
-use crate::helpers::{MailServer, PASSWORD, browser, hidden_field};
+use crate::helpers::{MailServer, PASSWORD, assert_each_signed_up, browser, hidden_field};
 
 const RUN_FOR: Duration = Duration::from_secs(12);
 const WORKERS: usize = 8;
@@ -100,15 +99,7 @@ async fn a_mixed_load_for_a_fixed_time_gets_no_5xx_loses_no_sign_up_and_memory_s
     // After warming up, the server's memory may grow a little, not with every request.
     assert!(rss_end <= rss_early + 32 * 1024, "RSS grew from {rss_early} KiB to {rss_end} KiB");
 
-    let mut db = sqlx::SqliteConnection::connect(&database).await.unwrap();
-    for email in &tally.accepted_signups {
-        let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = ?")
-            .bind(email)
-            .fetch_one(&mut db)
-            .await
-            .unwrap();
-        assert_eq!(found, 1, "{email} got a 303 but was lost");
-    }
+    assert_each_signed_up(&database, &tally.accepted_signups).await;
     for email in &tally.accepted_signups {
         mail.wait_within(Duration::from_secs(60), email, 1, |mail| mail.text.contains("/verify-email?token=")).await;
     }

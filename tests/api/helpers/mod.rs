@@ -224,6 +224,21 @@ impl Drop for TestApp {
     }
 }
 
+/// Fails unless every address has exactly one account in the SQLite database at `url`:
+/// for sign-ups that were answered `303` before something went wrong.
+pub async fn assert_each_signed_up(url: &str, emails: &[String]) {
+    use sqlx::Connection;
+    let mut db = sqlx::SqliteConnection::connect(url).await.unwrap();
+    for email in emails {
+        let found: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE email = ?")
+            .bind(email)
+            .fetch_one(&mut db)
+            .await
+            .unwrap();
+        assert_eq!(found, 1, "{email} got a 303 but was lost");
+    }
+}
+
 /// The value of a hidden input in a page.
 pub fn hidden_field(page: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
