@@ -12,7 +12,8 @@
 //! wrong answer.
 //!
 //! PostgreSQL instances get no cache: their writers are on other machines, which no local
-//! event can report, and revocation must reach every instance at once.
+//! event can report, and revocation must reach every instance at once. For the same reason
+//! this relies on a local filesystem, which SQLite needs for its locks anyway.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
