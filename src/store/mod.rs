@@ -98,8 +98,11 @@ impl Store {
         self
     }
 
-    pub fn cache(&self) -> Option<&cache::ReadCache> {
-        self.cache.as_deref()
+    /// The read cache with the generation a lookup may use now, if this store has one
+    /// that can be trusted.
+    fn read_cache(&self) -> Option<(&cache::ReadCache, cache::Generation)> {
+        let cache = self.cache.as_deref()?;
+        Some((cache, cache.current()?))
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {

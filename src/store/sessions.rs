@@ -28,13 +28,18 @@ impl SqlSessionStore {
 
     /// The stored session, from the read cache when it has it.
     async fn find(&self, key: &str) -> session_store::Result<Option<StoredSession>> {
-        let cache = self.store.cache();
-        let generation = cache.and_then(|cache| cache.current());
-        if let (Some(cache), Some(generation)) = (cache, generation)
-            && let Some(session) = cache.sessions.get(key, generation)
-        {
+        let Some((cache, generation)) = self.store.read_cache() else { return self.read(key).await };
+        if let Some(session) = cache.sessions.get(key, generation) {
             return Ok(Some(session));
         }
+        let session = self.read(key).await?;
+        if let Some(session) = &session {
+            cache.sessions.put(cache, key.to_owned(), session.clone(), generation);
+        }
+        Ok(session)
+    }
+
+    async fn read(&self, key: &str) -> session_store::Result<Option<StoredSession>> {
         let row: Option<Row> =
             sqlx::query_as("SELECT data, last_seen_at, idle_timeout, expires_at FROM sessions WHERE id_hash = $1")
                 .bind(key)
@@ -42,16 +47,12 @@ impl SqlSessionStore {
                 .await
                 .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
-        let session = StoredSession {
+        Ok(Some(StoredSession {
             data: serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?,
             last_seen_at: row.last_seen_at,
             idle_timeout: row.idle_timeout,
             expires_at: row.expires_at,
-        };
-        if let (Some(cache), Some(generation)) = (cache, generation) {
-            cache.sessions.put(cache, key.to_owned(), session.clone(), generation);
-        }
-        Ok(Some(session))
+        }))
     }
 }
 

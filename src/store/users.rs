@@ -65,7 +65,7 @@ pub async fn find_by_email<'e>(
 
 /// The user with this id, from the read cache when it has them.
 pub async fn find_by_id_cached(store: &super::Store, id: i64) -> Result<Option<User>, sqlx::Error> {
-    let Some((cache, generation)) = store.cache().and_then(|cache| Some((cache, cache.current()?))) else {
+    let Some((cache, generation)) = store.read_cache() else {
         return find_by_id(store.pool(), id).await;
     };
     if let Some(user) = cache.users.get(&id, generation) {
