@@ -367,13 +367,10 @@ pub async fn confirm_email(
     };
     let now = store::now();
     let mut tx = state.store().begin().await?;
-    let row = match tokens::lookup(&mut *tx, &token, Purpose::ChangeEmail, now).await? {
+    let row = match tokens::redeem(&mut tx, &token, Purpose::ChangeEmail, now).await? {
         Lookup::Valid(row) => row,
         refused => return Ok(TokenErrorPage::for_lookup(page, &refused, LinkKind::EmailChange)),
     };
-    if !tokens::consume(&mut *tx, &row.selector, now).await? {
-        return Ok(TokenErrorPage::for_lookup(page, &Lookup::Used, LinkKind::EmailChange));
-    }
     match users::change_email(&mut *tx, row.user_id, &row.email, now).await {
         Ok(true) => {}
         Ok(false) => return Ok(TokenErrorPage::for_lookup(page, &Lookup::Unknown, LinkKind::EmailChange)),

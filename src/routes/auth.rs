@@ -214,14 +214,10 @@ pub async fn verify(State(state): State<AppState>, page: Page, Form(form): Form<
     };
     let now = store::now();
     let mut tx = state.store().begin().await?;
-    let row = match tokens::lookup(&mut *tx, &token, Purpose::VerifyEmail, now).await? {
+    let row = match tokens::redeem(&mut tx, &token, Purpose::VerifyEmail, now).await? {
         Lookup::Valid(row) => row,
         other => return Ok(TokenErrorPage::for_lookup(page, &other, LinkKind::Verification)),
     };
-    // Two clicks racing: only the one that marks the token used goes on.
-    if !tokens::consume(&mut *tx, &row.selector, now).await? {
-        return Ok(TokenErrorPage::for_lookup(page, &Lookup::Used, LinkKind::Verification));
-    }
     // A link sent to an address the account no longer has must not verify the new one.
     if !users::mark_verified(&mut *tx, row.user_id, &row.email, now).await? {
         return Ok(TokenErrorPage::for_lookup(page, &Lookup::Unknown, LinkKind::Verification));

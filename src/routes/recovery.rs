@@ -118,14 +118,10 @@ pub async fn reset(
 
     let now = store::now();
     let mut tx = state.store().begin().await?;
-    let row = match tokens::lookup(&mut *tx, &token, Purpose::ResetPassword, now).await? {
+    let row = match tokens::redeem(&mut tx, &token, Purpose::ResetPassword, now).await? {
         Lookup::Valid(row) => row,
         refused => return Ok(TokenErrorPage::for_lookup(page, &refused, LinkKind::PasswordReset)),
     };
-    // Two resets racing on one link: only the one that marks it used goes on.
-    if !tokens::consume(&mut *tx, &row.selector, now).await? {
-        return Ok(TokenErrorPage::for_lookup(page, &Lookup::Used, LinkKind::PasswordReset));
-    }
     // A link sent to an address the account no longer has is worth nothing.
     let Some(user) = users::find_by_id(&mut *tx, row.user_id).await?.filter(|user| user.email == row.email) else {
         return Ok(TokenErrorPage::for_lookup(page, &Lookup::Unknown, LinkKind::PasswordReset));

@@ -97,8 +97,17 @@ pub async fn lookup<'e>(
     })
 }
 
+/// Looks the token up and uses it: `Valid` for exactly one of several racing requests,
+/// `Used` for the others, as if they had come after it.
+pub async fn redeem(tx: &mut super::Tx, token: &Token, purpose: Purpose, now: i64) -> Result<Lookup, sqlx::Error> {
+    match lookup(&mut **tx, token, purpose, now).await? {
+        Lookup::Valid(row) if !consume(&mut **tx, &row.selector, now).await? => Ok(Lookup::Used),
+        other => Ok(other),
+    }
+}
+
 /// Uses the token up. `false` means another request used it first.
-pub async fn consume<'e>(db: impl Executor<'e, Database = Db>, selector: &str, now: i64) -> Result<bool, sqlx::Error> {
+async fn consume<'e>(db: impl Executor<'e, Database = Db>, selector: &str, now: i64) -> Result<bool, sqlx::Error> {
     let result = sqlx::query("UPDATE email_tokens SET used_at = $2 WHERE selector = $1 AND used_at IS NULL")
         .bind(selector)
         .bind(now)
