@@ -1,21 +1,23 @@
 //! Wiring: the shared state, the router with its layers, and the running application.
 
+use std::convert::Infallible;
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
-use axum::Router;
 use axum::extract::{MatchedPath, Request};
-use axum::http::{Method, Response};
+use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state, map_response_with_state};
 use axum::response::IntoResponse;
+use axum::response::Response;
 use axum::routing::{get, post};
+use axum::{Router, ServiceExt};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
-use tower::ServiceBuilder;
+use tower::{Service, ServiceBuilder};
 use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_http::csrf::CsrfLayer;
@@ -119,6 +121,12 @@ impl AppState {
     }
 }
 
+/// Every route with the layers that need to know it, in three groups: pages, the API,
+/// and the few routes that read no session (health checks, JWKS, the stylesheet).
+///
+/// Each `Router::layer` boxes every route once more, and each box is cloned per request,
+/// so each group gets one `ServiceBuilder`. Layers that need no route run in front of
+/// routing instead ([`service`]).
 pub fn router(state: AppState) -> Router {
     let https = state.secure_cookies();
     let origin_check = CsrfLayer::new()
@@ -145,10 +153,9 @@ pub fn router(state: AppState) -> Router {
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
         .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
         .fallback(errors::not_found)
-        // One ServiceBuilder per group, not one `Router::layer` per layer: axum boxes and
-        // clones every layer applied to a router once per request.
         .layer(
             ServiceBuilder::new()
+                .layer(session_layer(&state, https))
                 .layer(from_fn(errors::html))
                 .layer(origin_check.clone())
                 .layer(from_fn_with_state(state.clone(), csrf::protect_forms)),
@@ -156,27 +163,19 @@ pub fn router(state: AppState) -> Router {
 
     let api = api::router().layer(
         ServiceBuilder::new()
+            .layer(session_layer(&state, https))
             .layer(from_fn(errors::problem_json))
             .layer(cors(state.config()))
             .layer(from_fn_with_state(origin_check, crate::routes::api_auth::origin_check)),
     );
 
-    let app = Router::new()
-        .merge(pages)
-        .nest("/api", api)
-        .layer(session_layer(&state, https))
-        // Added after the session layer, so these never read a session from the database.
+    let sessionless = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/.well-known/jwks.json", get(api::jwks))
         .route("/assets/style.css", get(assets::stylesheet));
-    let metrics = state.config().metrics_addr.is_some().then(|| from_fn(crate::metrics::track));
-    app.layer(
+
+    let routes = Router::new().merge(pages).merge(api).merge(sessionless).layer(
         ServiceBuilder::new()
-            .layer(map_response_with_state(https, headers::add))
-            .option_layer(metrics)
-            .layer(SetRequestIdLayer::x_request_id(request_id::Fast))
-            .layer(PropagateRequestIdLayer::x_request_id())
-            .layer(from_fn_with_state(state.clone(), client_ip::identify))
             .layer(
                 TraceLayer::new_for_http()
                     .make_span_with(request_span)
@@ -185,8 +184,27 @@ pub fn router(state: AppState) -> Router {
             )
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
             .layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
-    )
-    .with_state(state)
+    );
+    // A layer of its own, so a server without METRICS_ADDR pays nothing for it.
+    let routes = match state.config().metrics_addr {
+        Some(_) => routes.layer(from_fn(crate::metrics::track)),
+        None => routes,
+    };
+    routes.with_state(state)
+}
+
+/// The site as it is served: the [`router`] behind the layers every answer needs before
+/// any route is known: a request id, the client's address, the security headers.
+pub fn service(
+    state: AppState,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone {
+    let https = state.secure_cookies();
+    ServiceBuilder::new()
+        .layer(map_response_with_state(https, headers::add))
+        .layer(SetRequestIdLayer::x_request_id(request_id::Fast))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(from_fn_with_state(state.clone(), client_ip::identify))
+        .service(router(state))
 }
 
 /// The separate listener for Prometheus, so metrics never face the public.
@@ -366,7 +384,7 @@ impl Application {
             shutdown.await;
             let _ = draining.send(());
         };
-        let app = router(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let app = service(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
         let server = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).into_future();
         tokio::pin!(server);
         tokio::select! {

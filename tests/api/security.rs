@@ -82,7 +82,11 @@ async fn api_errors_are_always_problem_json() {
     let app = spawn_app().await;
     for (method, path, status) in [
         ("GET", "/api/nothing-here", StatusCode::NOT_FOUND),
+        ("GET", "/api", StatusCode::NOT_FOUND),
+        ("GET", "/api/", StatusCode::NOT_FOUND),
+        ("POST", "/api/me/and/more", StatusCode::NOT_FOUND),
         ("PUT", "/api/me", StatusCode::METHOD_NOT_ALLOWED),
+        ("POST", "/api/sessions", StatusCode::METHOD_NOT_ALLOWED),
         ("GET", "/api/me", StatusCode::UNAUTHORIZED),
     ] {
         let response = app.client.request(method.parse().unwrap(), app.url(path)).send().await.unwrap();
