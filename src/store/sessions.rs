@@ -57,8 +57,15 @@ impl SqlSessionStore {
 }
 
 /// The database never sees a usable session id: a stolen dump cannot be replayed as cookies.
+/// The hash is of the id as the cookie carries it (22 characters of base64), built on the
+/// stack: this runs on every signed-in request.
 pub fn id_hash(id: &Id) -> String {
-    hex::encode(Sha256::digest(id.to_string().as_bytes()))
+    use std::io::Write;
+    let mut cookie_value = [0u8; 22];
+    write!(&mut cookie_value[..], "{id}").expect("a session id is 22 characters");
+    let mut hex = [0u8; 64];
+    hex::encode_to_slice(Sha256::digest(cookie_value), &mut hex).expect("a SHA-256 is 32 bytes");
+    String::from_utf8(hex.to_vec()).expect("hex digits are ASCII")
 }
 
 /// The columns a session's data fills in.
@@ -260,4 +267,17 @@ pub async fn delete_expired<'e>(db: impl Executor<'e, Database = Db>, now: i64) 
         .execute(db)
         .await?;
     Ok(result.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_session_key_is_the_sha256_of_the_cookie_value_in_hex() {
+        for id in [Id(0), Id(1), Id(-1), Id(i128::MAX), Id::default()] {
+            let expected = hex::encode(Sha256::digest(id.to_string().as_bytes()));
+            assert_eq!(id_hash(&id), expected, "{id}");
+        }
+    }
 }
