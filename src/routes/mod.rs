@@ -61,8 +61,15 @@ impl FromRequestParts<AppState> for CurrentUser {
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
-        let auth: AuthSession = session.get(AuthSession::KEY).await?.ok_or(AppError::Unauthenticated)?;
-        match users::find_by_id_cached(state.store(), auth.user_id).await? {
+        let (auth, user) = state
+            .store()
+            .snapshot(async {
+                let auth: AuthSession = session.get(AuthSession::KEY).await?.ok_or(AppError::Unauthenticated)?;
+                let user = users::find_by_id_cached(state.store(), auth.user_id).await?;
+                Ok::<_, AppError>((auth, user))
+            })
+            .await?;
+        match user {
             Some(user) if !user.is_disabled() => Ok(Self { user, auth, session }),
             _ => {
                 // The account was deleted or disabled while this session lived: end it.
