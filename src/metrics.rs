@@ -76,3 +76,8 @@ pub fn mail(result: &'static str) {
 pub fn argon2_queue_wait(waited: std::time::Duration) {
     histogram!("gatehouse_argon2_queue_wait_seconds").record(waited.as_secs_f64());
 }
+
+/// A hash not computed because the request that asked for it had ended.
+pub fn argon2_abandoned() {
+    counter!("gatehouse_argon2_abandoned_total").increment(1);
+}
