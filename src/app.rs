@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Context;
 use axum::extract::{MatchedPath, Request};
 use axum::http::Method;
-use axum::middleware::{from_fn, from_fn_with_state, map_response_with_state};
+use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{get, post};
@@ -164,7 +164,7 @@ pub fn router(state: AppState) -> Router {
     let api = api::router().layer(
         ServiceBuilder::new()
             .layer(session_layer(&state, https))
-            .layer(from_fn(errors::problem_json))
+            .map_response(errors::problem_json)
             .layer(cors(state.config()))
             .layer(from_fn_with_state(origin_check, crate::routes::api_auth::origin_check)),
     );
@@ -194,16 +194,18 @@ pub fn router(state: AppState) -> Router {
 }
 
 /// The site as it is served: the [`router`] behind the layers every answer needs before
-/// any route is known: a request id, the client's address, the security headers.
+/// any route is known: the security headers, a request id, the client's address. Plain
+/// functions, not axum middleware, which boxes and clones the rest of the stack per request.
 pub fn service(
     state: AppState,
 ) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone {
     let https = state.secure_cookies();
+    let trusted_proxies: Arc<[ipnet::IpNet]> = state.config().trusted_proxies.clone().into();
     ServiceBuilder::new()
-        .layer(map_response_with_state(https, headers::add))
+        .map_response(move |response| headers::add(https, response))
         .layer(SetRequestIdLayer::x_request_id(request_id::Fast))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .layer(from_fn_with_state(state.clone(), client_ip::identify))
+        .map_request(move |request| client_ip::identify(&trusted_proxies, request))
         .service(router(state))
 }
 

@@ -80,8 +80,9 @@ fn sign_in_first(target: &str) -> Response {
     Redirect::to(&format!("/login?next={next}")).into_response()
 }
 
-pub async fn problem_json(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+/// Gives every API error a problem+json body. A plain function for `map_response`: it
+/// needs no request, and axum middleware would box and clone the stack per request.
+pub fn problem_json(response: Response) -> Response {
     let mut response = match problem_of(&response) {
         Some(problem) if response.extensions().get::<Problem>().is_none() => problem.to_json_response(response),
         _ => response,

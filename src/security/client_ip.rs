@@ -2,15 +2,11 @@
 
 use std::net::{IpAddr, SocketAddr};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::HeaderMap;
-use axum::middleware::Next;
-use axum::response::Response;
 use ipnet::IpNet;
 use tower_governor::GovernorError;
 use tower_governor::key_extractor::KeyExtractor;
-
-use crate::app::AppState;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
@@ -32,13 +28,13 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
     hops.iter().rev().find(|ip| !is_trusted(ip)).or(hops.first()).copied().unwrap_or(peer)
 }
 
-/// Puts the [`ClientIp`] of every request in its extensions.
-pub async fn identify(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// Puts the [`ClientIp`] of the request in its extensions.
+pub fn identify(trusted: &[IpNet], mut request: Request) -> Request {
     let peer =
         request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
-    let ip = resolve(peer, request.headers(), &state.config().trusted_proxies);
+    let ip = resolve(peer, request.headers(), trusted);
     request.extensions_mut().insert(ClientIp(ip));
-    next.run(request).await
+    request
 }
 
 /// Rate-limit key for tower-governor: the resolved client IP.

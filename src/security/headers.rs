@@ -1,6 +1,5 @@
 //! Headers every response carries, so no page can be framed, sniffed or made to run script.
 
-use axum::extract::State;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::response::Response;
 
@@ -15,10 +14,10 @@ const ALWAYS: [(HeaderName, &str); 5] = [
     (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
 ];
 
-/// For `axum::middleware::map_response_with_state`, with whether the public origin is
-/// https as the state. Pages set a stricter `Referrer-Policy` themselves when their URL
-/// holds a token, so a header already present is kept.
-pub async fn add(State(https): State<bool>, mut response: Response) -> Response {
+/// Adds the headers to a response; `https` is whether the public origin is https. Pages
+/// set a stricter `Referrer-Policy` themselves when their URL holds a token, so a header
+/// already present is kept.
+pub fn add(https: bool, mut response: Response) -> Response {
     let headers = response.headers_mut();
     for (name, value) in ALWAYS {
         headers.entry(name).or_insert(HeaderValue::from_static(value));
