@@ -19,8 +19,8 @@ use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, TryLockError};
 
 /// Entries per table before the table starts again empty: a bound on memory, not an LRU.
 const MAX_ENTRIES: usize = 10_000;
@@ -30,7 +30,12 @@ const MAX_ENTRIES: usize = 10_000;
 pub struct Generation(u64);
 
 pub struct ReadCache {
-    watcher: Mutex<Option<watcher::Watcher>>,
+    /// Several watchers of the same files. Each is told of every write, so a lookup may ask
+    /// any of them, and takes one that no other lookup holds: with a single one, lookups on
+    /// two threads queued behind each other's system call (a contended lock in perf).
+    watchers: Vec<Mutex<watcher::Watcher>>,
+    /// Set when a watcher fails: from then on no write is sure to be seen.
+    failed: AtomicBool,
     generation: AtomicU64,
     pub(super) sessions: Table<String, super::sessions::StoredSession>,
     pub(super) users: Table<i64, super::users::User>,
@@ -46,15 +51,18 @@ impl ReadCache {
     /// Watches the SQLite file at `database`; `None` where the files cannot be watched
     /// (another OS, an in-memory database, no inotify instances left).
     pub fn watch(database: &Path) -> Option<Self> {
-        let watcher = match watcher::Watcher::new(database) {
-            Ok(watcher) => watcher,
+        let count = std::thread::available_parallelism().map_or(1, |n| n.get()) + 1;
+        let watchers = (0..count).map(|_| watcher::Watcher::new(database).map(Mutex::new)).collect();
+        let watchers = match watchers {
+            Ok(watchers) => watchers,
             Err(error) => {
                 tracing::info!(error = %error, "no read cache: cannot watch the database file");
                 return None;
             }
         };
         Some(Self {
-            watcher: Mutex::new(Some(watcher)),
+            watchers,
+            failed: AtomicBool::new(false),
             generation: AtomicU64::new(0),
             sessions: Table::default(),
             users: Table::default(),
@@ -62,23 +70,36 @@ impl ReadCache {
     }
 
     /// The generation a lookup may use, after taking every write reported so far; `None`
-    /// once the watcher has failed, when the cache must not be trusted any more.
+    /// once a watcher has failed, when the cache must not be trusted any more.
     pub fn current(&self) -> Option<Generation> {
-        // Holding the lock while reading the events means a lookup on another thread cannot
-        // see "no events pending" while this one has taken them but not yet moved on.
-        let mut guard = self.watcher.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let watcher = guard.as_mut()?;
+        if self.failed.load(Ordering::Acquire) {
+            return None;
+        }
+        // The watcher stays locked while its events are read and applied, so a lookup on
+        // another thread cannot take it while it holds events taken but not yet applied.
+        // That lookup asks another watcher instead, which was told of the same writes.
+        let mut watcher = self.free_watcher();
         match watcher.database_written() {
             Ok(false) => {}
             Ok(true) => self.invalidate(),
             Err(error) => {
                 tracing::warn!(error = %error, "the database watcher failed; reading without the cache from now on");
-                *guard = None;
+                self.failed.store(true, Ordering::Release);
                 self.invalidate();
                 return None;
             }
         }
         Some(Generation(self.generation.load(Ordering::Acquire)))
+    }
+
+    /// A watcher no other lookup holds, or the first one to come free if all are held.
+    fn free_watcher(&self) -> MutexGuard<'_, watcher::Watcher> {
+        let free = self.watchers.iter().find_map(|watcher| match watcher.try_lock() {
+            Ok(guard) => Some(guard),
+            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        });
+        free.unwrap_or_else(|| self.watchers[0].lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 
     fn invalidate(&self) {
@@ -243,6 +264,16 @@ mod tests {
             append(&dir.path().join(file));
             assert_ne!(cache.current(), Some(before), "a write to {file} was missed");
         }
+    }
+
+    #[test]
+    fn a_lookup_while_another_holds_a_watcher_still_sees_every_write() {
+        let (_dir, database, cache) = watching_a_new_database();
+        let before = cache.current().unwrap();
+        // Another lookup is in the middle of reading the first watcher's events.
+        let _held = cache.watchers[0].lock().unwrap();
+        append(&database);
+        assert_ne!(cache.current(), Some(before), "the write was reported by another watcher");
     }
 
     #[test]
