@@ -1,5 +1,6 @@
 //! A read cache for the two rows every signed-in request needs (its session and its user),
-//! on SQLite only, that can never serve a row older than the last committed write.
+//! on SQLite only, that serves no row older than the last committed write (but for the
+//! one moment described last, which it bounds to a second).
 //!
 //! Reading them from SQLite costs two hand-offs to sqlx's connection threads per request,
 //! most of the time `/api/me` takes. The cache is safe because SQLite writes every commit,
@@ -11,6 +12,12 @@
 //! Writes that do not touch sessions or users empty it too: that costs a read, never a
 //! wrong answer.
 //!
+//! One moment escapes the events: SQLite writes a commit to the WAL (the event) a few
+//! microseconds before it publishes it in the `-shm` index (memory, no event). A lookup that
+//! takes the event and starts its database read inside that moment still reads the old
+//! row and keeps it, and no later event would report the write. So no row is used for
+//! longer than [`MAX_AGE`] after it was read: that rare row is gone within a second.
+//!
 //! PostgreSQL instances get no cache: their writers are on other machines, which no local
 //! event can report, and revocation must reach every instance at once. For the same reason
 //! this relies on a local filesystem, which SQLite needs for its locks anyway.
@@ -21,9 +28,13 @@ use std::hash::Hash;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::time::{Duration, Instant};
 
 /// Entries per table before the table starts again empty: a bound on memory, not an LRU.
 const MAX_ENTRIES: usize = 10_000;
+
+/// How long a row read from the database may be used (see the module's last paragraph).
+const MAX_AGE: Duration = Duration::from_secs(1);
 
 /// One generation of cached rows: entries from an older one are never returned.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,8 +75,8 @@ impl ReadCache {
             watchers,
             failed: AtomicBool::new(false),
             generation: AtomicU64::new(0),
-            sessions: Table::default(),
-            users: Table::default(),
+            sessions: Table::new(MAX_AGE),
+            users: Table::new(MAX_AGE),
         })
     }
 
@@ -114,24 +125,31 @@ impl ReadCache {
     }
 }
 
-/// Rows of one kind, each tagged with the generation it was read in.
+/// Rows of one kind, each tagged with the generation it was read in and when.
 pub struct Table<K, V> {
-    rows: Mutex<HashMap<K, (Generation, V)>>,
+    rows: Mutex<HashMap<K, Entry<V>>>,
+    max_age: Duration,
 }
 
-impl<K, V> Default for Table<K, V> {
-    fn default() -> Self {
-        Self { rows: Mutex::new(HashMap::new()) }
-    }
+struct Entry<V> {
+    generation: Generation,
+    read_at: Instant,
+    row: V,
 }
 
 impl<K: Eq + Hash, V: Clone> Table<K, V> {
+    pub fn new(max_age: Duration) -> Self {
+        Self { rows: Mutex::new(HashMap::new()), max_age }
+    }
+
     pub fn get<Q: Eq + Hash + ?Sized>(&self, key: &Q, generation: Generation) -> Option<V>
     where
         K: Borrow<Q>,
     {
         let rows = self.rows.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        rows.get(key).filter(|(read_in, _)| *read_in == generation).map(|(_, row)| row.clone())
+        let entry = rows.get(key)?;
+        let usable = entry.generation == generation && entry.read_at.elapsed() < self.max_age;
+        usable.then(|| entry.row.clone())
     }
 
     /// Keeps a row read from the database under `generation`, unless a write has been
@@ -144,7 +162,7 @@ impl<K: Eq + Hash, V: Clone> Table<K, V> {
         if rows.len() >= MAX_ENTRIES {
             rows.clear();
         }
-        rows.insert(key, (generation, row));
+        rows.insert(key, Entry { generation, read_at: Instant::now(), row });
     }
 
     fn clear(&self) {
@@ -277,9 +295,21 @@ mod tests {
     }
 
     #[test]
+    fn a_row_is_not_used_after_its_maximum_age_even_with_no_write_reported() {
+        let (_dir, _database, cache) = watching_a_new_database();
+        let rows = Table::<i64, String>::new(Duration::from_millis(50));
+        let generation = cache.current().unwrap();
+        rows.put(&cache, 1, "read now".to_owned(), generation);
+        assert_eq!(rows.get(&1, generation).as_deref(), Some("read now"));
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(cache.current(), Some(generation), "nothing was written");
+        assert_eq!(rows.get(&1, generation), None, "too old to be trusted");
+    }
+
+    #[test]
     fn rows_read_before_a_write_are_not_kept_or_returned() {
         let (_dir, database, cache) = watching_a_new_database();
-        let rows = Table::<i64, String>::default();
+        let rows = Table::<i64, String>::new(MAX_AGE);
 
         let generation = cache.current().unwrap();
         rows.put(&cache, 1, "before".to_owned(), generation);
