@@ -18,8 +18,8 @@ impl MakeRequestId for Fast {
     }
 }
 
-/// `8-4-4-4-12` lower-case hex digits, written by hand: `format!` cost a few percent of
-/// a cheap request (bench: `/api/me`).
+/// `8-4-4-4-12` lower-case hex digits, written by hand: with `format!` the request id
+/// was about 2 % of `/api/me` in perf.
 fn uuid_text(bits: u128) -> [u8; 36] {
     let mut digits = [0u8; 32];
     hex::encode_to_slice(bits.to_be_bytes(), &mut digits).expect("16 bytes are 32 hex digits");

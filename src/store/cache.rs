@@ -103,7 +103,7 @@ impl ReadCache {
         Some(Generation(self.generation.load(Ordering::Acquire)))
     }
 
-    /// A watcher no other lookup holds, or the first one to come free if all are held.
+    /// A watcher no other lookup holds; if all are held, the first one, once it is free.
     fn free_watcher(&self) -> MutexGuard<'_, watcher::Watcher> {
         let free = self.watchers.iter().find_map(|watcher| match watcher.try_lock() {
             Ok(guard) => Some(guard),
