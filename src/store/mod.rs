@@ -13,6 +13,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 
+use std::cell::Cell;
 use std::future::Future;
 use std::str::FromStr;
 use std::sync::Arc;
@@ -45,8 +46,8 @@ impl Default for PoolSettings {
 }
 
 tokio::task_local! {
-    /// The read-cache generation a [`Store::snapshot`] took for the lookups inside it.
-    static SNAPSHOT: cache::Generation;
+    /// The read-cache generation of a [`Store::snapshot`], once its first cached read took it.
+    static SNAPSHOT: Cell<Option<cache::Generation>>;
 }
 
 #[derive(Debug, Clone)]
@@ -105,23 +106,29 @@ impl Store {
     }
 
     /// The read cache with the generation a lookup may use now, if this store has one
-    /// that can be trusted: the one taken by the [`Store::snapshot`] around this lookup,
-    /// else a fresh look at the database's writes.
+    /// that can be trusted: the one the [`Store::snapshot`] around this lookup already
+    /// took, else a fresh look at the database's writes.
     fn read_cache(&self) -> Option<(&cache::ReadCache, cache::Generation)> {
         let cache = self.cache.as_deref()?;
-        let generation = SNAPSHOT.try_with(|generation| *generation).ok().or_else(|| cache.current())?;
+        let generation = match SNAPSHOT.try_with(Cell::get) {
+            Ok(Some(taken)) => taken,
+            Ok(None) => {
+                let generation = cache.current()?;
+                SNAPSHOT.with(|snapshot| snapshot.set(Some(generation)));
+                generation
+            }
+            Err(_outside_any_snapshot) => cache.current()?,
+        };
         Some((cache, generation))
     }
 
     /// Runs `lookups` with one look at the database's writes for all their cached reads
-    /// (a signed-in request reads its session, then its user): together they see the
-    /// database as it was when this started, as one read transaction would, and pay for
-    /// one look instead of one each. Writes made inside are not seen by the reads after them.
+    /// (a signed-in request reads its session, then its user), taken by the first: they
+    /// see the database as it was then, as one read transaction would, and pay for one
+    /// look instead of one each, or none if they read nothing. Writes made inside are not
+    /// seen by the reads after them.
     pub async fn snapshot<F: Future>(&self, lookups: F) -> F::Output {
-        match self.cache.as_deref().and_then(cache::ReadCache::current) {
-            Some(generation) => SNAPSHOT.scope(generation, lookups).await,
-            None => lookups.await,
-        }
+        SNAPSHOT.scope(Cell::new(None), lookups).await
     }
 
     pub async fn migrate(&self) -> anyhow::Result<()> {
