@@ -225,3 +225,46 @@ mod tests {
         assert_eq!(email_of_user_1(&store).await, "bea@example.com", "and so must a lookup outside any snapshot");
     }
 }
+
+#[cfg(test)]
+mod query_plans {
+    use super::*;
+
+    /// Every lookup by one column that the store makes. A scan would cost in proportion to
+    /// the users; bench/run measures the same with a million of them on PostgreSQL.
+    const LOOKUPS: [(&str, &str); 12] = [
+        ("users", "id"),
+        ("users", "email"),
+        ("sessions", "id_hash"),
+        ("sessions", "user_id"),
+        ("email_tokens", "selector"),
+        ("api_tokens", "selector"),
+        ("api_tokens", "user_id"),
+        ("refresh_tokens", "selector"),
+        ("login_throttle", "email"),
+        ("account_events", "user_id"),
+        ("outbox", "recipient"),
+        ("signing_keys", "name"),
+    ];
+
+    #[tokio::test]
+    async fn every_lookup_by_key_searches_an_index_instead_of_scanning_the_table() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("app.db").display());
+        let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
+        store.migrate().await.unwrap();
+        for (table, column) in LOOKUPS {
+            let plan: Vec<(i64, i64, i64, String)> =
+                sqlx::query_as(&format!("EXPLAIN QUERY PLAN SELECT * FROM {table} WHERE {column} = $1"))
+                    .bind("x")
+                    .fetch_all(store.pool())
+                    .await
+                    .unwrap();
+            let steps: Vec<&str> = plan.iter().map(|(.., detail)| detail.as_str()).collect();
+            assert!(
+                steps.iter().all(|step| step.starts_with("SEARCH ")),
+                "{table}.{column} is not looked up by index: {steps:?}"
+            );
+        }
+    }
+}
