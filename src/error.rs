@@ -6,6 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::store;
+
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
 
 #[derive(Debug, thiserror::Error)]
@@ -146,28 +148,19 @@ impl IntoResponse for AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        match error {
-            // The database is unreachable, restarting or cut off mid-conversation.
-            sqlx::Error::PoolTimedOut
-            | sqlx::Error::PoolClosed
-            | sqlx::Error::Io(_)
-            | sqlx::Error::Tls(_)
-            | sqlx::Error::Protocol(_)
-            | sqlx::Error::WorkerCrashed => Self::Unavailable(error.into()),
-            sqlx::Error::Database(ref db) if is_busy(db.as_ref()) => Self::Unavailable(error.into()),
-            other => Self::Internal(other.into()),
-        }
+        if store::is_unavailable(&error) { Self::Unavailable(error.into()) } else { Self::Internal(error.into()) }
     }
-}
-
-/// SQLite's "database is locked" (SQLITE_BUSY = 5) after the busy timeout ran out.
-fn is_busy(error: &dyn sqlx::error::DatabaseError) -> bool {
-    matches!(error.code().as_deref(), Some("5" | "517" | "261")) || error.message().contains("database is locked")
 }
 
 impl From<tower_sessions::session::Error> for AppError {
     fn from(error: tower_sessions::session::Error) -> Self {
-        Self::Internal(anyhow::anyhow!("session store: {error}"))
+        use tower_sessions::session::Error::Store;
+        use tower_sessions::session_store::Error::Backend;
+        let cause = anyhow::anyhow!("session store: {error}");
+        match &error {
+            Store(Backend(message)) if message.starts_with(store::sessions::UNAVAILABLE) => Self::Unavailable(cause),
+            _ => Self::Internal(cause),
+        }
     }
 }
 

@@ -186,6 +186,28 @@ pub fn now() -> i64 {
     time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
+/// Whether the database is unreachable, restarting, or (SQLite) locked past the busy
+/// timeout: the request may succeed if tried again, so it is answered 503, not 500.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::Tls(_)
+        | sqlx::Error::Protocol(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(db) => {
+            let code = db.code();
+            // SQLite: SQLITE_BUSY and its extended codes. PostgreSQL: class 08 (connection
+            // exception) and 57P01-57P03 (the server is shutting down or starting up).
+            matches!(code.as_deref(), Some("5" | "517" | "261" | "57P01" | "57P02" | "57P03"))
+                || code.is_some_and(|code| code.starts_with("08"))
+                || db.message().contains("database is locked")
+        }
+        _ => false,
+    }
+}
+
 /// Whether an error is a unique-constraint violation (a duplicate that the caller can explain).
 pub fn is_unique_violation(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(db) if db.is_unique_violation())

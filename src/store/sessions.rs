@@ -93,8 +93,13 @@ impl Columns {
     }
 }
 
+/// How a store error that is worth retrying begins: tower-sessions carries errors as text,
+/// and [`crate::error::AppError`] answers these 503 instead of 500.
+pub const UNAVAILABLE: &str = "database unavailable: ";
+
 fn backend(error: sqlx::Error) -> session_store::Error {
-    session_store::Error::Backend(error.to_string())
+    let prefix = if super::is_unavailable(&error) { UNAVAILABLE } else { "" };
+    session_store::Error::Backend(format!("{prefix}{error}"))
 }
 
 fn encode(record: &Record) -> session_store::Result<String> {

@@ -197,12 +197,20 @@ async fn a_database_that_goes_away_gives_503_and_the_instance_recovers_losing_no
     })
     .await;
     assert_eq!(app.register("before@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let signed_in = app.signed_in("ada@example.com").await;
 
     cable.cut();
     assert_eq!(app.get("/healthz").await.status(), StatusCode::SERVICE_UNAVAILABLE);
     let refused = app.register("during@example.com", PASSWORD).await;
     assert_eq!(refused.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert!(refused.text().await.unwrap().contains("Temporarily unavailable"));
+    // Signed-in requests fail while reading the session: the same answer, not a 500.
+    let page = app.get_with(&signed_in, "/account").await;
+    assert_eq!(page.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert!(page.text().await.unwrap().contains("Temporarily unavailable"));
+    let api = app.get_with(&signed_in, "/api/me").await;
+    assert_eq!(api.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(api.headers()["content-type"], "application/problem+json");
 
     cable.restore();
     let mut healthy = false;
@@ -215,8 +223,9 @@ async fn a_database_that_goes_away_gives_503_and_the_instance_recovers_losing_no
     }
     assert!(healthy, "the instance did not recover by itself");
     assert_eq!(app.register("after@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get_with(&signed_in, "/api/me").await.status(), StatusCode::OK, "the session outlived the outage");
     for email in ["before@example.com", "after@example.com"] {
         app.mail.wait_for(email, 1).await;
     }
-    assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 2, "every accepted sign-up is kept");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 3, "every accepted sign-up is kept");
 }
