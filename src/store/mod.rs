@@ -21,7 +21,7 @@ use std::time::Duration;
 
 use anyhow::Context;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
-use sqlx::{AnyPool, Executor};
+use sqlx::{AnyPool, Connection, Executor};
 
 pub type Db = sqlx::Any;
 pub type Tx = sqlx::Transaction<'static, Db>;
@@ -44,6 +44,9 @@ impl Default for PoolSettings {
         Self { max_connections: 10, acquire_timeout: Duration::from_secs(5) }
     }
 }
+
+/// How long a PostgreSQL connection may sit unused before it is pinged ahead of its next use.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 tokio::task_local! {
     /// The read-cache generation of a [`Store::snapshot`], once its first cached read took it.
@@ -73,9 +76,19 @@ impl Store {
         let pool = AnyPoolOptions::new()
             .max_connections(settings.max_connections)
             .acquire_timeout(settings.acquire_timeout)
-            // A ping before each use finds dropped network connections; a SQLite file cannot
-            // drop, and the ping is a round trip to its worker thread on every query.
-            .test_before_acquire(backend == Backend::Postgres)
+            // A ping finds network connections that were dropped while they sat idle (by a
+            // firewall, a restart): a PostgreSQL connection idle for a while is pinged before
+            // use. One in constant use is not: that ping doubled the round trips of every
+            // query. A SQLite file cannot drop, and its ping is a hand-off to a thread.
+            .test_before_acquire(false)
+            .before_acquire(move |conn, meta| {
+                Box::pin(async move {
+                    if backend == Backend::Postgres && meta.idle_for >= PING_AFTER_IDLE {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .after_connect(move |conn, _| {
                 Box::pin(async move {
                     if backend == Backend::Sqlite {
@@ -215,7 +228,6 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
-    use sqlx::Connection;
 
     use super::*;
 

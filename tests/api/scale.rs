@@ -229,3 +229,30 @@ async fn a_database_that_goes_away_gives_503_and_the_instance_recovers_losing_no
     }
     assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 3, "every accepted sign-up is kept");
 }
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: tests/run runs it when TEST_POSTGRES_URL is set"]
+async fn connections_the_database_closed_while_idle_are_replaced_before_a_request_uses_them() {
+    use sqlx::Connection;
+    let database = TestDatabase::postgres().await;
+    let app = spawn_app_with(|config| config.database_url = database.url.clone()).await;
+    let client = app.signed_in("ada@example.com").await;
+    assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::OK);
+
+    // What a restarted database or a firewall's idle timeout does to pooled connections.
+    let server = std::env::var("TEST_POSTGRES_URL").unwrap();
+    let mut admin = sqlx::PgConnection::connect(&server).await.unwrap();
+    let name = url::Url::parse(&database.url).unwrap().path().trim_start_matches('/').to_owned();
+    let closed: Vec<bool> =
+        sqlx::query_scalar("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1")
+            .bind(&name)
+            .fetch_all(&mut admin)
+            .await
+            .unwrap();
+    assert!(!closed.is_empty(), "the app held no connection to close");
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+
+    for attempt in 0..closed.len() + 2 {
+        assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::OK, "request {attempt}");
+    }
+}
