@@ -154,16 +154,18 @@ pub fn router(state: AppState) -> Router {
         .fallback(errors::not_found)
         .layer(
             ServiceBuilder::new()
-                .layer(session_layer(&state, https))
+                // Outside the sessions, so a session that cannot be saved (an empty 500 from
+                // tower-sessions) still gets a page.
                 .layer(from_fn(errors::html))
+                .layer(session_layer(&state, https))
                 .layer(origin_check.clone())
                 .layer(from_fn_with_state(state.clone(), csrf::protect_forms)),
         );
 
     let api = api::router().layer(
         ServiceBuilder::new()
-            .layer(session_layer(&state, https))
             .map_response(errors::problem_json)
+            .layer(session_layer(&state, https))
             .layer(cors(state.config()))
             .layer(from_fn_with_state(origin_check, crate::routes::api_auth::origin_check)),
     );

@@ -183,3 +183,30 @@ async fn a_change_written_by_another_connection_is_seen_by_the_next_request() {
     sqlx::query("DELETE FROM sessions").execute(&mut other).await.unwrap();
     assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_session_that_cannot_be_saved_gives_an_error_page_not_an_empty_500() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    // The login itself succeeds; only the new session's row is refused.
+    if app.database.is_postgres() {
+        app.execute(
+            "CREATE FUNCTION refuse() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'disk full'; END $$ LANGUAGE plpgsql",
+        )
+        .await;
+        app.execute("CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions FOR EACH ROW EXECUTE FUNCTION refuse()")
+            .await;
+    } else {
+        app.execute(
+            "CREATE TRIGGER refuse_sessions BEFORE INSERT ON sessions BEGIN SELECT RAISE(ABORT, 'disk full'); END",
+        )
+        .await;
+    }
+
+    let response = app.login("ada@example.com", PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
+    let page = response.text().await.unwrap();
+    assert!(page.contains("Something went wrong"), "{page}");
+    assert!(!page.contains("disk full"), "the cause is logged, never shown");
+}
