@@ -78,8 +78,9 @@ impl Store {
             .acquire_timeout(settings.acquire_timeout)
             // A ping finds network connections that were dropped while they sat idle (by a
             // firewall, a restart): a PostgreSQL connection idle for a while is pinged before
-            // use. One in constant use is not: that ping doubled the round trips of every
-            // query. A SQLite file cannot drop, and its ping is a hand-off to a thread.
+            // use. One in constant use is not: that ping added a round trip to every query
+            // (sqlx pings again when a connection is returned, which finds broken ones).
+            // A SQLite file cannot drop, and its ping is a hand-off to a thread.
             .test_before_acquire(false)
             .before_acquire(move |conn, meta| {
                 Box::pin(async move {
@@ -228,7 +229,6 @@ pub fn is_unique_violation(error: &sqlx::Error) -> bool {
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
-
     use super::*;
 
     async fn email_of_user_1(store: &Store) -> String {
