@@ -9,17 +9,27 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::domain::PasswordPolicy;
-use crate::domain::password::{LOWEST_MIN_LENGTH, MAX_LENGTH};
+use crate::domain::password::{LOWEST_MIN_LENGTH, MAX_LENGTH, RECOMMENDED_MIN_LENGTH};
 use crate::store::PoolSettings;
+
+// Each default once: the flags, the environment, the files and `Config::with_database`
+// all take them from here (or from the type they configure).
+pub const DEFAULT_ADDR: &str = "127.0.0.1:3000";
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://gatehouse.db";
+pub const DEFAULT_MAIL_FROM: &str = "Gatehouse <no-reply@localhost>";
+pub const DEFAULT_LOGIN_RATE: u32 = 10;
+pub const DEFAULT_JWT_AUDIENCE: &str = "gatehouse";
+/// Forms are small; this leaves room for 10,000-character fields, percent-encoded.
+pub const BODY_LIMIT: usize = 256 * 1024;
 
 #[derive(Debug, Clone, Args)]
 pub struct Config {
     /// Listen address; port 0 picks a free port.
-    #[arg(long = "addr", env = "GATEHOUSE_ADDR", default_value = "127.0.0.1:3000", value_parser = parse_addr)]
+    #[arg(long = "addr", env = "GATEHOUSE_ADDR", default_value = DEFAULT_ADDR, value_parser = parse_addr)]
     pub addr: SocketAddr,
 
     /// `sqlite://PATH` or `postgres://...`.
-    #[arg(long, env = "DATABASE_URL", default_value = "sqlite://gatehouse.db", value_parser = parse_database_url)]
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_parser = parse_database_url)]
     pub database_url: String,
 
     /// Public origin used in email links [default: http://localhost:<port>].
@@ -31,15 +41,15 @@ pub struct Config {
     pub smtp_url: Option<SecretString>,
 
     /// Sender of every email.
-    #[arg(long, env = "MAIL_FROM", default_value = "Gatehouse <no-reply@localhost>", value_parser = parse_mail_from)]
+    #[arg(long, env = "MAIL_FROM", default_value = DEFAULT_MAIL_FROM, value_parser = parse_mail_from)]
     pub mail_from: Mailbox,
 
     /// Login attempts a client IP may make at once.
-    #[arg(long, env = "LOGIN_RATE_BURST", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "LOGIN_RATE_BURST", default_value_t = DEFAULT_LOGIN_RATE, value_parser = clap::value_parser!(u32).range(1..))]
     pub login_rate_burst: u32,
 
     /// Login attempts a client IP regains per minute.
-    #[arg(long, env = "LOGIN_RATE_PER_MINUTE", default_value_t = 10, value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, env = "LOGIN_RATE_PER_MINUTE", default_value_t = DEFAULT_LOGIN_RATE, value_parser = clap::value_parser!(u32).range(1..))]
     pub login_rate_per_minute: u32,
 
     /// Comma-separated CIDRs of proxies whose X-Forwarded-For is believed.
@@ -47,11 +57,11 @@ pub struct Config {
     pub trusted_proxies: Vec<IpNet>,
 
     /// Most database connections this instance keeps open.
-    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = 10, value_parser = parse_max_connections)]
+    #[arg(long, env = "DATABASE_MAX_CONNECTIONS", default_value_t = PoolSettings::DEFAULT_MAX_CONNECTIONS, value_parser = parse_max_connections)]
     pub database_max_connections: u32,
 
     /// Seconds a request waits for a database connection before it is answered with 503.
-    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = 5, value_parser = parse_acquire_timeout)]
+    #[arg(long, env = "DATABASE_ACQUIRE_TIMEOUT", default_value_t = PoolSettings::DEFAULT_ACQUIRE_TIMEOUT_SECS, value_parser = parse_acquire_timeout)]
     pub database_acquire_timeout: u64,
 
     /// Serve Prometheus metrics at http://METRICS_ADDR/metrics (unset = off).
@@ -59,7 +69,7 @@ pub struct Config {
     pub metrics_addr: Option<SocketAddr>,
 
     /// The `aud` claim of access tokens.
-    #[arg(long, env = "JWT_AUDIENCE", default_value = "gatehouse")]
+    #[arg(long, env = "JWT_AUDIENCE", default_value = DEFAULT_JWT_AUDIENCE)]
     pub jwt_audience: String,
 
     /// Comma-separated origins allowed to call /api/* from browsers (empty = no CORS).
@@ -67,7 +77,7 @@ pub struct Config {
     pub cors_allowed_origins: Vec<String>,
 
     /// Shortest password accepted at sign-up (8 to 128).
-    #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = 15, value_parser = parse_min_length)]
+    #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = RECOMMENDED_MIN_LENGTH, value_parser = parse_min_length)]
     pub password_min_length: usize,
 }
 
@@ -75,20 +85,20 @@ impl Config {
     /// The defaults of the contract, with nothing read from the environment.
     pub fn with_database(database_url: impl Into<String>) -> Self {
         Self {
-            addr: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            addr: DEFAULT_ADDR.parse().expect("valid default address"),
             database_url: database_url.into(),
             base_url: None,
             smtp_url: None,
-            mail_from: "Gatehouse <no-reply@localhost>".parse().expect("valid default sender"),
-            login_rate_burst: 10,
-            login_rate_per_minute: 10,
+            mail_from: DEFAULT_MAIL_FROM.parse().expect("valid default sender"),
+            login_rate_burst: DEFAULT_LOGIN_RATE,
+            login_rate_per_minute: DEFAULT_LOGIN_RATE,
             trusted_proxies: Vec::new(),
-            database_max_connections: 10,
-            database_acquire_timeout: 5,
+            database_max_connections: PoolSettings::DEFAULT_MAX_CONNECTIONS,
+            database_acquire_timeout: PoolSettings::DEFAULT_ACQUIRE_TIMEOUT_SECS,
             metrics_addr: None,
-            jwt_audience: "gatehouse".into(),
+            jwt_audience: DEFAULT_JWT_AUDIENCE.into(),
             cors_allowed_origins: Vec::new(),
-            password_min_length: 15,
+            password_min_length: RECOMMENDED_MIN_LENGTH,
         }
     }
 

@@ -9,7 +9,7 @@ use axum::response::Response;
 use metrics::{counter, gauge, histogram};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-use crate::app::AppState;
+use crate::state::AppState;
 use crate::store;
 
 static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();

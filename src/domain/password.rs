@@ -26,9 +26,12 @@ pub struct PasswordPolicy {
     pub min_length: usize,
 }
 
+/// NIST SP 800-63B-4 asks 15 characters of a password that is the only factor.
+pub const RECOMMENDED_MIN_LENGTH: usize = 15;
+
 impl Default for PasswordPolicy {
     fn default() -> Self {
-        Self { min_length: 15 }
+        Self { min_length: RECOMMENDED_MIN_LENGTH }
     }
 }
 

@@ -10,7 +10,7 @@ use sqlx::AnyConnection;
 use tokio::sync::Notify;
 
 use crate::domain::Email;
-use crate::store::{self, Store};
+use crate::store::{self, Store, Tx};
 
 /// A message ready for the outbox.
 #[derive(Debug, Clone)]
@@ -27,7 +27,7 @@ pub struct Outbox {
 }
 
 impl Outbox {
-    /// Adds the message within the caller's transaction; call [`Outbox::wake`] after commit.
+    /// Adds the message within the caller's transaction; finish with [`Outbox::commit`].
     pub async fn enqueue(&self, tx: &mut AnyConnection, mail: &OutgoingMail) -> Result<(), sqlx::Error> {
         store::outbox::enqueue(tx, mail.to.as_str(), &mail.subject, &mail.text, store::now()).await
     }
@@ -36,12 +36,17 @@ impl Outbox {
     pub async fn send(&self, store: &Store, mail: &OutgoingMail) -> Result<(), sqlx::Error> {
         let mut tx = store.begin().await?;
         self.enqueue(&mut tx, mail).await?;
+        self.commit(tx).await
+    }
+
+    /// Commits the transaction that queued mail, then wakes the sender for it.
+    pub async fn commit(&self, tx: Tx) -> Result<(), sqlx::Error> {
         tx.commit().await?;
         self.wake();
         Ok(())
     }
 
-    pub fn wake(&self) {
+    fn wake(&self) {
         self.wake.notify_one();
     }
 

@@ -11,8 +11,8 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use super::Page;
 use crate::error::{AppError, Problem};
+use crate::web::Page;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
@@ -87,6 +87,6 @@ pub fn problem_json(response: Response) -> Response {
         Some(problem) if response.extensions().get::<Problem>().is_none() => problem.to_json_response(response),
         _ => response,
     };
-    super::api_auth::add_challenge(&mut response);
+    crate::web::api_caller::add_challenge(&mut response);
     response
 }

@@ -3,7 +3,7 @@ use std::time::Duration;
 use axum::extract::State;
 use axum::http::StatusCode;
 
-use crate::app::AppState;
+use crate::state::AppState;
 
 /// 200 when this process serves and its database takes a write; 503 otherwise.
 pub async fn healthz(State(state): State<AppState>) -> (StatusCode, &'static str) {

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 
-use crate::app::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// The hidden field every form carries.
 pub const FIELD: &str = "csrf_token";
@@ -73,7 +73,7 @@ async fn check(state: &AppState, nonce: &str, request: Request) -> Result<Reques
         return Ok(request);
     }
     let (parts, body) = request.into_parts();
-    let bytes = to_bytes(body, state.body_limit()).await.map_err(|_| AppError::PayloadTooLarge)?;
+    let bytes = to_bytes(body, crate::config::BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;
     let token = form_urlencoded::parse(&bytes).find(|(key, _)| key == FIELD).map(|(_, value)| value.into_owned());
     match token {
         Some(token) if state.signing_key().verify(PURPOSE, nonce, &token) => {

@@ -25,11 +25,14 @@ pub fn cookie(key: &SigningKey, user_id: i64, secure: bool) -> Cookie<'static> {
         .build()
 }
 
-/// Whether the request comes from a browser that logged in to `user_id` before.
-pub fn is_known(key: &SigningKey, headers: &HeaderMap, user_id: i64, secure: bool) -> bool {
-    let jar = CookieJar::from_headers(headers);
-    let Some(value) = jar.get(cookie_name(secure)) else { return false };
-    match value.value().split_once('.') {
+/// The value of this browser's device cookie, if it sent one.
+pub fn cookie_value(headers: &HeaderMap, secure: bool) -> Option<String> {
+    CookieJar::from_headers(headers).get(cookie_name(secure)).map(|cookie| cookie.value().to_owned())
+}
+
+/// Whether a device cookie's value says its browser logged in to `user_id` before.
+pub fn is_known(key: &SigningKey, value: &str, user_id: i64) -> bool {
+    match value.split_once('.') {
         Some((id, signature)) => id == user_id.to_string() && key.verify(PURPOSE, id, signature),
         None => false,
     }

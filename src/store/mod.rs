@@ -39,9 +39,17 @@ pub struct PoolSettings {
     pub acquire_timeout: Duration,
 }
 
+impl PoolSettings {
+    pub const DEFAULT_MAX_CONNECTIONS: u32 = 10;
+    pub const DEFAULT_ACQUIRE_TIMEOUT_SECS: u64 = 5;
+}
+
 impl Default for PoolSettings {
     fn default() -> Self {
-        Self { max_connections: 10, acquire_timeout: Duration::from_secs(5) }
+        Self {
+            max_connections: Self::DEFAULT_MAX_CONNECTIONS,
+            acquire_timeout: Duration::from_secs(Self::DEFAULT_ACQUIRE_TIMEOUT_SECS),
+        }
     }
 }
 

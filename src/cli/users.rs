@@ -1,4 +1,4 @@
-//! Operator commands: act on accounts and mail without SQL. Each prints a clear result,
+//! The operator's commands on accounts and mail: act on accounts and mail without SQL. Each prints a clear result,
 //! and fails with one line and a non-zero exit on bad input. They are safe while servers
 //! run: every change is one transaction, like a request.
 
@@ -8,11 +8,12 @@ use anyhow::{Context, anyhow, bail};
 use secrecy::SecretString;
 use serde::Serialize;
 
+use crate::accounts::{deletion, sessions as signed_in};
 use crate::domain::{Email, Password, PasswordPolicy};
-use crate::routes::rfc3339;
 use crate::security::hasher::{self, PasswordHasher};
 use crate::store::users::User;
 use crate::store::{self, Store, outbox, sessions, users};
+use crate::web::format::rfc3339;
 
 #[derive(Serialize)]
 struct UserJson {
@@ -126,10 +127,7 @@ pub async fn set_disabled(store: &Store, email: &str, disabled: bool) -> anyhow:
     let user = find(store, email).await?;
     let mut tx = store.begin().await?;
     users::set_disabled(&mut *tx, user.id, disabled.then(store::now)).await?;
-    let ended = if disabled { sessions::delete_for_user(&mut *tx, user.id).await? } else { 0 };
-    if disabled {
-        store::refresh_tokens::revoke_for_user(&mut *tx, user.id, store::now()).await?;
-    }
+    let ended = if disabled { signed_in::end_all(&mut tx, user.id).await? } else { 0 };
     tx.commit().await?;
     if disabled {
         println!("disabled {} and ended {ended} session(s)", user.email);
@@ -142,8 +140,7 @@ pub async fn set_disabled(store: &Store, email: &str, disabled: bool) -> anyhow:
 pub async fn delete_user(store: &Store, email: &str) -> anyhow::Result<()> {
     let user = find(store, email).await?;
     let mut tx = store.begin().await?;
-    outbox::delete_unsent_to(&mut *tx, &user.email).await?;
-    users::delete(&mut *tx, user.id).await?;
+    deletion::delete(&mut tx, &user).await?;
     tx.commit().await?;
     println!("deleted user {} <{}>", user.id, user.email);
     Ok(())
@@ -174,8 +171,9 @@ pub async fn list_sessions(store: &Store, email: &str, json: bool) -> anyhow::Re
 
 pub async fn revoke_sessions(store: &Store, email: &str) -> anyhow::Result<()> {
     let user = find(store, email).await?;
-    let ended = sessions::delete_for_user(store.pool(), user.id).await?;
-    store::refresh_tokens::revoke_for_user(store.pool(), user.id, store::now()).await?;
+    let mut tx = store.begin().await?;
+    let ended = signed_in::end_all(&mut tx, user.id).await?;
+    tx.commit().await?;
     println!("ended {ended} session(s) of {}", user.email);
     Ok(())
 }

@@ -1,48 +1,22 @@
 //! Who is calling `/api/*`: the session cookie, a personal API token or an access token
 //! as `Bearer`, or HTTP Basic with a password or an API token.
 
-use std::net::IpAddr;
-
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use secrecy::SecretString;
 use tower::{Layer, ServiceExt};
 use tower_http::csrf::CsrfLayer;
 
-use super::CurrentUser;
-use super::auth::{DISABLED, PasswordCheck, check_password};
-use crate::app::AppState;
-use crate::domain::{AuthSession, Authorization, AuthorizationError, Email, Token};
+use crate::accounts::Client;
+use crate::accounts::password::{self, DISABLED, UNVERIFIED_FOR_PROGRAMS};
+use crate::accounts::sessions::CurrentUser;
+use crate::domain::{Authorization, AuthorizationError, Email, Scope, Token};
 use crate::error::AppError;
-use crate::security::client_ip::ClientIp;
+use crate::state::AppState;
 use crate::store::users::{self, User};
 use crate::store::{self, api_tokens};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Scope {
-    Read,
-    ReadWrite,
-}
-
-impl Scope {
-    pub fn parse(value: &str) -> Option<Self> {
-        match value {
-            "read" => Some(Self::Read),
-            "read-write" => Some(Self::ReadWrite),
-            _ => None,
-        }
-    }
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Read => "read",
-            Self::ReadWrite => "read-write",
-        }
-    }
-}
 
 /// How the caller proved who they are.
 pub enum Credential {
@@ -56,6 +30,16 @@ pub struct ApiCaller {
     pub user: User,
     pub scope: Scope,
     pub credential: Credential,
+}
+
+impl ApiCaller {
+    /// The caller's own browser session, when the cookie is its credential.
+    pub fn browser_session(&self) -> Option<&CurrentUser> {
+        match &self.credential {
+            Credential::Session(current) => Some(current),
+            _ => None,
+        }
+    }
 }
 
 impl FromRequestParts<AppState> for ApiCaller {
@@ -72,8 +56,8 @@ impl FromRequestParts<AppState> for ApiCaller {
                 }
             }
             Some(value) => {
-                let ip = parts.extensions.get::<ClientIp>().map_or([127, 0, 0, 1].into(), |ip| ip.0);
-                from_authorization(state, value, &parts.headers, ip).await?
+                let client = super::extract::client_of(parts, state);
+                from_authorization(state, value, &client).await?
             }
         };
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
@@ -84,18 +68,13 @@ impl FromRequestParts<AppState> for ApiCaller {
     }
 }
 
-async fn from_authorization(
-    state: &AppState,
-    value: &HeaderValue,
-    headers: &HeaderMap,
-    ip: IpAddr,
-) -> Result<ApiCaller, AppError> {
+async fn from_authorization(state: &AppState, value: &HeaderValue, client: &Client) -> Result<ApiCaller, AppError> {
     let parsed = Authorization::parse(value.as_bytes());
     match parsed.map_err(|error| AppError::Unauthorized(error.explanation()))? {
         Authorization::ApiToken(token) => api_token(state, &token, None).await,
         Authorization::BasicToken { email, token } => api_token(state, &token, Some(&email)).await,
         Authorization::BasicPassword { email, password } => {
-            let user = check_api_password(state, &email, password, headers, ip).await?;
+            let user = password::check_for_program(state, &email, password, client).await?;
             Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::Password })
         }
         Authorization::AccessToken(jwt) => {
@@ -127,40 +106,14 @@ async fn api_token(state: &AppState, token: &Token, email: Option<&str>) -> Resu
     Ok(ApiCaller { user, scope, credential: Credential::ApiToken })
 }
 
-/// A password check for programs (HTTP Basic, the token endpoint): the login form's
-/// per-IP budget and account throttle, answered as problems.
-pub async fn check_api_password(
-    state: &AppState,
-    email: &str,
-    password: SecretString,
-    headers: &HeaderMap,
-    ip: IpAddr,
-) -> Result<User, AppError> {
-    if let Some(retry_after_secs) = state.password_budget_exhausted(ip) {
-        return Err(AppError::TooManyRequests { retry_after_secs });
-    }
-    match check_password(state, email, password, headers, ip).await? {
-        PasswordCheck::Accepted(user) => Ok(user),
-        PasswordCheck::Refused => Err(AppError::Unauthorized("The email or password is incorrect.")),
-        PasswordCheck::Throttled { retry_after_secs } => Err(AppError::TooManyRequests { retry_after_secs }),
-        PasswordCheck::Unverified(_) => Err(AppError::Forbidden("Confirm your email address before using the API.")),
-        PasswordCheck::Disabled(_) => Err(AppError::Forbidden(DISABLED)),
-    }
-}
-
 /// A credential of a deleted or disabled account is worth nothing.
 fn usable(user: Option<User>) -> Result<User, AppError> {
     match user {
         Some(user) if user.is_disabled() => Err(AppError::Forbidden(DISABLED)),
         Some(user) if user.is_verified() => Ok(user),
-        Some(_) => Err(AppError::Forbidden("Confirm your email address before using the API.")),
+        Some(_) => Err(AppError::Forbidden(UNVERIFIED_FOR_PROGRAMS)),
         None => Err(AppError::Unauthorized(BAD_TOKEN)),
     }
-}
-
-/// Whether a session is recent enough for sensitive changes (creating credentials).
-pub fn recently_authenticated(auth: &AuthSession) -> bool {
-    store::now() - auth.authenticated_at <= 10 * 60
 }
 
 /// The cross-site check for cookie-authenticated calls. Requests that carry their own

@@ -1,0 +1,130 @@
+//! Checking a password: one path for the login form, HTTP Basic and the token endpoint,
+//! with the account throttle, exactly one verification whether or not the account
+//! exists (same time, same answer), failure counting and hash upgrades.
+
+use secrecy::{ExposeSecret, SecretString};
+
+use super::Client;
+use crate::domain::Email;
+use crate::error::{AppError, Result};
+use crate::mail::messages;
+use crate::metrics;
+use crate::security::hasher::Verification;
+use crate::security::{device, throttle as backoff};
+use crate::state::AppState;
+use crate::store::events::{self, EventKind};
+use crate::store::users::{self, User};
+use crate::store::{self, throttle};
+
+/// What checking an email and password found.
+pub enum PasswordCheck {
+    Accepted(User),
+    /// Wrong email or password: one answer for both.
+    Refused,
+    Throttled {
+        retry_after_secs: u64,
+    },
+    Unverified(User),
+    Disabled(User),
+}
+
+pub const DISABLED: &str = "This account has been disabled. Contact the people who run this site.";
+pub const UNVERIFIED_FOR_PROGRAMS: &str = "Confirm your email address before using the API.";
+
+pub async fn check(state: &AppState, email: &str, password: SecretString, client: &Client) -> Result<PasswordCheck> {
+    let pool = state.store().pool();
+    let ip = client.ip;
+    let email = Email::parse(email).ok();
+    let user = match &email {
+        Some(email) => users::find_by_email(pool, email).await?,
+        None => None,
+    };
+    if let Some(email) = &email
+        && let Some(retry_after_secs) = account_throttle(state, email, user.as_ref(), client).await?
+    {
+        tracing::warn!(event = "login_throttled", user_id = user.as_ref().map(|u| u.id), %ip, retry_after_secs);
+        metrics::login("throttled");
+        return Ok(PasswordCheck::Throttled { retry_after_secs });
+    }
+    let verification = state.hasher().verify(&password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
+    let known_user_id = user.as_ref().map(|u| u.id);
+    let Some(user) = user.filter(|_| verification.is_match()) else {
+        tracing::warn!(event = "login_failed", user_id = known_user_id, %ip, "wrong email or password");
+        metrics::login("failed");
+        if let Some(email) = &email {
+            record_failure(state, email, known_user_id, client).await?;
+        }
+        return Ok(PasswordCheck::Refused);
+    };
+    if verification == Verification::MatchNeedsRehash {
+        let fresh = state.hasher().hash(password.expose_secret()).await?;
+        users::set_password_hash(pool, user.id, &fresh).await?;
+    }
+    if user.is_disabled() {
+        tracing::warn!(event = "login_disabled", user_id = user.id, %ip, "right password, account disabled");
+        metrics::login("disabled");
+        return Ok(PasswordCheck::Disabled(user));
+    }
+    if !user.is_verified() {
+        tracing::info!(event = "login_unverified", user_id = user.id, "right password, address not confirmed");
+        metrics::login("unverified");
+        return Ok(PasswordCheck::Unverified(user));
+    }
+    let now = store::now();
+    throttle::clear(pool, &user.email).await?;
+    users::record_login(pool, user.id, &client.ip(), now).await?;
+    events::record(pool, user.id, EventKind::LoggedIn, &client.ip(), &client.user_agent, now).await?;
+    tracing::info!(event = "login_succeeded", user_id = user.id, %ip, "signed in");
+    metrics::login("ok");
+    Ok(PasswordCheck::Accepted(user))
+}
+
+/// The check for programs (HTTP Basic, the token endpoint): the login form's per-IP
+/// budget and account throttle, every refusal an error.
+pub async fn check_for_program(state: &AppState, email: &str, password: SecretString, client: &Client) -> Result<User> {
+    if let Some(retry_after_secs) = state.password_budget_exhausted(client.ip) {
+        return Err(AppError::TooManyRequests { retry_after_secs });
+    }
+    match check(state, email, password, client).await? {
+        PasswordCheck::Accepted(user) => Ok(user),
+        PasswordCheck::Refused => Err(AppError::Unauthorized("The email or password is incorrect.")),
+        PasswordCheck::Throttled { retry_after_secs } => Err(AppError::TooManyRequests { retry_after_secs }),
+        PasswordCheck::Unverified(_) => Err(AppError::Forbidden(UNVERIFIED_FOR_PROGRAMS)),
+        PasswordCheck::Disabled(_) => Err(AppError::Forbidden(DISABLED)),
+    }
+}
+
+/// Whether `password` is the signed-in user's: the re-entry that sensitive changes ask for.
+pub async fn is_current(state: &AppState, user: &User, password: String) -> Result<bool> {
+    let password = SecretString::from(password);
+    Ok(state.hasher().verify(&password, Some(&user.password_hash)).await?.is_match())
+}
+
+/// Seconds this address must wait before another try, unless the browser logged in to
+/// the account before. Keyed by address, so unknown addresses behave exactly the same.
+async fn account_throttle(
+    state: &AppState,
+    email: &Email,
+    user: Option<&User>,
+    client: &Client,
+) -> Result<Option<u64>> {
+    let failures = throttle::get(state.store().pool(), email.as_str()).await?;
+    let Some(wait) = backoff::retry_after(failures, store::now()) else { return Ok(None) };
+    let trusted = user.is_some_and(|user| {
+        client.device_cookie.as_deref().is_some_and(|cookie| device::is_known(state.signing_key(), cookie, user.id))
+    });
+    Ok((!trusted).then_some(wait))
+}
+
+async fn record_failure(state: &AppState, email: &Email, user_id: Option<i64>, client: &Client) -> Result<()> {
+    let pool = state.store().pool();
+    let now = store::now();
+    let failures = throttle::record_failure(pool, email.as_str(), now, now - backoff::FORGET_AFTER_SECS).await?;
+    let Some(user_id) = user_id else { return Ok(()) };
+    users::record_failed_login(pool, user_id).await?;
+    events::record(pool, user_id, EventKind::LoginFailed, &client.ip(), &client.user_agent, now).await?;
+    if failures.failures >= backoff::FREE_ATTEMPTS && throttle::claim_notice(pool, email.as_str(), now).await? {
+        state.outbox().send(state.store(), &messages::failed_logins(state.links(), email)).await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,66 @@
+//! Access and refresh tokens for programs: a password or a refresh token buys a
+//! 15-minute access token and a new refresh token. Refresh tokens rotate on every use;
+//! one used twice was copied, and its whole family is revoked.
+
+use crate::domain::Token;
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::store::{self, refresh_tokens};
+
+pub const REFRESH_TOKEN_PREFIX: &str = "gtr_";
+const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
+const BAD_REFRESH: &str = "The refresh token is not valid: it may be expired, revoked or already used.";
+
+/// A family of refresh tokens: every rotation of one sign-in shares it.
+pub struct Family(String);
+
+impl Family {
+    /// A new family, for a sign-in with a password.
+    pub fn fresh() -> Self {
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+        Self(hex::encode(bytes))
+    }
+}
+
+pub struct Issued {
+    pub access_token: String,
+    pub expires_in: i64,
+    pub refresh_token: String,
+}
+
+/// A fresh access token, and the next refresh token of `family`.
+pub async fn issue(state: &AppState, user_id: i64, family: &Family) -> Result<Issued> {
+    let (access_token, expires_in) = state.jwt().issue(user_id).await?;
+    let refresh = Token::generate();
+    let now = store::now();
+    refresh_tokens::insert(state.store().pool(), &refresh, user_id, &family.0, now, now + REFRESH_TTL_SECS).await?;
+    Ok(Issued { access_token, expires_in, refresh_token: format!("{REFRESH_TOKEN_PREFIX}{}", refresh.encode()) })
+}
+
+/// Uses a refresh token up and returns its user and family.
+pub async fn redeem_refresh(state: &AppState, presented: &str) -> Result<(i64, Family)> {
+    let token = presented
+        .strip_prefix(REFRESH_TOKEN_PREFIX)
+        .and_then(|rest| Token::parse(rest).ok())
+        .ok_or(AppError::Unauthorized(BAD_REFRESH))?;
+    let now = store::now();
+    let mut tx = state.store().begin().await?;
+    let row = refresh_tokens::find(&mut *tx, &token).await?.filter(|row| row.matches(&token));
+    let Some(row) = row else { return Err(AppError::Unauthorized(BAD_REFRESH)) };
+    if row.revoked_at.is_some() || row.expires_at <= now {
+        return Err(AppError::Unauthorized(BAD_REFRESH));
+    }
+    if row.used_at.is_some() || !refresh_tokens::consume(&mut *tx, &row.selector, now).await? {
+        refresh_tokens::revoke_family(&mut *tx, &row.family, now).await?;
+        tx.commit().await?;
+        tracing::warn!(
+            event = "refresh_token_reused",
+            user_id = row.user_id,
+            "a used refresh token came back; its family is revoked"
+        );
+        return Err(AppError::Unauthorized(BAD_REFRESH));
+    }
+    tx.commit().await?;
+    Ok((row.user_id, Family(row.family)))
+}

@@ -1,0 +1,120 @@
+//! Signed-in sessions: starting one, ending one, ending the others, ending them all.
+//! Ending sessions also revokes refresh tokens, so no program keeps access that the
+//! browser sessions lost.
+
+use sqlx::AnyConnection;
+use tower_sessions::{Expiry, Session};
+
+use super::Client;
+use crate::domain::{AuthSession, SessionPolicy};
+use crate::error::Result;
+use crate::state::AppState;
+use crate::store::events::{self, EventKind};
+use crate::store::users::User;
+use crate::store::{self, refresh_tokens, sessions};
+
+/// The signed-in user of a request, with the session that proves it.
+pub struct CurrentUser {
+    pub user: User,
+    pub auth: AuthSession,
+    pub session: Session,
+}
+
+impl CurrentUser {
+    /// The key of this browser's session in the sessions table (and in the lists users see).
+    pub fn session_key(&self) -> String {
+        self.session.id().map(|id| sessions::id_hash(&id)).unwrap_or_default()
+    }
+}
+
+/// A new session id on login (an id planted before login is worth nothing after it), and
+/// a thirty-day cookie when the user asked to be remembered.
+pub async fn start(session: &Session, auth: &AuthSession) -> Result<()> {
+    session.cycle_id().await?;
+    session.insert(AuthSession::KEY, auth).await?;
+    if auth.remember {
+        session.set_expiry(Some(Expiry::OnInactivity(SessionPolicy::REMEMBERED.idle)));
+    }
+    Ok(())
+}
+
+/// Ends the session on the server, so the old cookie stops working everywhere at once.
+pub async fn log_out(state: &AppState, session: &Session) -> Result<()> {
+    if let Ok(Some(auth)) = session.get::<AuthSession>(AuthSession::KEY).await {
+        tracing::info!(event = "logout", user_id = auth.user_id, "signed out");
+        let pool = state.store().pool();
+        events::record(pool, auth.user_id, EventKind::LoggedOut, &auth.ip, &auth.user_agent, store::now()).await?;
+        refresh_tokens::revoke_for_user(pool, auth.user_id, store::now()).await?;
+    }
+    session.flush().await?;
+    Ok(())
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ended {
+    ThisOne,
+    Another,
+    NoSuchSession,
+}
+
+/// Ends one of `user_id`'s sessions by its key; `current` is the caller's own browser
+/// session, if the caller has one (it may be the one ended).
+pub async fn end_one(
+    state: &AppState,
+    user_id: i64,
+    current: Option<&CurrentUser>,
+    key: &str,
+    client: &Client,
+) -> Result<Ended> {
+    let pool = state.store().pool();
+    if !sessions::delete_one(pool, user_id, key).await? {
+        return Ok(Ended::NoSuchSession);
+    }
+    let now = store::now();
+    events::record(pool, user_id, EventKind::SessionRevoked, &client.ip(), &client.user_agent, now).await?;
+    refresh_tokens::revoke_for_user(pool, user_id, now).await?;
+    tracing::info!(event = "session_revoked", user_id, "session ended by its owner");
+    match current {
+        Some(current) if current.session_key() == key => {
+            current.session.flush().await?;
+            Ok(Ended::ThisOne)
+        }
+        _ => Ok(Ended::Another),
+    }
+}
+
+/// Ends every session of the user but this one.
+pub async fn end_others(state: &AppState, current: &CurrentUser, client: &Client) -> Result<u64> {
+    let pool = state.store().pool();
+    let user_id = current.user.id;
+    let now = store::now();
+    let ended = sessions::delete_others(pool, user_id, &current.session_key()).await?;
+    refresh_tokens::revoke_for_user(pool, user_id, now).await?;
+    events::record(pool, user_id, EventKind::OtherSessionsRevoked, &client.ip(), &client.user_agent, now).await?;
+    tracing::info!(event = "other_sessions_revoked", user_id, ended, "other sessions ended");
+    Ok(ended)
+}
+
+/// Signs the user out everywhere, within the caller's transaction: every session and
+/// every refresh token. Returns how many sessions ended.
+pub async fn end_all(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+    let ended = sessions::delete_for_user(&mut *conn, user_id).await?;
+    refresh_tokens::revoke_for_user(&mut *conn, user_id, store::now()).await?;
+    Ok(ended)
+}
+
+/// A fresh session for a user who just proved who they are.
+pub fn signed_in(user: &User, remember: bool, client: &Client) -> AuthSession {
+    AuthSession {
+        user_id: user.id,
+        remember,
+        authenticated_at: store::now(),
+        ip: client.ip(),
+        user_agent: client.user_agent.clone(),
+    }
+}
+
+/// Whether a session is recent enough for sensitive changes (creating credentials).
+pub fn recently_authenticated(auth: &AuthSession) -> bool {
+    store::now() - auth.authenticated_at <= 10 * 60
+}

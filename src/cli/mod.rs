@@ -1,0 +1,328 @@
+//! The command line: `serve` (the default) and the operator's commands. Settings come
+//! from flags, the environment, `.env` and `gatehouse.toml`, in that order.
+
+mod users;
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{Config, DEFAULT_DATABASE_URL, check_environment, parse_database_url, parse_min_length};
+use crate::domain::PasswordPolicy;
+use crate::domain::password::RECOMMENDED_MIN_LENGTH;
+use crate::server::Application;
+use crate::store::{PoolSettings, Store};
+
+/// Password accounts people can trust: sign-up, email verification, sessions and a JSON API.
+///
+/// Settings come from the environment, then a `.env` file, then `gatehouse.toml` (lower-case
+/// keys like `database_url = "..."`), then the defaults; `gatehouse check-config` checks them.
+#[derive(Parser)]
+#[command(name = "gatehouse", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web server (the default).
+    Serve(Box<Config>),
+    /// Apply database migrations and exit (e.g. once before a rolling deploy).
+    Migrate(Database),
+    /// Check every setting and name each wrong one; exit 1 if any is.
+    CheckConfig,
+    /// Act on accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Look at and retry mail waiting to be sent.
+    #[command(subcommand)]
+    Outbox(OutboxCommand),
+    /// Manage the keys that sign access tokens.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Sign new access tokens with a fresh key; the old key stays published until its tokens expire.
+    Rotate {
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+#[derive(Args)]
+struct Database {
+    /// `sqlite://PATH` or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_parser = parse_database_url)]
+    database_url: String,
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account; the password is read as one line from standard input.
+    Create {
+        #[arg(long)]
+        email: String,
+        /// Mark the address as already confirmed.
+        #[arg(long)]
+        verified: bool,
+        #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = RECOMMENDED_MIN_LENGTH, value_parser = parse_min_length)]
+        password_min_length: usize,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// List accounts.
+    List {
+        /// Only accounts whose address is not confirmed.
+        #[arg(long)]
+        unverified: bool,
+        /// Print JSON alone on stdout.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Show one account.
+    Show {
+        email: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Mark an account's address as confirmed.
+    Verify {
+        email: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Stop an account from logging in, and end its sessions now.
+    Disable {
+        email: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Let a disabled account log in again.
+    Enable {
+        email: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Delete an account with its tokens, sessions and activity.
+    Delete {
+        email: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// List an account's active sessions.
+    Sessions {
+        email: String,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// End every session of an account.
+    RevokeSessions {
+        email: String,
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+#[derive(Subcommand)]
+enum OutboxCommand {
+    /// List mail not sent yet, with its last error.
+    List {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Send waiting mail now instead of at its next retry.
+    Retry {
+        #[command(flatten)]
+        db: Database,
+    },
+}
+
+/// Runs the command the arguments name, and says how it went.
+pub fn main() -> ExitCode {
+    if let Err(error) = load_setting_files() {
+        eprintln!("error: {error:#}");
+        return ExitCode::FAILURE;
+    }
+    let command = match Cli::try_parse_from(with_default_command(std::env::args_os().collect())) {
+        Ok(cli) => cli.command,
+        Err(error) if !error.use_stderr() => error.exit(), // --help, --version
+        Err(error) => {
+            // One line that names the setting; `--help` has the rest.
+            let message = error.render().to_string();
+            eprintln!("{}", message.lines().next().unwrap_or("error: invalid arguments"));
+            return ExitCode::from(2);
+        }
+    };
+    // Commands print their own results; the server narrates what it does.
+    let default_filter = if matches!(command, Command::Serve(_)) { "info,sqlx=warn" } else { "warn" };
+    // check-config reports a wrong LOG_FORMAT with the other settings instead of stopping.
+    if let Err(error) = init_logging(default_filter)
+        && !matches!(command, Command::CheckConfig)
+    {
+        eprintln!("error: {error:#}");
+        return ExitCode::FAILURE;
+    }
+    let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
+    match runtime.block_on(run(command)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `gatehouse` and `gatehouse --addr ...` mean `gatehouse serve ...`.
+fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsString> {
+    let first = args.get(1).and_then(|arg| arg.to_str()).map(str::to_owned);
+    let serves = match first.as_deref() {
+        None => true,
+        Some("-h" | "--help" | "-V" | "--version") => false,
+        Some(flag) => flag.starts_with('-'),
+    };
+    if serves {
+        args.insert(1.min(args.len()), "serve".into());
+    }
+    args
+}
+
+/// `.env` and `gatehouse.toml` fill in variables the environment does not set.
+fn load_setting_files() -> anyhow::Result<()> {
+    match dotenvy::dotenv() {
+        Ok(_) | Err(dotenvy::Error::Io(_)) => {}
+        Err(error) => return Err(error).context(".env is not a valid dotenv file"),
+    }
+    let path = std::env::var("GATEHOUSE_CONFIG").unwrap_or_else(|_| "gatehouse.toml".into());
+    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(()) };
+    let table: toml::Table = text.parse().with_context(|| format!("{path} is not valid TOML"))?;
+    for (key, value) in table {
+        let name = key.to_ascii_uppercase();
+        let value = match value {
+            toml::Value::String(text) => text,
+            toml::Value::Array(items) => items
+                .iter()
+                .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned))
+                .collect::<Vec<_>>()
+                .join(","),
+            other => other.to_string(),
+        };
+        if std::env::var_os(&name).is_none() {
+            // SAFETY: called at the top of `main`, before the runtime or any other thread starts.
+            unsafe { std::env::set_var(&name, value) };
+        }
+    }
+    Ok(())
+}
+
+/// `LOG_FORMAT=json` gives one JSON object per line; logs go to stderr either way, since
+/// stdout carries only what scripts read (`listening on ...`, `--json` output).
+fn init_logging(default_filter: &str) -> anyhow::Result<()> {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match std::env::var("LOG_FORMAT").as_deref() {
+        Err(_) | Ok("text") => builder.init(),
+        Ok("json") => builder.json().flatten_event(true).with_current_span(false).with_span_list(true).init(),
+        Ok(other) => anyhow::bail!("LOG_FORMAT must be text or json, not {other:?}"),
+    }
+    Ok(())
+}
+
+async fn run(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve(config) => serve(*config).await,
+        Command::Migrate(db) => {
+            open(&db).await?;
+            println!("migrations applied");
+            Ok(())
+        }
+        Command::CheckConfig => check_config().await,
+        Command::User(command) => user(command).await,
+        Command::Outbox(OutboxCommand::List { json, db }) => users::list_outbox(&open(&db).await?, json).await,
+        Command::Outbox(OutboxCommand::Retry { db }) => users::retry_outbox(&open(&db).await?).await,
+        Command::Keys(KeysCommand::Rotate { db }) => {
+            let kid = crate::security::jwt::rotate(&open(&db).await?).await?;
+            println!("access tokens are now signed with key {kid}");
+            Ok(())
+        }
+    }
+}
+
+async fn user(command: UserCommand) -> anyhow::Result<()> {
+    use UserCommand as U;
+    match command {
+        U::Create { email, verified, password_min_length, db } => {
+            users::create_user(&open(&db).await?, &email, verified, PasswordPolicy { min_length: password_min_length })
+                .await
+        }
+        U::List { unverified, json, db } => users::list_users(&open(&db).await?, unverified, json).await,
+        U::Show { email, json, db } => users::show_user(&open(&db).await?, &email, json).await,
+        U::Verify { email, db } => users::verify_user(&open(&db).await?, &email).await,
+        U::Disable { email, db } => users::set_disabled(&open(&db).await?, &email, true).await,
+        U::Enable { email, db } => users::set_disabled(&open(&db).await?, &email, false).await,
+        U::Delete { email, db } => users::delete_user(&open(&db).await?, &email).await,
+        U::Sessions { email, json, db } => users::list_sessions(&open(&db).await?, &email, json).await,
+        U::RevokeSessions { email, db } => users::revoke_sessions(&open(&db).await?, &email).await,
+    }
+}
+
+/// Opens the database and brings its schema up to date (migrations only add).
+async fn open(db: &Database) -> anyhow::Result<Store> {
+    let store = Store::connect(&db.database_url, PoolSettings::default()).await?;
+    store.migrate().await?;
+    Ok(store)
+}
+
+async fn check_config() -> anyhow::Result<()> {
+    let mut problems = check_environment();
+    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
+    if parse_database_url(&url).is_ok()
+        && let Err(error) = Store::connect(&url, PoolSettings::default()).await
+    {
+        problems.push(format!("{error:#}"));
+    }
+    if problems.is_empty() {
+        println!("configuration ok");
+        return Ok(());
+    }
+    for problem in &problems {
+        eprintln!("{problem}");
+    }
+    anyhow::bail!("{} setting(s) are wrong", problems.len())
+}
+
+async fn serve(config: Config) -> anyhow::Result<()> {
+    let app = Application::build(config).await?;
+    // Tests and scripts read these lines to find ports picked with `:0`.
+    println!("listening on http://{}", app.local_addr());
+    if let Some(metrics) = app.metrics_addr() {
+        println!("metrics on http://{metrics}/metrics");
+    }
+    tracing::info!(addr = %app.local_addr(), "gatehouse started");
+    app.run_until(shutdown_signal()).await?;
+    tracing::info!("gatehouse stopped");
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    let mut terminate =
+        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+    tokio::select! {
+        _ = interrupt => {}
+        _ = terminate.recv() => {}
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

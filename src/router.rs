@@ -1,0 +1,228 @@
+//! The router: every route with the layers it needs, and the layers that run before
+//! routing.
+
+use std::convert::Infallible;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::http::Method;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{any, delete, get, post};
+use tower::{Service, ServiceBuilder};
+use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
+use tower_http::csrf::CsrfLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::SessionManagerLayer;
+use tower_sessions::cookie::SameSite;
+use tracing::Level;
+
+use crate::config::{BODY_LIMIT, Config};
+use crate::error::AppError;
+use crate::routes::{
+    account, api, assets, deletion, email, errors, health, home, jwks, login, password, recovery, sessions, signup,
+    tokens,
+};
+use crate::security::client_ip::{self, ClientIp, ClientIpKey};
+use crate::security::csrf;
+use crate::security::{headers, request_id};
+use crate::state::AppState;
+use crate::store::sessions::SqlSessionStore;
+use crate::web::api_caller;
+
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Every route with the layers that need to know it, in three groups: pages, the API,
+/// and the few routes that read no session (health checks, JWKS, the stylesheet).
+///
+/// Each `Router::layer` boxes every route once more, and each box is cloned per request,
+/// so each group gets one `ServiceBuilder`. Layers that need no route run in front of
+/// routing instead ([`service`]).
+pub fn router(state: AppState) -> Router {
+    let https = state.secure_cookies();
+    let origin_check = CsrfLayer::new()
+        .add_trusted_origin(state.base_url().origin().ascii_serialization())
+        .expect("BASE_URL is a valid origin");
+
+    let pages = Router::new()
+        .route("/", get(home::home))
+        .route("/register", get(signup::register_page).post(signup::register))
+        .route("/check-email", get(signup::check_email))
+        .route("/verify-email", get(signup::verify_page).post(signup::verify))
+        .route("/resend-verification", post(signup::resend_verification).layer(mail_rate_limit()))
+        .route("/login", get(login::login_page).post(login::login).layer(login_rate_limit(state.config())))
+        .route("/logout", post(login::logout))
+        .route("/account", get(account::account))
+        .route("/account/password", post(password::change_password))
+        .route("/account/email", post(email::change_email).layer(mail_rate_limit()))
+        .route("/confirm-email", get(email::confirm_email_page).post(email::confirm_email))
+        .route("/account/sessions/revoke", post(sessions::revoke_session))
+        .route("/account/sessions/revoke-others", post(sessions::revoke_other_sessions))
+        .route("/account/delete", post(deletion::delete_account))
+        .route("/account/tokens", post(tokens::create_token))
+        .route("/account/tokens/revoke", post(tokens::revoke_token))
+        .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
+        .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
+        .fallback(errors::not_found)
+        .layer(
+            ServiceBuilder::new()
+                // Outside the sessions, so a session that cannot be saved (an empty 500 from
+                // tower-sessions) still gets a page.
+                .layer(from_fn(errors::html))
+                .layer(session_layer(&state, https))
+                .layer(origin_check.clone())
+                .layer(from_fn_with_state(state.clone(), csrf::protect_forms)),
+        );
+
+    let api = api_routes().layer(
+        ServiceBuilder::new()
+            .map_response(errors::problem_json)
+            .layer(session_layer(&state, https))
+            .layer(cors(state.config()))
+            .layer(from_fn_with_state(origin_check, api_caller::origin_check)),
+    );
+
+    let sessionless = Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/.well-known/jwks.json", get(jwks::jwks))
+        .route("/assets/style.css", get(assets::stylesheet));
+
+    let routes = Router::new().merge(pages).merge(api).merge(sessionless).layer(
+        ServiceBuilder::new()
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    .on_response(DefaultOnResponse::new().level(Level::INFO))
+                    .on_failure(()),
+            )
+            .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
+            .layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
+    );
+    // A layer of its own, so a server without METRICS_ADDR pays nothing for it.
+    let routes = match state.config().metrics_addr {
+        Some(_) => routes.layer(from_fn(crate::metrics::track)),
+        None => routes,
+    };
+    routes.with_state(state)
+}
+
+/// Every `/api` route by its full path (merged, not nested: nesting costs every request a
+/// second routing pass and a rewritten URI). Unknown paths under `/api` are problems too.
+fn api_routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/me", get(api::me::me))
+        .route("/api/sessions", get(api::sessions::list_sessions))
+        .route("/api/sessions/{id}", delete(api::sessions::delete_session))
+        .route("/api/tokens", get(api::tokens::list_tokens).post(api::tokens::create_token))
+        .route("/api/tokens/{id}", delete(api::tokens::delete_token))
+        .route("/api/auth/token", post(api::auth_token::issue_token))
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/api", any(errors::not_found))
+        .route("/api/", any(errors::not_found))
+        .route("/api/{*rest}", any(errors::not_found))
+}
+
+/// The site as it is served: the [`router`] behind the layers every answer needs before
+/// any route is known: the security headers, a request id, the client's address. Plain
+/// functions, not axum middleware, which boxes and clones the rest of the stack per request.
+pub fn service(
+    state: AppState,
+) -> impl Service<Request, Response = Response, Error = Infallible, Future: Send> + Clone {
+    let https = state.secure_cookies();
+    let trusted_proxies: Arc<[ipnet::IpNet]> = state.config().trusted_proxies.clone().into();
+    ServiceBuilder::new()
+        .map_response(move |response| headers::add(https, response))
+        .layer(SetRequestIdLayer::x_request_id(request_id::Fast))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .map_request(move |request| client_ip::identify(&trusted_proxies, request))
+        .service(router(state))
+}
+
+/// CORS for `/api/*`: off unless `CORS_ALLOWED_ORIGINS` names origins. Cookies are never
+/// allowed cross-origin; such callers use bearer tokens.
+fn cors(config: &Config) -> tower::util::Either<tower_http::cors::CorsLayer, tower::layer::util::Identity> {
+    use tower_http::cors::{AllowOrigin, CorsLayer};
+    let origins: Vec<axum::http::HeaderValue> =
+        config.cors_allowed_origins.iter().filter_map(|origin| origin.parse().ok()).collect();
+    let layer = (!origins.is_empty()).then(|| {
+        CorsLayer::new()
+            .allow_origin(AllowOrigin::list(origins))
+            .allow_methods([Method::GET, Method::POST, Method::DELETE])
+            .allow_headers([axum::http::header::AUTHORIZATION, axum::http::header::CONTENT_TYPE])
+            .max_age(Duration::from_secs(600))
+    });
+    tower::util::option_layer(layer)
+}
+
+/// One span per request, carrying what lets a log line be traced back to it. The field
+/// expressions only run when the span is enabled, so a quiet server pays nothing for them.
+fn request_span(request: &Request) -> tracing::Span {
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route = request.extensions().get::<MatchedPath>().map_or("-", MatchedPath::as_str),
+        request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default(),
+        client_ip = %request.extensions().get::<ClientIp>().map(|ip| ip.0.to_string()).unwrap_or_default(),
+    )
+}
+
+fn session_layer(state: &AppState, https: bool) -> SessionManagerLayer<SqlSessionStore> {
+    SessionManagerLayer::new(SqlSessionStore::new(state.store().clone()))
+        .with_name(if https { "__Host-gatehouse-session" } else { "gatehouse-session" })
+        .with_secure(https)
+        .with_http_only(true)
+        // Lax, not Strict: a link from webmail must arrive signed in.
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+}
+
+type RateLimit =
+    GovernorLayer<ClientIpKey, governor::middleware::NoOpMiddleware<governor::clock::QuantaInstant>, axum::body::Body>;
+
+fn login_rate_limit(config: &Config) -> RateLimit {
+    per_ip_limit(config.login_period(), config.login_rate_burst, "login_rate_limited")
+}
+
+/// Forms that send mail: 20 at once per client IP, then one more every ten seconds. The
+/// per-address budget (`within_mail_budget`) is what protects each inbox.
+fn mail_rate_limit() -> RateLimit {
+    per_ip_limit(Duration::from_secs(10), 20, "mail_rate_limited")
+}
+
+/// A per-client-IP budget for POSTs to one route, answered with `429` and `Retry-After`.
+fn per_ip_limit(period: Duration, burst: u32, event: &'static str) -> RateLimit {
+    let limiter = GovernorConfigBuilder::default()
+        .key_extractor(ClientIpKey)
+        .period(period)
+        .burst_size(burst)
+        .methods(vec![Method::POST])
+        .finish()
+        .expect("positive rate-limit settings");
+    let limiter = Arc::new(limiter);
+    // Forget idle clients now and then, until the router is dropped.
+    let weak = Arc::downgrade(&limiter);
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            match weak.upgrade() {
+                Some(limiter) => limiter.limiter().retain_recent(),
+                None => return,
+            }
+        }
+    });
+    GovernorLayer::new(limiter).error_handler(move |error| {
+        let retry_after_secs = match error {
+            tower_governor::GovernorError::TooManyRequests { wait_time, .. } => wait_time.max(1),
+            _ => 1,
+        };
+        tracing::warn!(event, retry_after_secs, "too many requests from one IP");
+        let response: Response<axum::body::Body> = AppError::TooManyRequests { retry_after_secs }.into_response();
+        response
+    })
+}

@@ -1,0 +1,129 @@
+//! Sign-up and email verification.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use crate::accounts::{links, signup};
+use crate::domain::{Email, Password};
+use crate::error::Result;
+use crate::state::AppState;
+use crate::store::tokens::{Lookup, Purpose};
+use crate::web::link_page::{self, LinkKind, TokenParam};
+use crate::web::{Form, Page, Query};
+
+#[derive(Template, WebTemplate, Default)]
+#[template(path = "register.html")]
+pub struct RegisterPage {
+    page: Page,
+    email: String,
+    email_error: Option<String>,
+    password_error: Option<String>,
+    min_length: usize,
+}
+
+#[derive(Deserialize)]
+pub struct RegisterForm {
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "check_email.html")]
+pub struct CheckEmailPage {
+    page: Page,
+}
+
+pub async fn register_page(State(state): State<AppState>, page: Page) -> RegisterPage {
+    RegisterPage { page, min_length: state.config().password_min_length, ..Default::default() }
+}
+
+pub async fn register(State(state): State<AppState>, page: Page, Form(form): Form<RegisterForm>) -> Result<Response> {
+    let email = Email::parse(&form.email);
+    let password = Password::parse(SecretString::from(form.password), state.config().password_policy());
+    let (email, password) = match (email, password) {
+        (Ok(email), Ok(password)) => (email, password),
+        (email, password) => {
+            let form_again = RegisterPage {
+                page,
+                email: form.email,
+                email_error: email.err().map(|e| e.to_string()),
+                password_error: password.err().map(|e| e.to_string()),
+                min_length: state.config().password_min_length,
+            };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, form_again).into_response());
+        }
+    };
+    signup::register(&state, &email, &password).await?;
+    Ok(Redirect::to("/check-email").into_response())
+}
+
+pub async fn check_email(page: Page) -> CheckEmailPage {
+    CheckEmailPage { page }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "verify_confirm.html")]
+pub struct VerifyConfirmPage {
+    page: Page,
+    email: String,
+    token: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "verify_done.html")]
+pub struct VerifyDonePage {
+    page: Page,
+    email: String,
+}
+
+/// Shows a button and does not use the token: mail scanners fetch links nobody clicked.
+pub async fn verify_page(
+    State(state): State<AppState>,
+    page: Page,
+    Query(param): Query<TokenParam>,
+) -> Result<Response> {
+    match links::look_up(state.store(), &param.token, Purpose::VerifyEmail).await? {
+        Lookup::Valid(row) => {
+            Ok(link_page::showing_link(VerifyConfirmPage { page, email: row.email, token: param.token }))
+        }
+        refused => Ok(link_page::refused(page, &refused, LinkKind::Verification)),
+    }
+}
+
+pub async fn verify(State(state): State<AppState>, page: Page, Form(form): Form<TokenParam>) -> Result<Response> {
+    match signup::verify(&state, &form.token).await? {
+        Lookup::Valid(row) => Ok(VerifyDonePage { page, email: row.email }.into_response()),
+        refused => Ok(link_page::refused(page, &refused, LinkKind::Verification)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "resend_sent.html")]
+pub struct ResendSentPage {
+    page: Page,
+}
+
+#[derive(Deserialize)]
+pub struct EmailForm {
+    #[serde(default)]
+    email: String,
+}
+
+/// Answers the same whatever the address, so it tells nobody which accounts exist.
+pub async fn resend_verification(
+    State(state): State<AppState>,
+    page: Page,
+    Form(form): Form<EmailForm>,
+) -> Result<ResendSentPage> {
+    if let Ok(email) = Email::parse(&form.email) {
+        signup::resend_verification(&state, &email).await?;
+    }
+    Ok(ResendSentPage { page })
+}

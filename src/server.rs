@@ -1,0 +1,163 @@
+//! The running application: database, keys and listeners, the background workers, and
+//! a graceful stop.
+
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use axum::routing::get;
+use axum::{Router, ServiceExt};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::config::Config;
+use crate::mail::messages::Links;
+use crate::mail::{Outbox, sender};
+use crate::router::service;
+use crate::security::hasher::{self, PasswordHasher};
+use crate::security::jwt::Jwt;
+use crate::security::signing::SigningKey;
+use crate::state::{AppState, Inner};
+use crate::store::{self, Store, keys};
+
+/// The separate listener for Prometheus, so metrics never face the public.
+fn metrics_router(state: AppState) -> Router {
+    Router::new().route("/metrics", get(crate::metrics::render)).with_state(state)
+}
+
+/// A bound server with its background work, ready to run.
+pub struct Application {
+    listener: TcpListener,
+    metrics: Option<TcpListener>,
+    state: AppState,
+    addr: SocketAddr,
+}
+
+/// How long SIGTERM waits for requests in flight before the process exits anyway.
+const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
+
+impl Application {
+    /// Opens and migrates the database, loads the keys and binds the listen address.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        let store =
+            Store::connect(&config.database_url, config.pool_options()).await?.with_read_cache(&config.database_url);
+        store.migrate().await?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("GATEHOUSE_ADDR: cannot listen on {}", config.addr))?;
+        let addr = listener.local_addr()?;
+        let metrics = match config.metrics_addr {
+            Some(metrics_addr) => {
+                crate::metrics::install();
+                let listener = TcpListener::bind(metrics_addr)
+                    .await
+                    .with_context(|| format!("METRICS_ADDR: cannot listen on {metrics_addr}"))?;
+                Some(listener)
+            }
+            None => None,
+        };
+        let base_url = config.base_url_for(addr);
+        let secret = keys::get_or_create(store.pool(), "signing", &random_hex_key(), store::now()).await?;
+        let signing_key = SigningKey::new(&hex::decode(secret).context("stored signing key is not hex")?);
+        let jwt =
+            Jwt::start(store.clone(), base_url.origin().ascii_serialization(), config.jwt_audience.clone()).await?;
+        let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
+        let state = AppState::new(Inner {
+            hasher: PasswordHasher::start(hasher::production_params())?,
+            links: Links::new(base_url.clone()),
+            outbox: Outbox::default(),
+            signing_key,
+            jwt,
+            password_limiter,
+            base_url,
+            store,
+            config,
+        });
+        Ok(Self { listener, metrics, state, addr })
+    }
+
+    /// Where `/metrics` is served, when `METRICS_ADDR` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|listener| listener.local_addr().ok())
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until `shutdown` completes, then lets requests in flight and the mail
+    /// batch in hand finish.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
+        let (stop_workers, stopped) = watch::channel(false);
+        let transport = sender::Transport::from_config(self.state.config().smtp_url.as_ref())?;
+        let workers: Vec<JoinHandle<()>> = vec![
+            tokio::spawn(sender::run(
+                self.state.store().clone(),
+                self.state.outbox().clone(),
+                transport,
+                self.state.config().mail_from.clone(),
+                stopped.clone(),
+            )),
+            tokio::spawn(housekeeping(self.state.store().clone(), stopped)),
+        ];
+        if let Some(listener) = self.metrics {
+            let metrics = metrics_router(self.state.clone());
+            tokio::spawn(async move { axum::serve(listener, metrics).await });
+        }
+        // Once `shutdown` fires, requests in flight get DRAIN_TIMEOUT to finish.
+        let (draining, drain_started) = tokio::sync::oneshot::channel::<()>();
+        let shutdown = async move {
+            shutdown.await;
+            let _ = draining.send(());
+        };
+        let app = service(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
+        let server = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).into_future();
+        tokio::pin!(server);
+        tokio::select! {
+            result = &mut server => result?,
+            _ = async { let _ = drain_started.await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
+                tracing::warn!("requests still running after {DRAIN_TIMEOUT:?}; stopping anyway");
+            }
+        }
+        let _ = stop_workers.send(true);
+        for worker in workers {
+            let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
+        }
+        self.state.store().close().await;
+        Ok(())
+    }
+}
+
+/// Deletes expired sessions, stale tokens and old sent mail once a minute.
+async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
+    loop {
+        let now = store::now();
+        let result = async {
+            store::sessions::delete_expired(store.pool(), now).await?;
+            store::tokens::delete_stale(store.pool(), now).await?;
+            store::throttle::delete_stale(store.pool(), now - crate::security::throttle::FORGET_AFTER_SECS).await?;
+            store::outbox::delete_sent_before(store.pool(), now - 7 * 24 * 60 * 60).await
+        }
+        .await;
+        if let Err(error) = result {
+            tracing::warn!(error = %error, "housekeeping failed; will retry");
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_secs(60)) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+fn random_hex_key() -> String {
+    let mut key = [0u8; 32];
+    getrandom::fill(&mut key).expect("the operating system's random source failed");
+    hex::encode(key)
+}

@@ -1,0 +1,78 @@
+//! What every request may use: the settings, the database, the password hasher, the
+//! mail outbox and the keys. Built once by [`crate::server::Application::build`].
+
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use url::Url;
+
+use crate::config::Config;
+use crate::mail::Outbox;
+use crate::mail::messages::Links;
+use crate::security::hasher::PasswordHasher;
+use crate::security::jwt::Jwt;
+use crate::security::signing::SigningKey;
+use crate::store::Store;
+
+#[derive(Clone)]
+pub struct AppState(Arc<Inner>);
+
+/// The parts of [`AppState`], handed over whole when the application starts.
+pub struct Inner {
+    pub config: Config,
+    pub store: Store,
+    pub hasher: PasswordHasher,
+    pub outbox: Outbox,
+    pub links: Links,
+    pub signing_key: SigningKey,
+    pub jwt: Jwt,
+    /// Password checks outside the login form (HTTP Basic, the token endpoint) share
+    /// the login form's per-IP budget.
+    pub password_limiter: Arc<governor::DefaultKeyedRateLimiter<IpAddr>>,
+    pub base_url: Url,
+}
+
+impl AppState {
+    pub fn new(inner: Inner) -> Self {
+        Self(Arc::new(inner))
+    }
+    pub fn config(&self) -> &Config {
+        &self.0.config
+    }
+    pub fn store(&self) -> &Store {
+        &self.0.store
+    }
+    pub fn hasher(&self) -> &PasswordHasher {
+        &self.0.hasher
+    }
+    pub fn outbox(&self) -> &Outbox {
+        &self.0.outbox
+    }
+    pub fn links(&self) -> &Links {
+        &self.0.links
+    }
+    pub fn signing_key(&self) -> &SigningKey {
+        &self.0.signing_key
+    }
+    pub fn jwt(&self) -> &Jwt {
+        &self.0.jwt
+    }
+    pub fn base_url(&self) -> &Url {
+        &self.0.base_url
+    }
+
+    /// Seconds to wait if `ip` has used up its password-check budget.
+    pub fn password_budget_exhausted(&self, ip: IpAddr) -> Option<u64> {
+        use governor::clock::{Clock, DefaultClock};
+        self.0
+            .password_limiter
+            .check_key(&ip)
+            .err()
+            .map(|not_until| not_until.wait_time_from(DefaultClock::default().now()).as_secs().max(1))
+    }
+
+    /// Cookies get `Secure` and the `__Host-` prefix when the public origin is https.
+    pub fn secure_cookies(&self) -> bool {
+        self.0.base_url.scheme() == "https"
+    }
+}

@@ -1,0 +1,112 @@
+//! Extractors: the request's form or JSON body (rejections rendered like every other
+//! error), the signed-in user, the asking client, and what every page's layout needs.
+
+use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts};
+use axum::http::header;
+use axum::http::request::Parts;
+use tower_sessions::Session;
+
+use crate::accounts::Client;
+use crate::accounts::sessions::CurrentUser;
+use crate::domain::AuthSession;
+use crate::error::AppError;
+use crate::security::client_ip::ClientIp;
+use crate::security::csrf::CsrfToken;
+use crate::security::device;
+use crate::state::AppState;
+use crate::store::users;
+
+/// `axum::Form` whose rejections render like every other error.
+#[derive(FromRequest)]
+#[from_request(via(axum::Form), rejection(AppError))]
+pub struct Form<T>(pub T);
+
+/// `axum::Json` whose rejections are problem+json like every other API error.
+#[derive(FromRequest)]
+#[from_request(via(axum::Json), rejection(AppError))]
+pub struct Json<T>(pub T);
+
+/// `axum::extract::Path` whose rejections are problem+json like every other API error.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct Path<T>(pub T);
+
+/// `axum::extract::Query` whose rejections render like every other error.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
+/// Extracting the signed-in user fails with 401 (a redirect to the login page on HTML
+/// routes) when there is none.
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|(_, message)| AppError::Internal(anyhow::anyhow!(message)))?;
+        let (auth, user) = state
+            .store()
+            .snapshot(async {
+                let auth: AuthSession = session.get(AuthSession::KEY).await?.ok_or(AppError::Unauthenticated)?;
+                let user = users::find_by_id_cached(state.store(), auth.user_id).await?;
+                Ok::<_, AppError>((auth, user))
+            })
+            .await?;
+        match user {
+            Some(user) if !user.is_disabled() => Ok(Self { user, auth, session }),
+            _ => {
+                // The account was deleted or disabled while this session lived: end it.
+                session.flush().await?;
+                Err(AppError::Unauthenticated)
+            }
+        }
+    }
+}
+
+impl OptionalFromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Option<Self>, Self::Rejection> {
+        match <Self as FromRequestParts<AppState>>::from_request_parts(parts, state).await {
+            Ok(user) => Ok(Some(user)),
+            Err(AppError::Unauthenticated) => Ok(None),
+            Err(other) => Err(other),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Client {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Ok(client_of(parts, state))
+    }
+}
+
+/// The asking client: its address (set before routing), browser and device cookie.
+pub fn client_of(parts: &Parts, state: &AppState) -> Client {
+    let agent = parts.headers.get(header::USER_AGENT).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    Client {
+        ip: parts.extensions.get::<ClientIp>().map_or([127, 0, 0, 1].into(), |ip| ip.0),
+        user_agent: agent.chars().take(256).collect(),
+        device_cookie: device::cookie_value(&parts.headers, state.secure_cookies()),
+    }
+}
+
+/// What every page's layout needs: the form token and who is signed in.
+#[derive(Debug, Clone, Default)]
+pub struct Page {
+    pub csrf_token: String,
+    pub signed_in_as: Option<String>,
+}
+
+impl FromRequestParts<AppState> for Page {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let csrf_token = parts.extensions.get::<CsrfToken>().map(|token| token.0.clone()).unwrap_or_default();
+        let user = <CurrentUser as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email) })
+    }
+}

@@ -1,0 +1,103 @@
+//! How stored values read on pages and in JSON.
+
+use crate::error::AppError;
+
+/// A `next` parameter is followed only if it stays on this site: a path, not `//host`
+/// or `/\host` (which browsers treat as another origin), with no control characters.
+pub fn local_path(next: &str) -> Option<&str> {
+    let is_local = next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(|c| c.is_control() || c.is_whitespace());
+    is_local.then_some(next)
+}
+
+/// Formats a stored Unix time as a date people read, e.g. "25 November 2026".
+pub fn human_date(unix: i64) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
+    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|date| date.format(&format).ok()).unwrap_or_default()
+}
+
+/// Formats a stored Unix time with the hour, e.g. "25 November 2026, 14:05 UTC".
+pub fn human_time(unix: i64) -> String {
+    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year], [hour]:[minute] UTC");
+    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|date| date.format(&format).ok()).unwrap_or_default()
+}
+
+/// Formats a stored Unix time as RFC 3339 for JSON.
+pub fn rfc3339(unix: i64) -> Result<String, AppError> {
+    time::OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|at| at.format(&time::format_description::well_known::Rfc3339).ok())
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("invalid stored time {unix}")))
+}
+
+/// "Firefox on Linux" from a User-Agent, good enough to recognise one's own devices.
+pub fn describe_device(user_agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+        ("curl/", "curl"),
+    ]
+    .iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map(|(_, name)| *name);
+    let system = [
+        ("Android", "Android"),
+        ("iPhone", "iPhone"),
+        ("iPad", "iPad"),
+        ("Windows", "Windows"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .iter()
+    .find(|(marker, _)| user_agent.contains(marker))
+    .map(|(_, name)| *name);
+    match (browser, system) {
+        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(name), None) | (None, Some(name)) => name.to_owned(),
+        (None, None) if user_agent.is_empty() => "Unknown device".to_owned(),
+        (None, None) => user_agent.chars().take(40).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_local_paths_are_followed() {
+        assert_eq!(local_path("/account"), Some("/account"));
+        assert_eq!(local_path("/account?tab=sessions"), Some("/account?tab=sessions"));
+        for bad in [
+            "https://evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "/\tevil",
+            "account",
+            "",
+            "/a b",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(local_path(bad), None, "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn dates_read_like_dates() {
+        assert_eq!(human_date(1_764_028_800), "25 November 2025");
+        assert_eq!(human_time(1_764_028_800 + 3600 + 5 * 60), "25 November 2025, 01:05 UTC");
+        assert_eq!(rfc3339(1_764_028_800).unwrap(), "2025-11-25T00:00:00Z");
+    }
+
+    #[test]
+    fn devices_are_named_by_browser_and_system() {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        assert_eq!(describe_device(firefox), "Firefox on Linux");
+        assert_eq!(describe_device("curl/8.5.0"), "curl");
+        assert_eq!(describe_device(""), "Unknown device");
+    }
+}

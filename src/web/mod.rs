@@ -1,0 +1,11 @@
+//! What the handlers in [`crate::routes`] share, so that none calls another: extractors
+//! for the request's user and form, the pages several flows render, and formatting.
+
+pub mod account_page;
+pub mod api_caller;
+pub mod extract;
+pub mod format;
+pub mod link_page;
+
+pub use api_caller::{ApiCaller, Credential};
+pub use extract::{Form, Json, Page, Path, Query};
