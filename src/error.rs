@@ -155,10 +155,9 @@ impl From<sqlx::Error> for AppError {
 impl From<tower_sessions::session::Error> for AppError {
     fn from(error: tower_sessions::session::Error) -> Self {
         use tower_sessions::session::Error::Store;
-        use tower_sessions::session_store::Error::Backend;
         let cause = anyhow::anyhow!("session store: {error}");
         match &error {
-            Store(Backend(message)) if message.starts_with(store::sessions::UNAVAILABLE) => Self::Unavailable(cause),
+            Store(store_error) if store::sessions::is_unavailable(store_error) => Self::Unavailable(cause),
             _ => Self::Internal(cause),
         }
     }

@@ -1,11 +1,19 @@
 //! Short-lived access tokens for services: EdDSA (Ed25519) JWTs whose public keys are
 //! published at `/.well-known/jwks.json`, so other services verify them on their own.
+//! Signing, checking and the key set are `jsonwebtoken`'s; this module picks the keys.
 
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::SigningKey;
+use ed25519_dalek::pkcs8::EncodePrivateKey;
+use jsonwebtoken::errors::ErrorKind;
+use jsonwebtoken::jwk::{
+    AlgorithmParameters, CommonParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, OctetKeyPairParameters,
+    OctetKeyPairType, PublicKeyUse,
+};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use crate::store::{self, Store, keys};
@@ -13,7 +21,7 @@ use crate::store::{self, Store, keys};
 /// Access tokens live 15 minutes; a retired key is published that long after rotation.
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
 /// Clock difference tolerated between Gatehouse and the services that check its tokens.
-const LEEWAY_SECS: i64 = 30;
+const LEEWAY_SECS: u64 = 30;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum JwtError {
@@ -31,11 +39,16 @@ pub enum JwtError {
     WrongAudience,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Header {
-    alg: String,
-    typ: Option<String>,
-    kid: Option<String>,
+impl From<jsonwebtoken::errors::Error> for JwtError {
+    fn from(error: jsonwebtoken::errors::Error) -> Self {
+        match error.kind() {
+            ErrorKind::InvalidSignature => Self::BadSignature,
+            ErrorKind::ExpiredSignature => Self::Expired,
+            ErrorKind::InvalidAudience | ErrorKind::InvalidIssuer => Self::WrongAudience,
+            ErrorKind::InvalidAlgorithm => Self::WrongAlgorithm,
+            _ => Self::Malformed,
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -53,9 +66,10 @@ pub struct Jwt {
     store: Store,
     issuer: String,
     audience: String,
-    verifying: Arc<RwLock<HashMap<String, VerifyingKey>>>,
+    verifying: Arc<RwLock<HashMap<String, DecodingKey>>>,
 }
 
+/// A stored key: 32 secret bytes, hex-encoded.
 fn decode_key(secret: &str) -> Option<SigningKey> {
     let bytes: [u8; 32] = hex::decode(secret).ok()?.try_into().ok()?;
     Some(SigningKey::from_bytes(&bytes))
@@ -93,7 +107,8 @@ impl Jwt {
         let newest = keys::jwt_keys(self.store.pool(), now, 0).await?.into_iter().next();
         let key = newest.ok_or_else(|| anyhow::anyhow!("no JWT signing key"))?;
         let signing = decode_key(&key.secret).ok_or_else(|| anyhow::anyhow!("JWT key {} is corrupt", key.kid))?;
-        let header = Header { alg: "EdDSA".into(), typ: Some("JWT".into()), kid: Some(key.kid) };
+        let der = signing.to_pkcs8_der().map_err(|e| anyhow::anyhow!("JWT key {} as PKCS#8: {e}", key.kid))?;
+        let header = Header { kid: Some(key.kid), ..Header::new(Algorithm::EdDSA) };
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: self.audience.clone(),
@@ -102,48 +117,31 @@ impl Jwt {
             iat: now,
             jti: random_hex(16),
         };
-        let signed_part = format!(
-            "{}.{}",
-            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&header)?),
-            URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims)?)
-        );
-        let signature = signing.sign(signed_part.as_bytes());
-        Ok((format!("{signed_part}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes())), ACCESS_TTL_SECS))
+        let token = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(der.as_bytes()))?;
+        Ok((token, ACCESS_TTL_SECS))
     }
 
     /// The user id a valid access token speaks for.
     pub async fn verify(&self, token: &str) -> Result<i64, JwtError> {
-        let mut parts = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(JwtError::Malformed);
-        };
-        let header: Header = decode_json(header)?;
+        let header = jsonwebtoken::decode_header(token)?;
         // Only EdDSA: "none", HMAC with the public key and friends are refused outright.
-        if header.alg != "EdDSA" {
+        if header.alg != Algorithm::EdDSA {
             return Err(JwtError::WrongAlgorithm);
         }
         let kid = header.kid.ok_or(JwtError::UnknownKey)?;
         let key = self.verifying_key(&kid).await?.ok_or(JwtError::UnknownKey)?;
-        let signature = URL_SAFE_NO_PAD.decode(signature).map_err(|_| JwtError::Malformed)?;
-        let signature = Signature::from_slice(&signature).map_err(|_| JwtError::Malformed)?;
-        let signed_part = &token[..header_and_payload_len(token)];
-        key.verify(signed_part.as_bytes(), &signature).map_err(|_| JwtError::BadSignature)?;
-        let claims: Claims = decode_json(payload)?;
-        let now = store::now();
-        if claims.exp + LEEWAY_SECS <= now {
-            return Err(JwtError::Expired);
-        }
-        if claims.aud != self.audience || claims.iss != self.issuer {
-            return Err(JwtError::WrongAudience);
-        }
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.leeway = LEEWAY_SECS;
+        validation.set_audience(&[&self.audience]);
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
+        let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)?.claims;
         claims.sub.parse().map_err(|_| JwtError::Malformed)
     }
 
-    async fn verifying_key(&self, kid: &str) -> Result<Option<VerifyingKey>, JwtError> {
+    async fn verifying_key(&self, kid: &str) -> Result<Option<DecodingKey>, JwtError> {
         if let Some(key) = self.verifying.read().expect("key cache").get(kid) {
-            return Ok(Some(*key));
+            return Ok(Some(key.clone()));
         }
         // A key this instance has not seen: another instance or the operator rotated.
         let keys = keys::jwt_keys(self.store.pool(), store::now(), ACCESS_TTL_SECS).await.map_err(|error| {
@@ -154,34 +152,32 @@ impl Jwt {
         cache.clear();
         for key in keys {
             if let Some(signing) = decode_key(&key.secret) {
-                cache.insert(key.kid, signing.verifying_key());
+                cache.insert(key.kid, DecodingKey::from_ed_der(signing.verifying_key().as_bytes()));
             }
         }
-        Ok(cache.get(kid).copied())
+        Ok(cache.get(kid).cloned())
     }
 
     /// The public keys, as a JSON Web Key Set (RFC 7517, OKP keys of RFC 8037).
-    pub async fn jwks(&self) -> Result<serde_json::Value, sqlx::Error> {
+    pub async fn jwks(&self) -> Result<JwkSet, sqlx::Error> {
         let keys = keys::jwt_keys(self.store.pool(), store::now(), ACCESS_TTL_SECS).await?;
-        let keys: Vec<_> = keys
-            .iter()
-            .filter_map(|key| {
-                let public = decode_key(&key.secret)?.verifying_key();
-                Some(serde_json::json!({
-                    "kty": "OKP", "crv": "Ed25519", "alg": "EdDSA", "use": "sig", "kid": key.kid,
-                    "x": URL_SAFE_NO_PAD.encode(public.as_bytes()),
-                }))
-            })
-            .collect();
-        Ok(serde_json::json!({ "keys": keys }))
+        let keys = keys.into_iter().filter_map(|key| Some(public_jwk(key.kid, &decode_key(&key.secret)?))).collect();
+        Ok(JwkSet { keys })
     }
 }
 
-fn header_and_payload_len(token: &str) -> usize {
-    token.rfind('.').unwrap_or(token.len())
-}
-
-fn decode_json<T: for<'de> Deserialize<'de>>(part: &str) -> Result<T, JwtError> {
-    let bytes = URL_SAFE_NO_PAD.decode(part).map_err(|_| JwtError::Malformed)?;
-    serde_json::from_slice(&bytes).map_err(|_| JwtError::Malformed)
+fn public_jwk(kid: String, key: &SigningKey) -> Jwk {
+    Jwk {
+        common: CommonParameters {
+            public_key_use: Some(PublicKeyUse::Signature),
+            key_algorithm: Some(KeyAlgorithm::EdDSA),
+            key_id: Some(kid),
+            ..CommonParameters::default()
+        },
+        algorithm: AlgorithmParameters::OctetKeyPair(OctetKeyPairParameters {
+            key_type: OctetKeyPairType::OctetKeyPair,
+            curve: EllipticCurve::Ed25519,
+            x: URL_SAFE_NO_PAD.encode(key.verifying_key().as_bytes()),
+        }),
+    }
 }

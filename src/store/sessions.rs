@@ -93,13 +93,19 @@ impl Columns {
     }
 }
 
-/// How a store error that is worth retrying begins: tower-sessions carries errors as text,
-/// and [`crate::error::AppError`] answers these 503 instead of 500.
-pub const UNAVAILABLE: &str = "database unavailable: ";
+/// tower-sessions carries a store's errors as text only, so "worth retrying" is written
+/// into that text here and read back by [`is_unavailable`], and nowhere else.
+const UNAVAILABLE: &str = "database unavailable: ";
 
 fn backend(error: sqlx::Error) -> session_store::Error {
     let prefix = if super::is_unavailable(&error) { UNAVAILABLE } else { "" };
     session_store::Error::Backend(format!("{prefix}{error}"))
+}
+
+/// Whether a session store error came from a database that is down or busy (answered
+/// `503`, not `500`).
+pub fn is_unavailable(error: &session_store::Error) -> bool {
+    matches!(error, session_store::Error::Backend(message) if message.starts_with(UNAVAILABLE))
 }
 
 fn encode(record: &Record) -> session_store::Result<String> {
