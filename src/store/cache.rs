@@ -18,6 +18,10 @@
 //! row and keeps it, and no later event would report the write. So no row is used for
 //! longer than [`MAX_AGE`] after it was read: that rare row is gone within a second.
 //!
+//! In one place: what is cached is [`ReadCache`]'s two tables (sessions by key, users by
+//! id); every cached read goes through `Store::read_through`; what empties it is any
+//! inotify event for the database's files (or [`MAX_AGE`], or a full table).
+//!
 //! PostgreSQL instances get no cache: their writers are on other machines, which no local
 //! event can report, and revocation must reach every instance at once. For the same reason
 //! this relies on a local filesystem, which SQLite needs for its locks anyway.

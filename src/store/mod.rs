@@ -144,6 +144,31 @@ impl Store {
         Some((cache, generation))
     }
 
+    /// The one way a row is read through the read cache: the cached row when the current
+    /// generation has it, else `read`'s, kept for the next lookup. Without a cache (on
+    /// PostgreSQL, or when the watcher failed) it is just `read`.
+    pub(super) async fn read_through<K, Q, V, E>(
+        &self,
+        table: fn(&cache::ReadCache) -> &cache::Table<K, V>,
+        key: &Q,
+        read: impl Future<Output = Result<Option<V>, E>>,
+    ) -> Result<Option<V>, E>
+    where
+        K: Eq + std::hash::Hash + std::borrow::Borrow<Q>,
+        Q: Eq + std::hash::Hash + ToOwned<Owned = K> + ?Sized,
+        V: Clone,
+    {
+        let Some((cache, generation)) = self.read_cache() else { return read.await };
+        if let Some(row) = table(cache).get(key, generation) {
+            return Ok(Some(row));
+        }
+        let row = read.await?;
+        if let Some(row) = &row {
+            table(cache).put(cache, key.to_owned(), row.clone(), generation);
+        }
+        Ok(row)
+    }
+
     /// Runs `lookups` with one look at the database's writes for all their cached reads
     /// (a signed-in request reads its session, then its user), taken by the first: they
     /// see the database as it was then, as one read transaction would, and pay for one

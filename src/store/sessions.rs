@@ -28,15 +28,7 @@ impl SqlSessionStore {
 
     /// The stored session, from the read cache when it has it.
     async fn find(&self, key: &str) -> session_store::Result<Option<StoredSession>> {
-        let Some((cache, generation)) = self.store.read_cache() else { return self.read(key).await };
-        if let Some(session) = cache.sessions.get(key, generation) {
-            return Ok(Some(session));
-        }
-        let session = self.read(key).await?;
-        if let Some(session) = &session {
-            cache.sessions.put(cache, key.to_owned(), session.clone(), generation);
-        }
-        Ok(session)
+        self.store.read_through(|cache| &cache.sessions, key, self.read(key)).await
     }
 
     async fn read(&self, key: &str) -> session_store::Result<Option<StoredSession>> {

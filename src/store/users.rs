@@ -65,17 +65,7 @@ pub async fn find_by_email<'e>(
 
 /// The user with this id, from the read cache when it has them.
 pub async fn find_by_id_cached(store: &super::Store, id: i64) -> Result<Option<User>, sqlx::Error> {
-    let Some((cache, generation)) = store.read_cache() else {
-        return find_by_id(store.pool(), id).await;
-    };
-    if let Some(user) = cache.users.get(&id, generation) {
-        return Ok(Some(user));
-    }
-    let user = find_by_id(store.pool(), id).await?;
-    if let Some(user) = &user {
-        cache.users.put(cache, id, user.clone(), generation);
-    }
-    Ok(user)
+    store.read_through(|cache| &cache.users, &id, find_by_id(store.pool(), id)).await
 }
 
 pub async fn find_by_id<'e>(db: impl Executor<'e, Database = Db>, id: i64) -> Result<Option<User>, sqlx::Error> {

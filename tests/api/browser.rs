@@ -98,6 +98,7 @@ async fn wait_for_text(browser: &Client, text: &str) {
 }
 
 #[tokio::test]
+#[ignore = "needs Chromium and ChromeDriver: tests/run installs them and runs it"]
 async fn a_person_signs_up_confirms_and_logs_in_with_a_real_browser() {
     let app = spawn_app().await;
     let profile = tempfile::tempdir().unwrap();

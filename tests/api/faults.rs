@@ -12,6 +12,7 @@ use crate::helpers::process::{gatehouse, start};
 use crate::helpers::{MailServer, PASSWORD, assert_each_signed_up, browser, hidden_field};
 
 #[tokio::test]
+#[ignore = "slow: tests/run runs it (cargo nextest run --run-ignored all)"]
 async fn a_server_killed_mid_burst_loses_no_accepted_sign_up_and_its_database_stays_whole() {
     let mail = MailServer::start().await;
     let dir = tempfile::tempdir().unwrap();

@@ -25,6 +25,7 @@ struct Tally {
 }
 
 #[tokio::test]
+#[ignore = "slow: tests/run runs it (cargo nextest run --run-ignored all)"]
 async fn a_mixed_load_for_a_fixed_time_gets_no_5xx_loses_no_sign_up_and_memory_settles() {
     let mail = MailServer::start().await;
     let dir = tempfile::tempdir().unwrap();

@@ -1,12 +1,8 @@
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, browser, spawn_app};
+use crate::helpers::{PASSWORD, browser, spawn_app, token_of};
 
 const NEW_PASSWORD: &str = "a brand new passphrase";
-
-fn token_of(link: &str) -> String {
-    link.split("token=").nth(1).unwrap().to_owned()
-}
 
 async fn reset_link(app: &crate::helpers::TestApp, email: &str) -> String {
     let before = app.mail.count_with_subject(email, "Reset your password");

@@ -293,6 +293,7 @@ async fn v1_3_11_line_breaks_in_an_email_field_never_reach_the_mail_headers() {
 /// from other processes hits both alike; the median of the rounds' ratios must be near 1
 /// (without the dummy hash it would be over 10).
 #[tokio::test]
+#[ignore = "slow: tests/run runs it (cargo nextest run --run-ignored all)"]
 async fn v6_3_8_a_failed_login_takes_as_long_for_an_unknown_address_as_for_a_known_one() {
     const ROUNDS: usize = 32;
     let app = spawn_app_with(|config| {

@@ -1,10 +1,6 @@
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, browser, spawn_app};
-
-fn token_of(link: &str) -> String {
-    link.split("token=").nth(1).unwrap().to_owned()
-}
+use crate::helpers::{PASSWORD, browser, spawn_app, token_of};
 
 #[tokio::test]
 async fn following_the_link_shows_the_address_and_a_button_but_verifies_nothing() {

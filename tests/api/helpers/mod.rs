@@ -240,6 +240,11 @@ pub async fn assert_each_signed_up(url: &str, emails: &[String]) {
 }
 
 /// The value of a hidden input in a page.
+/// The token of an emailed link.
+pub fn token_of(link: &str) -> String {
+    link.split("token=").nth(1).expect("the link carries a token").to_owned()
+}
+
 pub fn hidden_field(page: &str, name: &str) -> Option<String> {
     let marker = format!("name=\"{name}\" value=\"");
     let start = page.find(&marker)? + marker.len();
