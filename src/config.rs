@@ -1,6 +1,9 @@
 //! Settings: every one is an environment variable and a flag of `gatehouse serve`.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
+
+use anyhow::Context;
 
 use clap::Args;
 use ipnet::IpNet;
@@ -185,15 +188,61 @@ fn parse_positive(name: &str, value: &str) -> Result<(), String> {
     }
 }
 
-/// Checks every setting in the environment and returns one line per wrong one.
-pub fn check_environment() -> Vec<String> {
-    CHECKS
-        .iter()
-        .filter_map(|(name, check)| {
-            let value = std::env::var(name).ok()?;
-            check(&value).err()
-        })
-        .collect()
+/// Checks every setting that is set and returns one line per wrong one.
+pub fn check_settings(files: &FileSettings) -> Vec<String> {
+    CHECKS.iter().filter_map(|(name, check)| check(&files.get(name)?).err()).collect()
+}
+
+/// Settings from `.env` and `gatehouse.toml` (or the file `GATEHOUSE_CONFIG` names), by
+/// variable name. They are read, never copied into the process's environment: a setting's
+/// value is the flag's, else the environment's, else `.env`'s, else the file's, else the
+/// default ([`FileSettings::get`]; for flags, clap takes the files' values as defaults).
+#[derive(Debug, Default)]
+pub struct FileSettings(HashMap<String, String>);
+
+impl FileSettings {
+    pub fn load() -> anyhow::Result<Self> {
+        let mut settings = HashMap::new();
+        let path = std::env::var("GATEHOUSE_CONFIG").unwrap_or_else(|_| "gatehouse.toml".into());
+        if let Ok(text) = std::fs::read_to_string(&path) {
+            let table: toml::Table = text.parse().with_context(|| format!("{path} is not valid TOML"))?;
+            settings.extend(table.into_iter().map(|(key, value)| (key.to_ascii_uppercase(), toml_text(value))));
+        }
+        match dotenvy::dotenv_iter() {
+            Ok(lines) => {
+                for line in lines {
+                    let (name, value) = line.context(".env is not a valid dotenv file")?;
+                    settings.insert(name, value);
+                }
+            }
+            Err(dotenvy::Error::Io(_)) => {}
+            Err(error) => return Err(error).context(".env is not a valid dotenv file"),
+        }
+        Ok(Self(settings))
+    }
+
+    /// A setting by its variable name: the environment's value, else the files'.
+    pub fn get(&self, name: &str) -> Option<String> {
+        std::env::var(name).ok().or_else(|| self.0.get(name).cloned())
+    }
+
+    /// The files' value for a variable, for a flag's default (clap reads the environment).
+    pub fn from_files(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+}
+
+/// A TOML value as the text its variable would hold; arrays become comma-separated lists.
+fn toml_text(value: toml::Value) -> String {
+    match value {
+        toml::Value::String(text) => text,
+        toml::Value::Array(items) => items
+            .iter()
+            .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned))
+            .collect::<Vec<_>>()
+            .join(","),
+        other => other.to_string(),
+    }
 }
 
 pub fn parse_database_url(value: &str) -> Result<String, String> {

@@ -5,11 +5,10 @@ mod users;
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use crate::config::{Config, DEFAULT_DATABASE_URL, check_environment, parse_database_url, parse_min_length};
+use crate::config::{Config, DEFAULT_DATABASE_URL, FileSettings, check_settings, parse_database_url, parse_min_length};
 use crate::domain::PasswordPolicy;
 use crate::domain::password::RECOMMENDED_MIN_LENGTH;
 use crate::server::Application;
@@ -152,12 +151,15 @@ enum OutboxCommand {
 
 /// Runs the command the arguments name, and says how it went.
 pub fn main() -> ExitCode {
-    if let Err(error) = load_setting_files() {
-        eprintln!("error: {error:#}");
-        return ExitCode::FAILURE;
-    }
-    let command = match Cli::try_parse_from(with_default_command(std::env::args_os().collect())) {
-        Ok(cli) => cli.command,
+    let files = match FileSettings::load() {
+        Ok(files) => files,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let command = match parse(std::env::args_os().collect(), &files) {
+        Ok(command) => command,
         Err(error) if !error.use_stderr() => error.exit(), // --help, --version
         Err(error) => {
             // One line that names the setting; `--help` has the rest.
@@ -169,14 +171,14 @@ pub fn main() -> ExitCode {
     // Commands print their own results; the server narrates what it does.
     let default_filter = if matches!(command, Command::Serve(_)) { "info,sqlx=warn" } else { "warn" };
     // check-config reports a wrong LOG_FORMAT with the other settings instead of stopping.
-    if let Err(error) = init_logging(default_filter)
+    if let Err(error) = init_logging(default_filter, &files)
         && !matches!(command, Command::CheckConfig)
     {
         eprintln!("error: {error:#}");
         return ExitCode::FAILURE;
     }
     let runtime = tokio::runtime::Runtime::new().expect("a tokio runtime");
-    match runtime.block_on(run(command)) {
+    match runtime.block_on(run(command, &files)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("error: {error:#}");
@@ -199,48 +201,40 @@ fn with_default_command(mut args: Vec<std::ffi::OsString>) -> Vec<std::ffi::OsSt
     args
 }
 
-/// `.env` and `gatehouse.toml` fill in variables the environment does not set.
-fn load_setting_files() -> anyhow::Result<()> {
-    match dotenvy::dotenv() {
-        Ok(_) | Err(dotenvy::Error::Io(_)) => {}
-        Err(error) => return Err(error).context(".env is not a valid dotenv file"),
-    }
-    let path = std::env::var("GATEHOUSE_CONFIG").unwrap_or_else(|_| "gatehouse.toml".into());
-    let Ok(text) = std::fs::read_to_string(&path) else { return Ok(()) };
-    let table: toml::Table = text.parse().with_context(|| format!("{path} is not valid TOML"))?;
-    for (key, value) in table {
-        let name = key.to_ascii_uppercase();
-        let value = match value {
-            toml::Value::String(text) => text,
-            toml::Value::Array(items) => items
-                .iter()
-                .map(|item| item.as_str().map_or_else(|| item.to_string(), str::to_owned))
-                .collect::<Vec<_>>()
-                .join(","),
-            other => other.to_string(),
-        };
-        if std::env::var_os(&name).is_none() {
-            // SAFETY: called at the top of `main`, before the runtime or any other thread starts.
-            unsafe { std::env::set_var(&name, value) };
+fn parse(args: Vec<std::ffi::OsString>, files: &FileSettings) -> Result<Command, clap::Error> {
+    let matches = with_file_defaults(Cli::command(), files).try_get_matches_from(with_default_command(args))?;
+    Ok(Cli::from_arg_matches(&matches)?.command)
+}
+
+/// The setting files' values become the flags' defaults, so the environment and the
+/// flags still win over them.
+fn with_file_defaults(command: clap::Command, files: &FileSettings) -> clap::Command {
+    let command = command.mut_args(|arg| {
+        let from_files = arg.get_env().and_then(|name| files.from_files(name.to_str()?)).map(str::to_owned);
+        match from_files {
+            Some(value) => arg.default_value(value),
+            None => arg,
         }
-    }
-    Ok(())
+    });
+    let names: Vec<String> = command.get_subcommands().map(|sub| sub.get_name().to_owned()).collect();
+    names.into_iter().fold(command, |command, name| command.mut_subcommand(name, |sub| with_file_defaults(sub, files)))
 }
 
 /// `LOG_FORMAT=json` gives one JSON object per line; logs go to stderr either way, since
 /// stdout carries only what scripts read (`listening on ...`, `--json` output).
-fn init_logging(default_filter: &str) -> anyhow::Result<()> {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| default_filter.into());
+fn init_logging(default_filter: &str, files: &FileSettings) -> anyhow::Result<()> {
+    let filter = files.get("RUST_LOG").and_then(|filter| EnvFilter::try_new(filter).ok());
+    let filter = filter.unwrap_or_else(|| default_filter.into());
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    match std::env::var("LOG_FORMAT").as_deref() {
-        Err(_) | Ok("text") => builder.init(),
-        Ok("json") => builder.json().flatten_event(true).with_current_span(false).with_span_list(true).init(),
-        Ok(other) => anyhow::bail!("LOG_FORMAT must be text or json, not {other:?}"),
+    match files.get("LOG_FORMAT").as_deref() {
+        None | Some("text") => builder.init(),
+        Some("json") => builder.json().flatten_event(true).with_current_span(false).with_span_list(true).init(),
+        Some(other) => anyhow::bail!("LOG_FORMAT must be text or json, not {other:?}"),
     }
     Ok(())
 }
 
-async fn run(command: Command) -> anyhow::Result<()> {
+async fn run(command: Command, files: &FileSettings) -> anyhow::Result<()> {
     match command {
         Command::Serve(config) => serve(*config).await,
         Command::Migrate(db) => {
@@ -248,7 +242,7 @@ async fn run(command: Command) -> anyhow::Result<()> {
             println!("migrations applied");
             Ok(())
         }
-        Command::CheckConfig => check_config().await,
+        Command::CheckConfig => check_config(files).await,
         Command::User(command) => user(command).await,
         Command::Outbox(OutboxCommand::List { json, db }) => users::list_outbox(&open(&db).await?, json).await,
         Command::Outbox(OutboxCommand::Retry { db }) => users::retry_outbox(&open(&db).await?).await,
@@ -285,9 +279,9 @@ async fn open(db: &Database) -> anyhow::Result<Store> {
     Ok(store)
 }
 
-async fn check_config() -> anyhow::Result<()> {
-    let mut problems = check_environment();
-    let url = std::env::var("DATABASE_URL").unwrap_or_else(|_| DEFAULT_DATABASE_URL.into());
+async fn check_config(files: &FileSettings) -> anyhow::Result<()> {
+    let mut problems = check_settings(files);
+    let url = files.get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
     if parse_database_url(&url).is_ok()
         && let Err(error) = Store::connect(&url, PoolSettings::default()).await
     {

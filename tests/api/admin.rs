@@ -164,3 +164,23 @@ async fn settings_can_come_from_gatehouse_toml_and_the_environment_wins() {
     let overridden = gatehouse(dir.path()).arg("check-config").env("PASSWORD_MIN_LENGTH", "12").output().unwrap();
     assert!(overridden.status.success(), "{}", String::from_utf8_lossy(&overridden.stderr));
 }
+
+#[tokio::test]
+async fn a_flag_wins_over_the_environment_over_dotenv_over_gatehouse_toml() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = |name: &str| format!("sqlite://{}", dir.path().join(name).display());
+    std::fs::write(dir.path().join("gatehouse.toml"), format!("database_url = {:?}\n", db("toml.db"))).unwrap();
+    stdout(&gatehouse(dir.path()).arg("migrate").output().unwrap());
+    assert!(dir.path().join("toml.db").exists(), "the file's setting is used by the command");
+
+    std::fs::write(dir.path().join(".env"), format!("DATABASE_URL={}\n", db("dotenv.db"))).unwrap();
+    stdout(&gatehouse(dir.path()).arg("migrate").output().unwrap());
+    assert!(dir.path().join("dotenv.db").exists(), ".env wins over gatehouse.toml");
+
+    stdout(&gatehouse(dir.path()).arg("migrate").env("DATABASE_URL", db("env.db")).output().unwrap());
+    assert!(dir.path().join("env.db").exists(), "the environment wins over both");
+
+    let flag = gatehouse(dir.path()).args(["migrate", "--database-url", &db("flag.db")]).output().unwrap();
+    stdout(&flag);
+    assert!(dir.path().join("flag.db").exists(), "a flag wins over everything");
+}
