@@ -128,11 +128,18 @@ impl Config {
         governor::Quota::with_period(self.login_period()).expect("a positive period").allow_burst(burst)
     }
 
-    /// `BASE_URL`, or the local address once the port is known.
+    /// `BASE_URL`, or else the address the server listens on, exactly as it prints it,
+    /// so the printed address and the mailed links share one origin (and one cookie jar).
+    /// An unspecified address (`0.0.0.0`, `[::]`) is reached as `localhost`.
     pub fn base_url_for(&self, bound: SocketAddr) -> Url {
-        self.base_url
-            .clone()
-            .unwrap_or_else(|| Url::parse(&format!("http://localhost:{}", bound.port())).expect("valid local URL"))
+        self.base_url.clone().unwrap_or_else(|| {
+            let origin = if bound.ip().is_unspecified() {
+                format!("http://localhost:{}", bound.port())
+            } else {
+                format!("http://{bound}")
+            };
+            Url::parse(&origin).expect("a socket address makes a valid origin")
+        })
     }
 }
 

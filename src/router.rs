@@ -72,20 +72,22 @@ pub fn router(state: AppState) -> Router {
         .fallback(errors::not_found)
         .layer(
             ServiceBuilder::new()
+                .map_response(headers::not_stored)
                 // Outside the sessions, so a session that cannot be saved (an empty 500 from
                 // tower-sessions) still gets a page.
                 .layer(from_fn(errors::html))
                 .layer(session_layer(&state, https))
-                .layer(origin_check.clone())
+                .layer(from_fn_with_state(origin_check.clone(), csrf::same_site_only))
                 .layer(from_fn_with_state(state.clone(), csrf::protect_forms)),
         );
 
     let api = api_routes().layer(
         ServiceBuilder::new()
+            .map_response(headers::not_stored)
             .map_response(errors::problem_json)
             .layer(session_layer(&state, https))
             .layer(cors(state.config()))
-            .layer(from_fn_with_state(origin_check, api_caller::origin_check)),
+            .layer(from_fn_with_state(origin_check, api_caller::same_site_unless_credential)),
     );
 
     let sessionless = Router::new()

@@ -97,6 +97,7 @@ impl Application {
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (stop_workers, stopped) = watch::channel(false);
         let transport = sender::Transport::from_config(self.state.config().smtp_url.as_ref())?;
+        transport.announce();
         let workers: Vec<JoinHandle<()>> = vec![
             tokio::spawn(sender::run(
                 self.state.store().clone(),

@@ -3,6 +3,7 @@
 
 mod users;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
@@ -225,7 +226,11 @@ fn with_file_defaults(command: clap::Command, files: &FileSettings) -> clap::Com
 fn init_logging(default_filter: &str, files: &FileSettings) -> anyhow::Result<()> {
     let filter = files.get("RUST_LOG").and_then(|filter| EnvFilter::try_new(filter).ok());
     let filter = filter.unwrap_or_else(|| default_filter.into());
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only for a person at a terminal, never in a file or a pipe.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal());
     match files.get("LOG_FORMAT").as_deref() {
         None | Some("text") => builder.init(),
         Some("json") => builder.json().flatten_event(true).with_current_span(false).with_span_list(true).init(),

@@ -37,16 +37,24 @@ impl Transport {
         Ok(Self::Smtp(transport))
     }
 
-    async fn send(&self, from: &Mailbox, message: &OutboxMessage) -> anyhow::Result<()> {
+    /// Says once, at start, where mail goes when it is not sent.
+    pub fn announce(&self) {
+        if let Self::Log = self {
+            tracing::info!("no SMTP_URL is set: mail is not sent, each message is printed below with its link");
+        }
+    }
+
+    async fn send(&self, from: &Mailbox, message: &OutboxMessage) -> anyhow::Result<Delivery> {
         match self {
             Self::Log => {
                 tracing::info!(
-                    to = %message.recipient,
-                    subject = %message.subject,
-                    "mail (no SMTP_URL set, so it is logged instead of sent):\n{}",
-                    message.body_text
+                    outbox_id = message.id,
+                    "mail, printed instead of sent:\nTo: {}\nSubject: {}\n\n{}",
+                    message.recipient,
+                    message.subject,
+                    message.body_text.trim_end()
                 );
-                Ok(())
+                Ok(Delivery::Logged)
             }
             Self::Smtp(transport) => {
                 let email = Message::builder()
@@ -57,10 +65,17 @@ impl Transport {
                     .body(message.body_text.clone())
                     .context("building the message")?;
                 transport.send(email).await.context("SMTP delivery")?;
-                Ok(())
+                Ok(Delivery::Sent)
             }
         }
     }
+}
+
+/// What became of a message that left the outbox.
+enum Delivery {
+    Sent,
+    /// Printed in the log, for lack of an SMTP server.
+    Logged,
 }
 
 /// Sends due mail until `shutdown` changes, then finishes the batch in hand.
@@ -91,10 +106,12 @@ async fn send_due(store: &Store, transport: &Transport, from: &Mailbox) -> anyho
     let due = store::outbox::claim_due(store.pool(), store::now(), LEASE_SECS, BATCH).await?;
     for message in &due {
         match transport.send(from, message).await {
-            Ok(()) => {
+            Ok(delivery) => {
                 store::outbox::mark_sent(store.pool(), message.id, store::now()).await?;
-                crate::metrics::mail("sent");
-                tracing::info!(outbox_id = message.id, attempts = message.attempts, "mail sent");
+                if let Delivery::Sent = delivery {
+                    crate::metrics::mail("sent");
+                    tracing::info!(outbox_id = message.id, attempts = message.attempts, "mail sent");
+                }
             }
             Err(error) => {
                 let delay = backoff_secs(message.attempts);

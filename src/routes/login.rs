@@ -85,7 +85,13 @@ pub async fn login(
     Ok((CookieJar::new().add(known_device), Redirect::to(&target)).into_response())
 }
 
-pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Redirect> {
+/// Also tells the browser to forget this site (OWASP's advice for logout): its cache,
+/// its cookies (the "known device" one too: logging out says "forget me here") and its
+/// storage. Chromium keeps `no-store` pages in its back/forward cache and, over plain
+/// http, brings the account page back on Back unless its cookies are cleared (tested).
+pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response> {
     sessions::log_out(&state, &session).await?;
-    Ok(Redirect::to("/"))
+    Ok(([(CLEAR_SITE_DATA, "\"cache\", \"cookies\", \"storage\"")], Redirect::to("/")).into_response())
 }
+
+const CLEAR_SITE_DATA: axum::http::HeaderName = axum::http::HeaderName::from_static("clear-site-data");

@@ -14,6 +14,14 @@ const ALWAYS: [(HeaderName, &str); 5] = [
     (HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
 ];
 
+/// Marks a response of a page or API route as not to be kept by the browser or any cache,
+/// unless its handler chose a caching policy: these answers show an account or carry a
+/// token, so Back after logout must not bring them back (ASVS 14.3.2).
+pub fn not_stored(mut response: Response) -> Response {
+    response.headers_mut().entry(header::CACHE_CONTROL).or_insert(HeaderValue::from_static("no-store"));
+    response
+}
+
 /// Adds the headers to a response; `https` is whether the public origin is https. Pages
 /// set a stricter `Referrer-Policy` themselves when their URL holds a token, so a header
 /// already present is kept.

@@ -6,7 +6,6 @@ use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::Response;
-use tower::{Layer, ServiceExt};
 use tower_http::csrf::CsrfLayer;
 
 use crate::accounts::Client;
@@ -14,6 +13,7 @@ use crate::accounts::password::{self, DISABLED, UNVERIFIED_FOR_PROGRAMS};
 use crate::accounts::sessions::CurrentUser;
 use crate::domain::{Authorization, AuthorizationError, Email, Scope, Token};
 use crate::error::AppError;
+use crate::security::csrf;
 use crate::state::AppState;
 use crate::store::users::{self, User};
 use crate::store::{self, api_tokens};
@@ -118,14 +118,11 @@ fn usable(user: Option<User>) -> Result<User, AppError> {
 
 /// The cross-site check for cookie-authenticated calls. Requests that carry their own
 /// credential (Bearer or Basic) cannot be forged by another site and skip it.
-pub async fn origin_check(State(layer): State<CsrfLayer>, request: Request, next: Next) -> Response {
+pub async fn same_site_unless_credential(layer: State<CsrfLayer>, request: Request, next: Next) -> Response {
     if request.headers().contains_key(header::AUTHORIZATION) {
         return next.run(request).await;
     }
-    match layer.layer(next).oneshot(request).await {
-        Ok(response) => response,
-        Err(never) => match never {},
-    }
+    csrf::same_site_only(layer, request, next).await
 }
 
 /// Every `401` from the API says how to authenticate.

@@ -130,5 +130,10 @@ async fn a_person_signs_up_confirms_and_logs_in_with_a_real_browser() {
     press(&browser, "Log out").await;
     wait_for_path(&browser, "/").await;
     assert!(browser.source().await.unwrap().contains("href=\"/register\""));
+
+    // Back after logout asks the server again (nothing was stored), which sends it to log in.
+    browser.back().await.unwrap();
+    wait_for_path(&browser, "/login").await;
+    assert!(!browser.source().await.unwrap().contains("grace@example.com"), "no account data from the cache");
     browser.close().await.unwrap();
 }

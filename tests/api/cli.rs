@@ -22,11 +22,19 @@ async fn with_no_settings_it_serves_from_a_fresh_directory_and_logs_mail_with_it
     let response = client.post(format!("{}/register", running.base)).form(&form).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
 
-    let port = running.base.rsplit(':').next().unwrap().to_owned();
-    let link = wait_for_line(&running.stderr, &format!("http://localhost:{port}/verify-email?token="));
-    let path = &link.trim()[format!("http://localhost:{port}").len()..];
-    let confirm = client.get(format!("{}{path}", running.base)).send().await.unwrap();
+    // The mail is printed, To and Subject on lines of their own, without colour codes, and
+    // its link names the very origin printed at start (one origin, one cookie jar).
+    wait_for_line(&running.stderr, "no SMTP_URL is set");
+    let to = wait_for_line(&running.stderr, "To: newcomer@example.com");
+    assert_eq!(to.trim(), "To: newcomer@example.com");
+    let subject = wait_for_line(&running.stderr, "Subject: ");
+    assert_eq!(subject.trim(), "Subject: Confirm your email address");
+    let link = wait_for_line(&running.stderr, &format!("{}/verify-email?token=", running.base));
+    assert!(link.trim().starts_with(&running.base), "the link is alone on its line: {link:?}");
+    assert!(!link.contains('\u{1b}'), "no ANSI colour codes in a log that is not a terminal");
+    let confirm = client.get(link.trim()).send().await.unwrap();
     assert_eq!(confirm.status(), StatusCode::OK);
+    assert!(confirm.text().await.unwrap().contains("newcomer@example.com"));
 
     // SIGTERM: a clean stop.
     Command::new("kill").arg("-TERM").arg(running.child.id().to_string()).status().unwrap();

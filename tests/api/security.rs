@@ -78,6 +78,56 @@ async fn v3_5_2_unsafe_api_calls_from_another_site_are_refused_as_problems() {
 }
 
 #[tokio::test]
+async fn v3_5_2_either_signal_saying_cross_site_is_enough_to_refuse() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let token = serde_json::json!({"name": "x", "scope": "read", "expires_in_days": 1});
+    let cross_site_with_our_origin = client
+        .post(app.url("/api/tokens"))
+        .header("origin", &app.base_url)
+        .header("sec-fetch-site", "cross-site")
+        .json(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site_with_our_origin.status(), StatusCode::FORBIDDEN);
+    assert_eq!(cross_site_with_our_origin.headers()["content-type"], "application/problem+json");
+    let form = [("csrf_token", app.csrf_token_with(&client).await)];
+    let page_post = client
+        .post(app.url("/account/sessions/revoke-others"))
+        .header("origin", &app.base_url)
+        .header("sec-fetch-site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page_post.status(), StatusCode::FORBIDDEN);
+    // The control: the same calls from our own site go through.
+    let same_site =
+        client.post(app.url("/api/tokens")).header("sec-fetch-site", "same-origin").json(&token).send().await.unwrap();
+    assert_eq!(same_site.status(), StatusCode::CREATED);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM api_tokens").await, 1, "only the same-site call made a token");
+}
+
+#[tokio::test]
+async fn v14_3_2_signed_in_pages_and_json_are_never_stored() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    for path in ["/account", "/api/me", "/api/sessions", "/api/tokens", "/"] {
+        let response = app.get_with(&client, path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["cache-control"], "no-store", "{path}");
+    }
+    let refused = app.client.get(app.url("/api/me")).send().await.unwrap();
+    assert_eq!(refused.headers()["cache-control"], "no-store");
+    // Public, account-free answers keep their own caching.
+    let style = app.get("/assets/style.css").await;
+    assert_ne!(style.headers()["cache-control"], "no-store");
+    let keys = app.get("/.well-known/jwks.json").await;
+    assert_eq!(keys.headers()["cache-control"], "public, max-age=300");
+}
+
+#[tokio::test]
 async fn api_errors_are_always_problem_json() {
     let app = spawn_app().await;
     for (method, path, status) in [
