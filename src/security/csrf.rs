@@ -90,18 +90,6 @@ async fn check(state: &AppState, nonce: &str, request: Request) -> Result<Reques
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_well_formed_nonces_are_reused() {
-        assert!(is_nonce(&new_nonce()));
-        assert!(!is_nonce("short"));
-        assert!(!is_nonce("not base64 at all!"));
-    }
-}
-
 /// Refuses an unsafe request that either signal says came from another site: the
 /// browser's `Sec-Fetch-Site: cross-site`, or an `Origin` that is not ours (tower-http's
 /// check, which alone would let a matching `Origin` outweigh `Sec-Fetch-Site`).
@@ -115,5 +103,17 @@ pub async fn same_site_only(State(origin_check): State<CsrfLayer>, request: Requ
     match origin_check.layer(next).oneshot(request).await {
         Ok(response) => response,
         Err(never) => match never {},
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_well_formed_nonces_are_reused() {
+        assert!(is_nonce(&new_nonce()));
+        assert!(!is_nonce("short"));
+        assert!(!is_nonce("not base64 at all!"));
     }
 }
