@@ -143,6 +143,7 @@ async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
         let result = async {
             store::sessions::delete_expired(store.pool(), now).await?;
             store::tokens::delete_stale(store.pool(), now).await?;
+            store::mail_budget::delete_stale(store.pool(), now - crate::accounts::notices::WINDOW_SECS).await?;
             store::throttle::delete_stale(store.pool(), now - crate::security::throttle::FORGET_AFTER_SECS).await?;
             store::outbox::delete_sent_before(store.pool(), now - 7 * 24 * 60 * 60).await
         }

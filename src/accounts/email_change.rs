@@ -15,11 +15,11 @@ use crate::store::{self, users};
 /// address belongs to another account, its owner is told instead, and the requester
 /// learns nothing.
 pub async fn request(state: &AppState, user: &User, new_email: &Email, client: &Client) -> Result<()> {
-    if !super::notices::within_budget(state.store(), new_email).await? {
-        return Ok(());
-    }
     let now = store::now();
     let mut tx = state.store().begin().await?;
+    if !super::notices::within_budget(&mut tx, new_email).await? {
+        return Ok(());
+    }
     let mail = if users::find_by_email(&mut *tx, new_email).await?.is_some() {
         messages::email_already_in_use(state.links(), new_email)
     } else {

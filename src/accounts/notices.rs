@@ -1,17 +1,20 @@
-//! Mail a visitor can make us send: each counts against one budget per address.
+//! Mail a visitor can make us send (sign-up mail, resends, resets, email changes): each
+//! counts against one budget per address, so nobody can flood an inbox through our forms.
+
+use sqlx::AnyConnection;
 
 use crate::domain::Email;
-use crate::store::{self, Store};
+use crate::store::{self, mail_budget};
 
-/// Mail a visitor may have sent to one address per hour (sign-up notices, resends,
-/// resets, email changes).
+/// Messages a visitor may have sent to one address per hour.
 const MAIL_PER_ADDRESS_PER_HOUR: i64 = 5;
+pub const WINDOW_SECS: i64 = 3600;
 
-/// Whether `email` may be sent one more message asked for by a visitor, so nobody can
-/// flood an inbox through our forms.
-pub async fn within_budget(store: &Store, email: &Email) -> Result<bool, sqlx::Error> {
-    let sent = store::outbox::count_recent_to(store.pool(), email.as_str(), store::now() - 3600).await?;
-    let within = sent < MAIL_PER_ADDRESS_PER_HOUR;
+/// Takes one message from `email`'s budget, within the caller's transaction (so a
+/// message that is not queued after all is not counted); `false` once it is spent.
+pub async fn within_budget(conn: &mut AnyConnection, email: &Email) -> Result<bool, sqlx::Error> {
+    let sent = mail_budget::take(conn, email.as_str(), store::now(), WINDOW_SECS).await?;
+    let within = sent <= MAIL_PER_ADDRESS_PER_HOUR;
     if !within {
         tracing::warn!(event = "mail_budget_exhausted", to = email.redacted(), "not sending more mail to this address");
     }

@@ -12,11 +12,11 @@ use crate::store::{self, users};
 /// Mails a reset link to a known address (within the mail budget); nothing otherwise.
 pub async fn request_reset(state: &AppState, email: &Email) -> Result<()> {
     let Some(user) = users::find_by_email(state.store().pool(), email).await? else { return Ok(()) };
-    if !super::notices::within_budget(state.store(), email).await? {
+    let mut tx = state.store().begin().await?;
+    if !super::notices::within_budget(&mut tx, email).await? {
         return Ok(());
     }
     let token = Token::generate();
-    let mut tx = state.store().begin().await?;
     tokens::insert(&mut *tx, &token, Purpose::ResetPassword, user.id, &user.email, store::now()).await?;
     state.outbox().enqueue(&mut tx, &messages::reset_password(state.links(), email, &token)).await?;
     state.outbox().commit(tx).await?;

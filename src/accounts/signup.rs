@@ -18,12 +18,13 @@ pub async fn register(state: &AppState, email: &Email, password: &Password) -> R
     let now = store::now();
     let mut tx = state.store().begin().await?;
     let mail = match users::insert_if_new(&mut *tx, email, &password_hash, now).await? {
+        _ if !super::notices::within_budget(&mut tx, email).await? => None,
         Some(user_id) => {
             let token = Token::generate();
             tokens::insert(&mut *tx, &token, Purpose::VerifyEmail, user_id, email.as_str(), now).await?;
             tracing::info!(event = "user_registered", user_id, "new account");
             metrics::signup();
-            messages::verify_email(state.links(), email, &token)
+            Some(messages::verify_email(state.links(), email, &token))
         }
         None => {
             let existing = users::find_by_email(&mut *tx, email).await?;
@@ -40,10 +41,12 @@ pub async fn register(state: &AppState, email: &Email, password: &Password) -> R
                 user_id = existing.map(|u| u.id),
                 "told the owner"
             );
-            messages::already_registered(state.links(), email, token.as_ref())
+            Some(messages::already_registered(state.links(), email, token.as_ref()))
         }
     };
-    state.outbox().enqueue(&mut tx, &mail).await?;
+    if let Some(mail) = mail {
+        state.outbox().enqueue(&mut tx, &mail).await?;
+    }
     state.outbox().commit(tx).await?;
     Ok(())
 }
@@ -72,7 +75,7 @@ pub async fn resend_verification(state: &AppState, email: &Email) -> Result<()> 
     let mut tx = state.store().begin().await?;
     let user = users::find_by_email(&mut *tx, email).await?.filter(|user| !user.is_verified());
     if let Some(user) = user
-        && super::notices::within_budget(state.store(), email).await?
+        && super::notices::within_budget(&mut tx, email).await?
     {
         let token = Token::generate();
         tokens::insert(&mut *tx, &token, Purpose::VerifyEmail, user.id, &user.email, store::now()).await?;

@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod cache;
 pub mod events;
 pub mod keys;
+pub mod mail_budget;
 pub mod outbox;
 pub mod refresh_tokens;
 pub mod sessions;

@@ -123,19 +123,6 @@ pub async fn delete_sent_before<'e>(db: impl Executor<'e, Database = Db>, cutoff
     Ok(result.rows_affected())
 }
 
-/// How many messages went to `recipient` since `since`: the per-address mail budget.
-pub async fn count_recent_to<'e>(
-    db: impl Executor<'e, Database = Db>,
-    recipient: &str,
-    since: i64,
-) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM outbox WHERE recipient = $1 AND created_at >= $2")
-        .bind(recipient)
-        .bind(since)
-        .fetch_one(db)
-        .await
-}
-
 /// Drops mail not yet sent to an address, e.g. when its account is deleted.
 pub async fn delete_unsent_to<'e>(db: impl Executor<'e, Database = Db>, recipient: &str) -> Result<u64, sqlx::Error> {
     let result =

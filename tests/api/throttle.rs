@@ -123,3 +123,28 @@ async fn mail_forms_are_limited_per_address_and_per_client() {
     }
     assert_eq!(statuses.iter().filter(|s| **s == StatusCode::TOO_MANY_REQUESTS).count(), 2, "{statuses:?}");
 }
+
+#[tokio::test]
+async fn twenty_sign_ups_at_once_for_a_registered_address_mail_it_no_more_than_the_budget() {
+    let app = behind_proxy().await;
+    app.register("ada@example.com", PASSWORD).await;
+    app.mail.wait_for("ada@example.com", 1).await;
+
+    let token = app.csrf_token_with(&app.client).await;
+    let mut at_once = tokio::task::JoinSet::new();
+    for n in 0..20 {
+        let (client, url, token) = (app.client.clone(), app.url("/register"), token.clone());
+        at_once.spawn(async move {
+            let form = [("csrf_token", token.as_str()), ("email", "ada@example.com"), ("password", PASSWORD)];
+            let sent = client.post(url).header("x-forwarded-for", format!("198.51.100.{n}")).form(&form).send();
+            sent.await.unwrap().status()
+        });
+    }
+    while let Some(status) = at_once.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::SEE_OTHER, "every sign-up gets the same answer");
+    }
+    // The first verification mail and four notices: five an hour, however they race.
+    app.mail.wait_for("ada@example.com", 5).await;
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(app.mail.messages_to("ada@example.com").len(), 5);
+}
