@@ -13,7 +13,7 @@ use crate::config::{Config, DEFAULT_DATABASE_URL, FileSettings, check_settings, 
 use crate::domain::PasswordPolicy;
 use crate::domain::password::RECOMMENDED_MIN_LENGTH;
 use crate::server::Application;
-use crate::store::{PoolSettings, Store};
+use crate::store::{self, PoolSettings, Store};
 
 /// Password accounts people can trust: sign-up, email verification, sessions and a JSON API.
 ///
@@ -249,10 +249,12 @@ async fn run(command: Command, files: &FileSettings) -> anyhow::Result<()> {
         }
         Command::CheckConfig => check_config(files).await,
         Command::User(command) => user(command).await,
-        Command::Outbox(OutboxCommand::List { json, db }) => users::list_outbox(&open(&db).await?, json).await,
-        Command::Outbox(OutboxCommand::Retry { db }) => users::retry_outbox(&open(&db).await?).await,
+        Command::Outbox(OutboxCommand::List { json, db }) => {
+            users::list_outbox(&open_existing(&db, json).await?, json).await
+        }
+        Command::Outbox(OutboxCommand::Retry { db }) => users::retry_outbox(&open_existing(&db, false).await?).await,
         Command::Keys(KeysCommand::Rotate { db }) => {
-            let kid = crate::security::jwt::rotate(&open(&db).await?).await?;
+            let kid = crate::security::jwt::rotate(&open_existing(&db, false).await?).await?;
             println!("access tokens are now signed with key {kid}");
             Ok(())
         }
@@ -263,34 +265,61 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
     use UserCommand as U;
     match command {
         U::Create { email, verified, password_min_length, db } => {
-            users::create_user(&open(&db).await?, &email, verified, PasswordPolicy { min_length: password_min_length })
-                .await
+            let policy = PasswordPolicy { min_length: password_min_length };
+            users::create_user(&open_existing(&db, false).await?, &email, verified, policy).await
         }
-        U::List { unverified, json, db } => users::list_users(&open(&db).await?, unverified, json).await,
-        U::Show { email, json, db } => users::show_user(&open(&db).await?, &email, json).await,
-        U::Verify { email, db } => users::verify_user(&open(&db).await?, &email).await,
-        U::Disable { email, db } => users::set_disabled(&open(&db).await?, &email, true).await,
-        U::Enable { email, db } => users::set_disabled(&open(&db).await?, &email, false).await,
-        U::Delete { email, db } => users::delete_user(&open(&db).await?, &email).await,
-        U::Sessions { email, json, db } => users::list_sessions(&open(&db).await?, &email, json).await,
-        U::RevokeSessions { email, db } => users::revoke_sessions(&open(&db).await?, &email).await,
+        U::List { unverified, json, db } => users::list_users(&open_existing(&db, json).await?, unverified, json).await,
+        U::Show { email, json, db } => users::show_user(&open_existing(&db, json).await?, &email, json).await,
+        U::Verify { email, db } => users::verify_user(&open_existing(&db, false).await?, &email).await,
+        U::Disable { email, db } => users::set_disabled(&open_existing(&db, false).await?, &email, true).await,
+        U::Enable { email, db } => users::set_disabled(&open_existing(&db, false).await?, &email, false).await,
+        U::Delete { email, db } => users::delete_user(&open_existing(&db, false).await?, &email).await,
+        U::Sessions { email, json, db } => users::list_sessions(&open_existing(&db, json).await?, &email, json).await,
+        U::RevokeSessions { email, db } => users::revoke_sessions(&open_existing(&db, false).await?, &email).await,
     }
 }
 
-/// Opens the database and brings its schema up to date (migrations only add).
+/// Opens the database and brings its schema up to date (migrations only add); a SQLite
+/// file is created if needed, as the server does.
 async fn open(db: &Database) -> anyhow::Result<Store> {
     let store = Store::connect(&db.database_url, PoolSettings::default()).await?;
     store.migrate().await?;
     Ok(store)
 }
 
+/// Opens the database an operator's command acts on, saying which one first (on stderr
+/// when stdout is for JSON alone). A SQLite file that is not there is an error: a command
+/// run in the wrong directory must not create an empty database and report no users.
+async fn open_existing(db: &Database, json: bool) -> anyhow::Result<Store> {
+    if let Some(file) = store::sqlite_file(&db.database_url)
+        && !file.exists()
+    {
+        anyhow::bail!(
+            "no database at {}: run this where the server keeps gatehouse.db, or set DATABASE_URL",
+            file.display()
+        );
+    }
+    let line = format!("database: {}", store::describe_url(&db.database_url));
+    if json {
+        eprintln!("{line}")
+    } else {
+        println!("{line}")
+    }
+    open(db).await
+}
+
 async fn check_config(files: &FileSettings) -> anyhow::Result<()> {
     let mut problems = check_settings(files);
     let url = files.get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
-    if parse_database_url(&url).is_ok()
-        && let Err(error) = Store::connect(&url, PoolSettings::default()).await
-    {
-        problems.push(format!("{error:#}"));
+    match store::sqlite_file(&url) {
+        // Connecting would create the file; the server will, on start.
+        Some(file) if !file.exists() => println!("{} does not exist yet: serve or migrate creates it", file.display()),
+        _ if parse_database_url(&url).is_err() => {}
+        _ => {
+            if let Err(error) = Store::connect(&url, PoolSettings::default()).await {
+                problems.push(format!("{error:#}"));
+            }
+        }
     }
     if problems.is_empty() {
         println!("configuration ok");

@@ -219,6 +219,27 @@ impl Store {
 }
 
 /// sqlx opens SQLite files read-write but does not create them unless asked.
+/// The file a `sqlite://` URL names; `None` for other databases (and in-memory SQLite).
+pub fn sqlite_file(database_url: &str) -> Option<std::path::PathBuf> {
+    if !database_url.starts_with("sqlite:") {
+        return None;
+    }
+    let options = sqlx::sqlite::SqliteConnectOptions::from_str(database_url).ok()?;
+    let file = options.get_filename();
+    (file != std::path::Path::new(":memory:")).then(|| file.to_path_buf())
+}
+
+/// The database URL as it may be shown: without a password.
+pub fn describe_url(database_url: &str) -> String {
+    match url::Url::parse(database_url) {
+        Ok(mut url) if url.password().is_some() => {
+            let _ = url.set_password(Some("***"));
+            url.to_string()
+        }
+        _ => database_url.to_owned(),
+    }
+}
+
 fn with_create_mode(url: &str) -> String {
     if url.contains("mode=") {
         url.to_owned()

@@ -184,3 +184,26 @@ async fn a_flag_wins_over_the_environment_over_dotenv_over_gatehouse_toml() {
     stdout(&flag);
     assert!(dir.path().join("flag.db").exists(), "a flag wins over everything");
 }
+
+#[tokio::test]
+async fn commands_refuse_a_missing_database_file_and_say_which_database_they_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = gatehouse(dir.path()).args(["user", "list"]).output().unwrap();
+    fails_with(&elsewhere, "no database at gatehouse.db");
+    assert!(!dir.path().join("gatehouse.db").exists(), "no empty database was created");
+    let checked = gatehouse(dir.path()).arg("check-config").output().unwrap();
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+    assert!(!dir.path().join("gatehouse.db").exists(), "check-config creates nothing either");
+
+    let app = spawn_app().await;
+    let listed = stdout(&run(&app, &["user", "list"], ""));
+    let first = listed.lines().next().unwrap();
+    match app.database.is_postgres() {
+        true => assert!(first.starts_with("database: postgres"), "{first}"),
+        false => assert_eq!(first, format!("database: {}", app.database.url)),
+    }
+    // With --json, stdout is JSON alone and the database is named on stderr.
+    let json = run(&app, &["user", "list", "--json"], "");
+    let _: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
+    assert!(String::from_utf8_lossy(&json.stderr).starts_with("database: "));
+}

@@ -107,6 +107,8 @@ async fn a_mixed_load_for_a_fixed_time_gets_no_5xx_loses_no_sign_up_and_memory_s
 }
 
 fn create_verified_user(dir: &std::path::Path, database: &str, email: &str) {
+    let migrated = gatehouse(dir).arg("migrate").env("DATABASE_URL", database).output().unwrap();
+    assert!(migrated.status.success(), "{}", String::from_utf8_lossy(&migrated.stderr));
     let mut command = gatehouse(dir);
     command.args(["user", "create", "--email", email, "--verified"]).env("DATABASE_URL", database);
     let mut child = command.stdin(Stdio::piped()).spawn().unwrap();
