@@ -27,7 +27,7 @@ pub enum AppError {
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
-    UnsupportedMediaType,
+    UnsupportedMediaType(&'static str),
     #[error("too many requests")]
     TooManyRequests { retry_after_secs: u64 },
     #[error("service unavailable")]
@@ -35,6 +35,36 @@ pub enum AppError {
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
+
+/// Every problem type this server answers with: its slug (`/problems/{slug}` is its
+/// `type`, and serves this description as a page), title and what it means.
+pub const PROBLEM_TYPES: &[(&str, &str, &str)] = &[
+    ("bad-request", "Bad request", "The request could not be understood: a field is missing or malformed."),
+    ("unauthenticated", "Sign-in required", "The request needs a signed-in session or a credential."),
+    (
+        "invalid-credentials",
+        "Invalid credentials",
+        "The credential sent (password, API token, access or refresh token) is wrong, expired or revoked.",
+    ),
+    (
+        "forbidden",
+        "Request refused",
+        "The credential is valid but may not do this, or the request came from another site.",
+    ),
+    ("not-found", "Not found", "There is nothing at this address, or nothing of yours."),
+    ("method-not-allowed", "Method not allowed", "This address does not accept that HTTP method."),
+    ("timeout", "Request timed out", "The request took too long to arrive or to answer."),
+    ("conflict", "Not possible", "The change conflicts with the current state, e.g. an address now taken."),
+    ("payload-too-large", "Request too large", "The request body is larger than this server accepts."),
+    ("unsupported-media-type", "Unsupported content type", "The body is not of the type this address takes."),
+    (
+        "too-many-requests",
+        "Too many attempts",
+        "Too many requests in a short time; Retry-After says when to try again.",
+    ),
+    ("server-error", "Something went wrong", "The server could not finish the request; nothing is shown of why."),
+    ("unavailable", "Temporarily unavailable", "The database cannot be reached right now; nothing sent was lost."),
+];
 
 /// What a response needs to show an error, kept in the response's extensions so the
 /// HTML and JSON renderers can each present it their way.
@@ -105,17 +135,14 @@ impl AppError {
             Self::BadRequest(detail) => Problem::new(S::BAD_REQUEST, "bad-request", "Bad request", detail.clone()),
             Self::Conflict(detail) => Problem::new(S::CONFLICT, "conflict", "Not possible", *detail),
             Self::PayloadTooLarge => Problem::for_status(S::PAYLOAD_TOO_LARGE),
-            Self::UnsupportedMediaType => Problem::new(
-                S::UNSUPPORTED_MEDIA_TYPE,
-                "unsupported-media-type",
-                "Unsupported content type",
-                "Send the form as application/x-www-form-urlencoded, or JSON as application/json.",
-            ),
+            Self::UnsupportedMediaType(detail) => {
+                Problem::new(S::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported content type", *detail)
+            }
             Self::TooManyRequests { retry_after_secs } => Problem::new(
                 S::TOO_MANY_REQUESTS,
                 "too-many-requests",
                 "Too many attempts",
-                format!("Wait {retry_after_secs} seconds before you try again."),
+                format!("Wait {} before you try again.", seconds(*retry_after_secs)),
             ),
             Self::Unavailable(_) => Problem::new(
                 S::SERVICE_UNAVAILABLE,
@@ -165,24 +192,32 @@ impl From<tower_sessions::session::Error> for AppError {
 
 impl From<FormRejection> for AppError {
     fn from(rejection: FormRejection) -> Self {
-        Self::from_rejection(rejection.status(), rejection.body_text())
+        let expected = "This form is sent as application/x-www-form-urlencoded.";
+        Self::from_rejection(rejection.status(), rejection.body_text(), expected)
     }
 }
 
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
-        Self::from_rejection(rejection.status(), rejection.body_text())
+        let expected = "This endpoint takes JSON: send the body with Content-Type: application/json.";
+        Self::from_rejection(rejection.status(), rejection.body_text(), expected)
     }
 }
 
 impl AppError {
-    fn from_rejection(status: StatusCode, detail: String) -> Self {
+    fn from_rejection(status: StatusCode, detail: String, expected_type: &'static str) -> Self {
         match status {
             StatusCode::PAYLOAD_TOO_LARGE => Self::PayloadTooLarge,
-            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => Self::UnsupportedMediaType(expected_type),
             _ => Self::BadRequest(detail),
         }
     }
+}
+
+/// "1 second", "2 seconds", "2 minutes" ... as people say it.
+fn seconds(secs: u64) -> String {
+    let (amount, unit) = if secs >= 120 { (secs.div_ceil(60), "minute") } else { (secs, "second") };
+    format!("{amount} {unit}{}", if amount == 1 { "" } else { "s" })
 }
 
 impl From<PathRejection> for AppError {
@@ -194,5 +229,19 @@ impl From<PathRejection> for AppError {
 impl From<QueryRejection> for AppError {
     fn from(rejection: QueryRejection) -> Self {
         Self::BadRequest(rejection.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::seconds;
+
+    #[test]
+    fn waits_are_said_as_people_say_them() {
+        assert_eq!(seconds(1), "1 second");
+        assert_eq!(seconds(2), "2 seconds");
+        assert_eq!(seconds(119), "119 seconds");
+        assert_eq!(seconds(120), "2 minutes");
+        assert_eq!(seconds(121), "3 minutes");
     }
 }

@@ -69,6 +69,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/tokens/revoke", post(tokens::revoke_token))
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
         .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
+        .route("/problems/{slug}", get(errors::problem_type))
         .fallback(errors::not_found)
         .layer(
             ServiceBuilder::new()
@@ -93,7 +94,9 @@ pub fn router(state: AppState) -> Router {
     let sessionless = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/.well-known/jwks.json", get(jwks::jwks))
-        .route("/assets/style.css", get(assets::stylesheet));
+        .route("/assets/style.css", get(assets::stylesheet))
+        .route("/assets/mark.svg", get(assets::mark))
+        .route("/favicon.ico", get(assets::mark));
 
     let routes = Router::new().merge(pages).merge(api).merge(sessionless).layer(
         ServiceBuilder::new()

@@ -70,6 +70,14 @@ pub async fn verify(state: &AppState, raw_token: &str) -> Result<Lookup> {
     Ok(Lookup::Valid(row))
 }
 
+/// Whether a used verification link's address is the account's, confirmed: then the
+/// person only needs to log in, not a new link.
+pub async fn already_confirmed(state: &AppState, used: &Lookup) -> Result<bool> {
+    let Lookup::Used { user_id, email } = used else { return Ok(false) };
+    let user = users::find_by_id(state.store().pool(), *user_id).await?;
+    Ok(user.is_some_and(|user| user.is_verified() && user.email == *email))
+}
+
 /// A new verification link, for an account whose address is not confirmed yet.
 pub async fn resend_verification(state: &AppState, email: &Email) -> Result<()> {
     let mut tx = state.store().begin().await?;

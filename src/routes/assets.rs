@@ -1,4 +1,5 @@
-//! The stylesheet, compiled into the binary so it serves from any working directory.
+//! The stylesheet and the brand mark (also the favicon), compiled into the binary so they
+//! serve from any working directory.
 
 use std::sync::LazyLock;
 
@@ -6,19 +7,49 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use sha2::{Digest, Sha256};
 
-const STYLE: &str = include_str!("../../assets/style.css");
+/// One file, served with a content hash as its `ETag` and a day of caching.
+struct Asset {
+    content_type: &'static str,
+    body: &'static str,
+    etag: LazyLock<String>,
+}
 
-static STYLE_ETAG: LazyLock<String> = LazyLock::new(|| format!("\"{}\"", &hex::encode(Sha256::digest(STYLE))[..16]));
+impl Asset {
+    fn serve(&self, request_headers: &HeaderMap) -> Response {
+        let etag = HeaderValue::from_str(&self.etag).expect("hex is a valid header value");
+        let headers = [
+            (header::CONTENT_TYPE, HeaderValue::from_static(self.content_type)),
+            (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
+            (header::ETAG, etag.clone()),
+        ];
+        if request_headers.get(header::IF_NONE_MATCH) == Some(&etag) {
+            return (StatusCode::NOT_MODIFIED, headers).into_response();
+        }
+        (headers, self.body).into_response()
+    }
+}
+
+fn etag_of(body: &str) -> String {
+    format!("\"{}\"", &hex::encode(Sha256::digest(body))[..16])
+}
+
+static STYLE: Asset = Asset {
+    content_type: "text/css; charset=utf-8",
+    body: include_str!("../../assets/style.css"),
+    etag: LazyLock::new(|| etag_of(STYLE.body)),
+};
+
+static MARK: Asset = Asset {
+    content_type: "image/svg+xml",
+    body: include_str!("../../assets/mark.svg"),
+    etag: LazyLock::new(|| etag_of(MARK.body)),
+};
 
 pub async fn stylesheet(request_headers: HeaderMap) -> Response {
-    let etag = HeaderValue::from_str(&STYLE_ETAG).expect("hex is a valid header value");
-    let headers = [
-        (header::CONTENT_TYPE, HeaderValue::from_static("text/css; charset=utf-8")),
-        (header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400")),
-        (header::ETAG, etag.clone()),
-    ];
-    if request_headers.get(header::IF_NONE_MATCH) == Some(&etag) {
-        return (StatusCode::NOT_MODIFIED, headers).into_response();
-    }
-    (headers, STYLE).into_response()
+    STYLE.serve(&request_headers)
+}
+
+/// The brand mark; also answers `/favicon.ico`, which browsers ask for on their own.
+pub async fn mark(request_headers: HeaderMap) -> Response {
+    MARK.serve(&request_headers)
 }

@@ -29,5 +29,5 @@ pub async fn delete_account(
         return AccountPage::with_errors(&state, &current, page, errors).await;
     }
     deletion::delete_own(&state, &current).await?;
-    Ok(Redirect::to("/").into_response())
+    Ok(Redirect::to("/?notice=account-deleted").into_response())
 }

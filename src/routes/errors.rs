@@ -11,8 +11,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
-use crate::error::{AppError, Problem};
+use crate::error::{AppError, PROBLEM_TYPES, Problem};
 use crate::web::Page;
+use crate::web::Path;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "error.html")]
@@ -20,10 +21,34 @@ struct ErrorPage {
     page: Page,
     title: &'static str,
     detail: String,
+    /// Where the user can try again: the form whose post was refused.
+    back_to: Option<&'static str>,
 }
 
 pub async fn not_found() -> AppError {
     AppError::NotFound
+}
+
+/// `GET /problems/{slug}`: what a problem+json `type` means, for the people who follow it.
+pub async fn problem_type(Path(slug): Path<String>) -> Result<Response, AppError> {
+    let (_, title, detail) = PROBLEM_TYPES.iter().find(|(known, ..)| *known == slug).ok_or(AppError::NotFound)?;
+    let page = ErrorPage { page: Page::default(), title, detail: (*detail).to_owned(), back_to: None };
+    Ok(([(header::CACHE_CONTROL, "public, max-age=86400")], page).into_response())
+}
+
+/// The page that holds the form a refused post came from (a form expired, a budget spent).
+fn form_page(method: &Method, path: &str) -> Option<&'static str> {
+    if *method == Method::GET || *method == Method::HEAD {
+        return None;
+    }
+    Some(match path {
+        "/login" => "/login",
+        "/register" => "/register",
+        "/forgot-password" => "/forgot-password",
+        "/resend-verification" => "/login",
+        path if path.starts_with("/account") => "/account",
+        _ => "/",
+    })
 }
 
 /// The problem a response describes, if it is an error this module should render.
@@ -38,6 +63,7 @@ fn problem_of(response: &Response) -> Option<Problem> {
 
 pub async fn html(request: Request, next: Next) -> Response {
     // After logging in, come back here; a form post cannot be replayed, so its page is the account.
+    let back_to = form_page(request.method(), request.uri().path());
     let target = match *request.method() {
         Method::GET | Method::HEAD => {
             request.uri().path_and_query().map_or_else(|| "/".into(), |pq| pq.as_str().to_owned())
@@ -50,7 +76,10 @@ pub async fn html(request: Request, next: Next) -> Response {
         return sign_in_first(&target);
     }
     let (mut parts, _) = response.into_parts();
-    let mut page = ErrorPage { page: Page::default(), title: problem.title, detail: problem.detail }.into_response();
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let back_to = back_to.filter(|_| matches!(status, StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS));
+    let page = ErrorPage { page: Page::default(), title: problem.title, detail: problem.detail, back_to };
+    let mut page = page.into_response();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     *page.headers_mut() = parts.headers;

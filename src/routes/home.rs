@@ -2,15 +2,32 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use serde::Deserialize;
 
-use crate::web::Page;
+use crate::web::{Page, Query};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 pub struct HomePage {
     page: Page,
+    notice: Option<&'static str>,
 }
 
-pub async fn home(page: Page) -> HomePage {
-    HomePage { page }
+#[derive(Deserialize)]
+pub struct NoticeParam {
+    #[serde(default)]
+    notice: String,
+}
+
+/// What a redirect to the home page wants said, by its `?notice=` key.
+fn notice_text(key: &str) -> Option<&'static str> {
+    match key {
+        "signed-out" => Some("You are signed out."),
+        "account-deleted" => Some("Your account and everything kept about it are deleted. Goodbye."),
+        _ => None,
+    }
+}
+
+pub async fn home(page: Page, Query(param): Query<NoticeParam>) -> HomePage {
+    HomePage { page, notice: notice_text(&param.notice) }
 }

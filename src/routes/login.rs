@@ -64,6 +64,11 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
     let next = local_path(&form.next).unwrap_or_default().to_owned();
+    if form.password.is_empty() {
+        let error = Some("Enter your password.");
+        let again = LoginPage { page, email: form.email, next, error };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
+    }
     let user = match password::check(&state, &form.email, SecretString::from(form.password), &client).await? {
         PasswordCheck::Accepted(user) => user,
         PasswordCheck::Refused => {
@@ -91,7 +96,8 @@ pub async fn login(
 /// http, brings the account page back on Back unless its cookies are cleared (tested).
 pub async fn logout(State(state): State<AppState>, session: Session) -> Result<Response> {
     sessions::log_out(&state, &session).await?;
-    Ok(([(CLEAR_SITE_DATA, "\"cache\", \"cookies\", \"storage\"")], Redirect::to("/")).into_response())
+    let forget = [(CLEAR_SITE_DATA, "\"cache\", \"cookies\", \"storage\"")];
+    Ok((forget, Redirect::to("/?notice=signed-out")).into_response())
 }
 
 const CLEAR_SITE_DATA: axum::http::HeaderName = axum::http::HeaderName::from_static("clear-site-data");

@@ -45,6 +45,8 @@ pub async fn forgot(State(state): State<AppState>, page: Page, Form(form): Form<
 #[template(path = "reset_password.html")]
 pub struct ResetPage {
     page: Page,
+    /// The account's address, for password managers to file the new password under.
+    email: String,
     token: String,
     error: Option<String>,
     min_length: usize,
@@ -71,9 +73,10 @@ pub async fn reset_page(
     Query(param): Query<TokenParam>,
 ) -> Result<Response> {
     match links::look_up(state.store(), &param.token, Purpose::ResetPassword).await? {
-        Lookup::Valid(_) => {
+        Lookup::Valid(row) => {
             let min_length = state.config().password_min_length;
-            Ok(link_page::showing_link(ResetPage { page, token: param.token, error: None, min_length }))
+            let form = ResetPage { page, email: row.email, token: param.token, error: None, min_length };
+            Ok(link_page::showing_link(form))
         }
         refused => Ok(link_page::refused(page, &refused, LinkKind::PasswordReset)),
     }
@@ -87,15 +90,15 @@ pub async fn reset(
     Form(form): Form<ResetForm>,
 ) -> Result<Response> {
     // A dead link is said so before anything is asked of the password.
-    let found = links::look_up(state.store(), &form.token, Purpose::ResetPassword).await?;
-    if !matches!(found, Lookup::Valid(_)) {
-        return Ok(link_page::refused(page, &found, LinkKind::PasswordReset));
-    }
+    let email = match links::look_up(state.store(), &form.token, Purpose::ResetPassword).await? {
+        Lookup::Valid(row) => row.email,
+        refused => return Ok(link_page::refused(page, &refused, LinkKind::PasswordReset)),
+    };
     let password = match Password::parse(SecretString::from(form.password), state.config().password_policy()) {
         Ok(password) => password,
         Err(error) => {
             let min_length = state.config().password_min_length;
-            let again = ResetPage { page, token: form.token, error: Some(error.to_string()), min_length };
+            let again = ResetPage { page, email, token: form.token, error: Some(error.to_string()), min_length };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
         }
     };

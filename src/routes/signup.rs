@@ -81,6 +81,18 @@ pub struct VerifyConfirmPage {
 pub struct VerifyDonePage {
     page: Page,
     email: String,
+    /// Confirmed before, with this same link: say so instead of offering a new link.
+    earlier: bool,
+}
+
+/// A refused verification link, unless it was used to confirm this very address before.
+async fn refused(state: &AppState, page: Page, lookup: Lookup) -> Result<Response> {
+    if signup::already_confirmed(state, &lookup).await?
+        && let Lookup::Used { email, .. } = lookup
+    {
+        return Ok(link_page::showing_link(VerifyDonePage { page, email, earlier: true }));
+    }
+    Ok(link_page::refused(page, &lookup, LinkKind::Verification))
 }
 
 /// Shows a button and does not use the token: mail scanners fetch links nobody clicked.
@@ -93,14 +105,14 @@ pub async fn verify_page(
         Lookup::Valid(row) => {
             Ok(link_page::showing_link(VerifyConfirmPage { page, email: row.email, token: param.token }))
         }
-        refused => Ok(link_page::refused(page, &refused, LinkKind::Verification)),
+        other => refused(&state, page, other).await,
     }
 }
 
 pub async fn verify(State(state): State<AppState>, page: Page, Form(form): Form<TokenParam>) -> Result<Response> {
     match signup::verify(&state, &form.token).await? {
-        Lookup::Valid(row) => Ok(VerifyDonePage { page, email: row.email }.into_response()),
-        refused => Ok(link_page::refused(page, &refused, LinkKind::Verification)),
+        Lookup::Valid(row) => Ok(VerifyDonePage { page, email: row.email, earlier: false }.into_response()),
+        other => refused(&state, page, other).await,
     }
 }
 

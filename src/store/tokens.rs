@@ -44,7 +44,11 @@ pub struct EmailToken {
 #[derive(Debug)]
 pub enum Lookup {
     Valid(EmailToken),
-    Used,
+    /// Used before: by whom, so a page can tell "already confirmed" from "get a new link".
+    Used {
+        user_id: i64,
+        email: String,
+    },
     Expired,
     Unknown,
 }
@@ -90,7 +94,7 @@ pub async fn lookup<'e>(
     .await?;
     Ok(match row {
         Some(row) if !token.matches(&row.verifier_hash) => Lookup::Unknown,
-        Some(row) if row.used_at.is_some() => Lookup::Used,
+        Some(row) if row.used_at.is_some() => Lookup::Used { user_id: row.user_id, email: row.email },
         Some(row) if row.expires_at <= now => Lookup::Expired,
         Some(row) => Lookup::Valid(row),
         None => Lookup::Unknown,
@@ -101,7 +105,9 @@ pub async fn lookup<'e>(
 /// `Used` for the others, as if they had come after it.
 pub async fn redeem(tx: &mut super::Tx, token: &Token, purpose: Purpose, now: i64) -> Result<Lookup, sqlx::Error> {
     match lookup(&mut **tx, token, purpose, now).await? {
-        Lookup::Valid(row) if !consume(&mut **tx, &row.selector, now).await? => Ok(Lookup::Used),
+        Lookup::Valid(row) if !consume(&mut **tx, &row.selector, now).await? => {
+            Ok(Lookup::Used { user_id: row.user_id, email: row.email })
+        }
         other => Ok(other),
     }
 }

@@ -5,7 +5,7 @@ use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use tower_http::csrf::CsrfLayer;
 
 use crate::accounts::Client;
@@ -42,10 +42,49 @@ impl ApiCaller {
     }
 }
 
+/// Why a caller was refused, and whether to offer HTTP Basic: a program may answer a
+/// `Basic` challenge, but a browser navigating to an API address would pop up its native
+/// login box, so it is offered only the `Bearer` one.
+pub struct Refused {
+    error: AppError,
+    offer_basic: bool,
+}
+
+/// Marks a `401` whose client may be offered a `Basic` challenge (see [`add_challenge`]).
+#[derive(Clone, Copy)]
+struct OfferBasic;
+
+impl IntoResponse for Refused {
+    fn into_response(self) -> Response {
+        let mut response = self.error.into_response();
+        if self.offer_basic {
+            response.extensions_mut().insert(OfferBasic);
+        }
+        response
+    }
+}
+
+/// A browser loading the address as a page, rather than a program asking for JSON.
+fn is_navigation(parts: &Parts) -> bool {
+    let navigate = parts.headers.get("sec-fetch-mode").is_some_and(|mode| mode == "navigate");
+    let wants_html = parts
+        .headers
+        .get(header::ACCEPT)
+        .and_then(|accept| accept.to_str().ok())
+        .is_some_and(|accept| accept.starts_with("text/html"));
+    navigate || wants_html
+}
+
 impl FromRequestParts<AppState> for ApiCaller {
-    type Rejection = AppError;
+    type Rejection = Refused;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        Self::identify(parts, state).await.map_err(|error| Refused { error, offer_basic: !is_navigation(parts) })
+    }
+}
+
+impl ApiCaller {
+    async fn identify(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let caller = match parts.headers.get(header::AUTHORIZATION) {
             None => {
                 let current = CurrentUser::from_request_parts(parts, state).await?;
@@ -125,11 +164,14 @@ pub async fn same_site_unless_credential(layer: State<CsrfLayer>, request: Reque
     csrf::same_site_only(layer, request, next).await
 }
 
-/// Every `401` from the API says how to authenticate.
+/// Every `401` from the API says how to authenticate: `Basic` to programs, `Bearer` to all.
 pub fn add_challenge(response: &mut Response) {
     if response.status() == StatusCode::UNAUTHORIZED {
+        let offer_basic = response.extensions().get::<OfferBasic>().is_some();
         let headers = response.headers_mut();
-        headers.append(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"gatehouse\""));
+        if offer_basic {
+            headers.append(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"gatehouse\""));
+        }
         headers.append(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"gatehouse\""));
     }
 }

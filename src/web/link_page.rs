@@ -50,7 +50,7 @@ pub fn refused(page: Page, lookup: &Lookup, kind: LinkKind) -> Response {
     };
     let (title, message) = match lookup {
         Lookup::Expired => ("This link has expired", format!("Links like this one are valid for {validity}.")),
-        Lookup::Used => ("This link has already been used", "Each link works once.".to_owned()),
+        Lookup::Used { .. } => ("This link has already been used", "Each link works once.".to_owned()),
         Lookup::Unknown | Lookup::Valid(_) => (
             "This link is not valid",
             "It may have been cut short when it was copied, or replaced by a newer link.".to_owned(),

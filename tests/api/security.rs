@@ -396,3 +396,52 @@ fn median(samples: &mut [f64]) -> f64 {
     samples.sort_by(f64::total_cmp);
     samples[samples.len() / 2]
 }
+
+#[tokio::test]
+async fn a_browser_opening_an_api_address_gets_no_basic_challenge_but_programs_do() {
+    let app = spawn_app().await;
+    let challenges = |response: &reqwest::Response| -> Vec<String> {
+        response.headers().get_all("www-authenticate").iter().map(|v| v.to_str().unwrap().to_owned()).collect()
+    };
+    let navigation = app
+        .client
+        .get(app.url("/api/me"))
+        .header("sec-fetch-mode", "navigate")
+        .header("accept", "text/html,application/xhtml+xml")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(navigation.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(challenges(&navigation), ["Bearer realm=\"gatehouse\""], "no native login box");
+    let program = app.client.get(app.url("/api/me")).header("accept", "application/json").send().await.unwrap();
+    assert_eq!(challenges(&program), ["Basic realm=\"gatehouse\"", "Bearer realm=\"gatehouse\""]);
+}
+
+#[tokio::test]
+async fn problem_types_lead_to_a_page_that_explains_them() {
+    let app = spawn_app().await;
+    let problem: serde_json::Value = app.client.get(app.url("/api/me")).send().await.unwrap().json().await.unwrap();
+    let page = app.get(problem["type"].as_str().unwrap()).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert!(page.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(page.text().await.unwrap().contains("Sign-in required"));
+    assert_eq!(app.get("/problems/no-such-problem").await.status(), StatusCode::NOT_FOUND);
+    let not_json = app.client.post(app.url("/api/auth/token")).body("email=a").send().await.unwrap();
+    assert_eq!(not_json.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let problem: serde_json::Value = not_json.json().await.unwrap();
+    assert!(problem["detail"].as_str().unwrap().contains("application/json"), "{problem}");
+}
+
+#[tokio::test]
+async fn pages_have_a_favicon_and_a_brand_mark_that_are_images_not_glyphs() {
+    let app = spawn_app().await;
+    for path in ["/favicon.ico", "/assets/mark.svg"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()["content-type"], "image/svg+xml");
+        assert!(response.text().await.unwrap().starts_with("<svg"));
+    }
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(home.contains(r#"<link rel="icon" href="/assets/mark.svg""#));
+    assert!(home.contains(r#"<img src="/assets/mark.svg" alt="""#));
+}

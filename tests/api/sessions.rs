@@ -98,7 +98,9 @@ async fn v7_4_1_logout_ends_the_session_everywhere() {
     let logout = app.post_form("/logout", &[]).await;
 
     assert_eq!(logout.status(), StatusCode::SEE_OTHER);
-    assert_eq!(logout.headers()["location"], "/");
+    assert_eq!(logout.headers()["location"], "/?notice=signed-out");
+    assert_eq!(logout.headers()["clear-site-data"], "\"cache\", \"cookies\", \"storage\"");
+    assert!(app.get("/?notice=signed-out").await.text().await.unwrap().contains("You are signed out."));
     assert_eq!(copy().send().await.unwrap().status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.get("/api/me").await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, 0);
