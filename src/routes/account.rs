@@ -1,12 +1,18 @@
-//! The account page.
+//! The account area's pages that only show: the overview, the settings page (its forms
+//! post to `password` and `email`) and the activity log.
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::extract::State;
 use serde::Deserialize;
 
 use crate::accounts::sessions::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::account_page::{AccountPage, notice_text};
+use crate::store::events::{self, EventKind};
+use crate::store::{self, sessions};
+use crate::web::account_area::{SettingsPage, notice_text};
+use crate::web::format::{describe_device, human_date, human_time};
 use crate::web::{Page, Query};
 
 #[derive(Deserialize)]
@@ -15,11 +21,76 @@ pub struct NoticeParam {
     notice: String,
 }
 
-pub async fn account(
+#[derive(Template, WebTemplate)]
+#[template(path = "account/overview.html")]
+pub struct OverviewPage {
+    page: Page,
+    section: &'static str,
+    notice: Option<&'static str>,
+    email: String,
+    verified: bool,
+    signed_up: String,
+    /// The sign-in before this one: the one a person can check was theirs.
+    previous_login: Option<String>,
+    failed_logins: i64,
+    sessions: usize,
+}
+
+pub async fn overview(
     State(state): State<AppState>,
     current: CurrentUser,
     page: Page,
     Query(param): Query<NoticeParam>,
-) -> Result<AccountPage> {
-    AccountPage::load(&state, &current, page, notice_text(&param.notice)).await
+) -> Result<OverviewPage> {
+    let pool = state.store().pool();
+    let user = &current.user;
+    let previous_login = events::previous_login(pool, user.id).await?.map(|login| {
+        let from = [login.ip, describe_device(&login.user_agent)].into_iter().filter(|part| !part.is_empty());
+        format!("{} · {}", human_time(login.created_at), from.collect::<Vec<_>>().join(", "))
+    });
+    Ok(OverviewPage {
+        page,
+        section: "/account",
+        notice: notice_text(&param.notice),
+        email: user.email.clone(),
+        verified: user.is_verified(),
+        signed_up: human_date(user.created_at),
+        previous_login,
+        failed_logins: user.failed_logins,
+        sessions: sessions::list_for_user(pool, user.id, store::now()).await?.len(),
+    })
+}
+
+pub async fn settings(current: CurrentUser, page: Page, Query(param): Query<NoticeParam>) -> SettingsPage {
+    SettingsPage::new(&current, page, notice_text(&param.notice))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/activity.html")]
+pub struct ActivityPage {
+    page: Page,
+    section: &'static str,
+    notice: Option<&'static str>,
+    events: Vec<EventView>,
+}
+
+struct EventView {
+    what: &'static str,
+    when: String,
+    ip: String,
+    device: String,
+}
+
+pub async fn activity(State(state): State<AppState>, current: CurrentUser, page: Page) -> Result<ActivityPage> {
+    let events = events::recent(state.store().pool(), current.user.id, 50)
+        .await?
+        .into_iter()
+        .map(|event| EventView {
+            what: EventKind::describe(&event.kind),
+            when: human_time(event.created_at),
+            device: if event.user_agent.is_empty() { String::new() } else { describe_device(&event.user_agent) },
+            ip: event.ip,
+        })
+        .collect();
+    Ok(ActivityPage { page, section: "/account/activity", notice: None, events })
 }

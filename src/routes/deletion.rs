@@ -1,6 +1,9 @@
-//! Deleting one's own account from the account page.
+//! The account area's page for deleting one's own account.
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
@@ -8,8 +11,21 @@ use crate::accounts::sessions::CurrentUser;
 use crate::accounts::{deletion, password};
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::account_page::{AccountPage, FormErrors};
+use crate::web::account_area::password_error;
 use crate::web::{Form, Page};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/delete.html")]
+pub struct DeletePage {
+    page: Page,
+    section: &'static str,
+    notice: Option<&'static str>,
+    error: Option<String>,
+}
+
+pub async fn delete_page(_current: CurrentUser, page: Page) -> DeletePage {
+    DeletePage { page, section: "/account/delete", notice: None, error: None }
+}
 
 #[derive(Deserialize)]
 pub struct DeleteForm {
@@ -23,10 +39,16 @@ pub async fn delete_account(
     page: Page,
     Form(form): Form<DeleteForm>,
 ) -> Result<Response> {
-    if !password::is_current(&state, &current.user, form.password).await? {
-        let errors =
-            FormErrors { delete_password: Some("That is not your password.".to_owned()), ..Default::default() };
-        return AccountPage::with_errors(&state, &current, page, errors).await;
+    let typed = form.password.clone();
+    let right = !typed.is_empty() && password::is_current(&state, &current.user, form.password).await?;
+    if !right {
+        let again = DeletePage {
+            page,
+            section: "/account/delete",
+            notice: None,
+            error: password_error(&typed, right, "password"),
+        };
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
     }
     deletion::delete_own(&state, &current).await?;
     Ok(Redirect::to("/?notice=account-deleted").into_response())

@@ -14,7 +14,7 @@ use crate::domain::Email;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::store::tokens::{Lookup, Purpose};
-use crate::web::account_page::{AccountPage, FormErrors};
+use crate::web::account_area::{SettingsErrors, SettingsPage, password_error};
 use crate::web::link_page::{self, LinkKind, TokenParam};
 use crate::web::{Form, Page, Query};
 
@@ -34,24 +34,25 @@ pub async fn change_email(
     Form(form): Form<ChangeEmailForm>,
 ) -> Result<Response> {
     let user = &current.user;
-    let right = password::is_current(&state, user, form.password).await?;
+    let typed = form.password.clone();
+    let right = !typed.is_empty() && password::is_current(&state, user, form.password).await?;
     let new_email = Email::parse(&form.new_email).map_err(|e| e.to_string()).and_then(|email| {
         if email.as_str() == user.email { Err("That is already your address.".to_owned()) } else { Ok(email) }
     });
     let new_email = match (right, new_email) {
         (true, Ok(email)) => email,
         (right, new_email) => {
-            let errors = FormErrors {
-                email_password: (!right).then(|| "That is not your password.".to_owned()),
+            let errors = SettingsErrors {
+                email_password: password_error(&typed, right, "password"),
                 new_email: new_email.err(),
                 new_email_value: form.new_email,
                 ..Default::default()
             };
-            return AccountPage::with_errors(&state, &current, page, errors).await;
+            return Ok(SettingsPage::with_errors(&current, page, errors));
         }
     };
     email_change::request(&state, user, &new_email, &client).await?;
-    Ok(Redirect::to("/account?notice=email-change-sent").into_response())
+    Ok(Redirect::to("/account/settings?notice=email-change-sent").into_response())
 }
 
 #[derive(Template, WebTemplate)]

@@ -46,6 +46,10 @@ fn form_page(method: &Method, path: &str) -> Option<&'static str> {
         "/register" => "/register",
         "/forgot-password" => "/forgot-password",
         "/resend-verification" => "/login",
+        "/account/password" | "/account/email" => "/account/settings",
+        "/account/delete" => "/account/delete",
+        path if path.starts_with("/account/sessions") => "/account/sessions",
+        path if path.starts_with("/account/tokens") => "/account/tokens",
         path if path.starts_with("/account") => "/account",
         _ => "/",
     })

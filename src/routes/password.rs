@@ -1,4 +1,4 @@
-//! Changing the password from the account page.
+//! Changing the password, from the account area's settings page.
 
 use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -10,7 +10,7 @@ use crate::accounts::{Client, password, password_change};
 use crate::domain::Password;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::account_page::{AccountPage, FormErrors};
+use crate::web::account_area::{SettingsErrors, SettingsPage, password_error};
 use crate::web::{Form, Page};
 
 #[derive(Deserialize)]
@@ -28,19 +28,20 @@ pub async fn change_password(
     page: Page,
     Form(form): Form<ChangePasswordForm>,
 ) -> Result<Response> {
-    let right = password::is_current(&state, &current.user, form.current_password).await?;
+    let typed = form.current_password.clone();
+    let right = !typed.is_empty() && password::is_current(&state, &current.user, form.current_password).await?;
     let new_password = Password::parse(SecretString::from(form.new_password), state.config().password_policy());
     let new_password = match (right, new_password) {
         (true, Ok(password)) => password,
         (right, new_password) => {
-            let errors = FormErrors {
-                current_password: (!right).then(|| "That is not your current password.".to_owned()),
+            let errors = SettingsErrors {
+                current_password: password_error(&typed, right, "current password"),
                 new_password: new_password.err().map(|e| e.to_string()),
                 ..Default::default()
             };
-            return AccountPage::with_errors(&state, &current, page, errors).await;
+            return Ok(SettingsPage::with_errors(&current, page, errors));
         }
     };
     password_change::change(&state, &current, &new_password, &client).await?;
-    Ok(Redirect::to("/account?notice=password-changed").into_response())
+    Ok(Redirect::to("/account/settings?notice=password-changed").into_response())
 }

@@ -1,5 +1,7 @@
-//! Signing out other sessions from the account page.
+//! The account area's sessions page: where the user is signed in, and signing out there.
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::Redirect;
 use serde::Deserialize;
@@ -8,7 +10,60 @@ use crate::accounts::Client;
 use crate::accounts::sessions::{self, CurrentUser, Ended};
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::Form;
+use crate::store;
+use crate::web::account_area::notice_text;
+use crate::web::format::{describe_device, human_time};
+use crate::web::{Form, Page, Query};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/sessions.html")]
+pub struct SessionsPage {
+    page: Page,
+    section: &'static str,
+    notice: Option<&'static str>,
+    sessions: Vec<SessionView>,
+}
+
+/// What tells one session from another: browser and system, address, last use.
+struct SessionView {
+    id: String,
+    current: bool,
+    device: String,
+    ip: String,
+    created: String,
+    last_seen: String,
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParam {
+    #[serde(default)]
+    notice: String,
+}
+
+pub async fn sessions_page(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    page: Page,
+    Query(param): Query<NoticeParam>,
+) -> Result<SessionsPage> {
+    let this = current.session_key();
+    let mut sessions: Vec<SessionView> =
+        store::sessions::list_for_user(state.store().pool(), current.user.id, store::now())
+            .await?
+            .into_iter()
+            .map(|row| SessionView {
+                current: row.id_hash == this,
+                device: describe_device(&row.user_agent),
+                ip: row.ip,
+                created: human_time(row.created_at),
+                last_seen: human_time(row.last_seen_at),
+                id: row.id_hash,
+            })
+            .collect();
+    // This device first: the one the reader knows.
+    sessions.sort_by_key(|session| !session.current);
+    Ok(SessionsPage { page, section: "/account/sessions", notice: notice_text(&param.notice), sessions })
+}
 
 #[derive(Deserialize)]
 pub struct RevokeForm {
@@ -23,8 +78,8 @@ pub async fn revoke_session(
     Form(form): Form<RevokeForm>,
 ) -> Result<Redirect> {
     match sessions::end_one(&state, current.user.id, Some(&current), &form.session_id, &client).await? {
-        Ended::ThisOne => Ok(Redirect::to("/")),
-        Ended::Another | Ended::NoSuchSession => Ok(Redirect::to("/account?notice=session-revoked")),
+        Ended::ThisOne => Ok(Redirect::to("/?notice=signed-out")),
+        Ended::Another | Ended::NoSuchSession => Ok(Redirect::to("/account/sessions?notice=session-revoked")),
     }
 }
 
@@ -34,5 +89,5 @@ pub async fn revoke_other_sessions(
     current: CurrentUser,
 ) -> Result<Redirect> {
     sessions::end_others(&state, &current, &client).await?;
-    Ok(Redirect::to("/account?notice=others-revoked"))
+    Ok(Redirect::to("/account/sessions?notice=others-revoked"))
 }

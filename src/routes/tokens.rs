@@ -1,7 +1,10 @@
-//! Personal API tokens from the account page.
+//! The account area's API tokens page: the tokens, a new one shown once, revoking.
 
+use askama::Template;
+use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::response::{Redirect, Response};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::accounts::api_tokens::{self, BAD_EXPIRY, NewApiToken};
@@ -9,8 +12,39 @@ use crate::accounts::password;
 use crate::accounts::sessions::CurrentUser;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::account_page::{AccountPage, FormErrors};
-use crate::web::{Form, Page};
+use crate::store;
+use crate::web::account_area::{notice_text, password_error};
+use crate::web::format::{human_date, human_time};
+use crate::web::{Form, Page, Query};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/tokens.html")]
+pub struct TokensPage {
+    page: Page,
+    section: &'static str,
+    notice: Option<&'static str>,
+    tokens: Vec<TokenView>,
+    /// A token just created: shown this once, at the top.
+    new_token: Option<String>,
+    errors: TokenErrors,
+    /// What was typed, kept when the form comes back with an error.
+    form: NewTokenForm,
+}
+
+struct TokenView {
+    id: i64,
+    name: String,
+    scope: String,
+    created: String,
+    expires: String,
+    last_used: String,
+}
+
+#[derive(Default)]
+struct TokenErrors {
+    token: Option<String>,
+    password: Option<String>,
+}
 
 #[derive(Deserialize)]
 pub struct NewTokenForm {
@@ -20,8 +54,49 @@ pub struct NewTokenForm {
     scope: String,
     #[serde(default)]
     expires_in_days: String,
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     password: String,
+}
+
+impl Default for NewTokenForm {
+    fn default() -> Self {
+        let expires_in_days = "90".to_owned();
+        Self { name: String::new(), scope: "read".to_owned(), expires_in_days, password: String::new() }
+    }
+}
+
+impl TokensPage {
+    async fn load(state: &AppState, current: &CurrentUser, page: Page, notice: Option<&'static str>) -> Result<Self> {
+        let tokens = store::api_tokens::list(state.store().pool(), current.user.id)
+            .await?
+            .into_iter()
+            .map(|token| TokenView {
+                id: token.id,
+                name: token.name,
+                scope: token.scope,
+                created: human_date(token.created_at),
+                expires: token.expires_at.map_or_else(|| "never".to_owned(), human_date),
+                last_used: token.last_used_at.map_or_else(|| "never".to_owned(), human_time),
+            })
+            .collect();
+        let (new_token, errors, form) = (None, TokenErrors::default(), NewTokenForm::default());
+        Ok(Self { page, section: "/account/tokens", notice, tokens, new_token, errors, form })
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NoticeParam {
+    #[serde(default)]
+    notice: String,
+}
+
+pub async fn tokens_page(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    page: Page,
+    Query(param): Query<NoticeParam>,
+) -> Result<TokensPage> {
+    TokensPage::load(&state, &current, page, notice_text(&param.notice)).await
 }
 
 /// Creates a token and shows it this once; the password makes it a recent authentication.
@@ -29,9 +104,10 @@ pub async fn create_token(
     State(state): State<AppState>,
     current: CurrentUser,
     page: Page,
-    Form(form): Form<NewTokenForm>,
+    Form(mut form): Form<NewTokenForm>,
 ) -> Result<Response> {
-    let right = password::is_current(&state, &current.user, form.password).await?;
+    let typed = std::mem::take(&mut form.password);
+    let right = !typed.is_empty() && password::is_current(&state, &current.user, typed.clone()).await?;
     let days = match form.expires_in_days.trim() {
         "" => Ok(None),
         days => days.parse::<i64>().map(Some).map_err(|_| BAD_EXPIRY),
@@ -40,16 +116,17 @@ pub async fn create_token(
     let new = match (right, new) {
         (true, Ok(new)) => new,
         (right, new) => {
-            let errors = FormErrors {
-                token_password: (!right).then(|| "That is not your password.".to_owned()),
+            let errors = TokenErrors {
                 token: new.err().map(str::to_owned),
-                ..Default::default()
+                password: password_error(&typed, right, "password"),
             };
-            return AccountPage::with_errors(&state, &current, page, errors).await;
+            let again = TokensPage { errors, form, ..TokensPage::load(&state, &current, page, None).await? };
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
         }
     };
     let (_, secret) = api_tokens::create(state.store(), current.user.id, &new).await?;
-    AccountPage::with_new_token(&state, &current, page, secret).await
+    let shown = TokensPage { new_token: Some(secret), ..TokensPage::load(&state, &current, page, None).await? };
+    Ok(([(header::CACHE_CONTROL, "no-store")], shown).into_response())
 }
 
 #[derive(Deserialize)]
@@ -64,5 +141,5 @@ pub async fn revoke_token(
     Form(form): Form<RevokeTokenForm>,
 ) -> Result<Redirect> {
     api_tokens::revoke(state.store(), current.user.id, form.token_id).await?;
-    Ok(Redirect::to("/account?notice=token-revoked"))
+    Ok(Redirect::to("/account/tokens?notice=token-revoked"))
 }

@@ -96,3 +96,18 @@ pub async fn recent<'e>(
     .fetch_all(db)
     .await
 }
+
+/// The sign-in before the latest one: what "last sign-in" means to someone signed in now.
+pub async fn previous_login<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+) -> Result<Option<Event>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT kind, ip, user_agent, created_at FROM account_events \
+         WHERE user_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1 OFFSET 1",
+    )
+    .bind(user_id)
+    .bind(EventKind::LoggedIn.as_str())
+    .fetch_optional(db)
+    .await
+}

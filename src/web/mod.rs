@@ -1,7 +1,7 @@
 //! What the handlers in [`crate::routes`] share, so that none calls another: extractors
 //! for the request's user and form, the pages several flows render, and formatting.
 
-pub mod account_page;
+pub mod account_area;
 pub mod api_caller;
 pub mod extract;
 pub mod format;

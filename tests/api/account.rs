@@ -26,8 +26,10 @@ async fn v7_4_3_changing_the_password_ends_other_sessions_and_renews_this_one() 
     assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, 1);
     assert_eq!(app.login_with(&browser(), "ada@example.com", NEW_PASSWORD).await.status(), StatusCode::SEE_OTHER);
     app.mail.latest_with_subject("ada@example.com", "Your password was changed").await;
-    let page = app.get_with(&laptop, "/account?notice=password-changed").await.text().await.unwrap();
-    assert!(page.contains("Your password was changed") && page.contains("Password changed"));
+    assert_eq!(response.headers()["location"], "/account/settings?notice=password-changed");
+    let page = app.get_with(&laptop, "/account/settings?notice=password-changed").await.text().await.unwrap();
+    assert!(page.contains("Your password was changed"));
+    assert!(app.get_with(&laptop, "/account/activity").await.text().await.unwrap().contains("Password changed"));
 }
 
 #[tokio::test]
@@ -110,7 +112,7 @@ async fn moving_to_a_taken_address_reveals_nothing_and_changes_nothing() {
         post_as(&app, &client, "/account/email", &[("new_email", "bob@example.com"), ("password", PASSWORD)]).await;
 
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()["location"], "/account?notice=email-change-sent");
+    assert_eq!(response.headers()["location"], "/account/settings?notice=email-change-sent");
     let notice = app.mail.latest_with_subject("bob@example.com", "Someone tried to use your email address").await;
     assert!(!notice.text.contains("confirm-email"));
     let me: serde_json::Value = app.get_with(&client, "/api/me").await.json().await.unwrap();
@@ -158,9 +160,10 @@ async fn sessions_are_listed_and_can_be_signed_out_one_by_one_or_all_others() {
     for client in [&phone, &tablet] {
         app.login_with(client, "ada@example.com", PASSWORD).await;
     }
-    let page = app.get_with(&laptop, "/account").await.text().await.unwrap();
+    let page = app.get_with(&laptop, "/account/sessions").await.text().await.unwrap();
     assert_eq!(page.matches("name=\"session_id\"").count(), 3);
-    assert_eq!(page.matches("this session").count(), 1);
+    assert_eq!(page.matches("this device").count(), 1);
+    assert!(page.contains("Sign out everywhere else"));
 
     // Sign out the phone from the laptop, by the id the page shows.
     let sessions: Vec<serde_json::Value> = app.get_with(&phone, "/api/sessions").await.json().await.unwrap();
@@ -174,8 +177,11 @@ async fn sessions_are_listed_and_can_be_signed_out_one_by_one_or_all_others() {
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
     assert_eq!(app.get_with(&tablet, "/api/me").await.status(), StatusCode::UNAUTHORIZED);
     assert_eq!(app.get_with(&laptop, "/api/me").await.status(), StatusCode::OK);
-    let page = app.get_with(&laptop, "/account").await.text().await.unwrap();
+    let page = app.get_with(&laptop, "/account/activity").await.text().await.unwrap();
     assert!(page.contains("A session was signed out") && page.contains("All other sessions were signed out"));
+    let alone = app.get_with(&laptop, "/account/sessions?notice=others-revoked").await.text().await.unwrap();
+    assert!(alone.contains("Every other session was signed out."));
+    assert!(!alone.contains("Sign out everywhere else"), "offered only when there is somewhere else");
 }
 
 #[tokio::test]
@@ -255,10 +261,19 @@ async fn the_account_page_shows_logins_failures_and_activity() {
     let client = app.signed_in("ada@example.com").await;
     app.login_with(&browser(), "ada@example.com", "wrong password").await;
     let page = app.get_with(&client, "/account").await.text().await.unwrap();
-    assert!(page.contains("Last login") && page.contains("from 127.0.0.1"));
-    assert!(page.contains("1 since your last login"));
-    assert!(
-        page.contains("Failed login attempt") && page.contains("Logged in") && page.contains("Email address confirmed")
-    );
+    assert!(page.contains("Previous sign-in") && page.contains("None before this one"), "{page}");
+    assert!(page.contains("1 since your last sign-in"));
     assert!(hidden_field(&page, "csrf_token").is_some());
+    let activity = app.get_with(&client, "/account/activity").await.text().await.unwrap();
+    assert!(
+        activity.contains("Failed login attempt")
+            && activity.contains("Logged in")
+            && activity.contains("Email address confirmed")
+    );
+
+    // Signed in again elsewhere: the overview names the sign-in before this one.
+    let phone = browser();
+    app.login_with(&phone, "ada@example.com", PASSWORD).await;
+    let page = app.get_with(&phone, "/account").await.text().await.unwrap();
+    assert!(page.contains("Previous sign-in") && page.contains("127.0.0.1") && !page.contains("None before"));
 }

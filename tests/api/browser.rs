@@ -62,6 +62,16 @@ async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
     }
 }
 
+/// Sizes the window so that the page's viewport is `width` x `height` CSS pixels.
+async fn set_viewport(browser: &Client, width: u32, height: u32) {
+    browser.set_window_size(width, height).await.unwrap();
+    let inner = browser.execute("return [window.innerWidth, window.innerHeight];", vec![]).await.unwrap();
+    let (inner_width, inner_height) = (inner[0].as_u64().unwrap() as u32, inner[1].as_u64().unwrap() as u32);
+    browser.set_window_size(2 * width - inner_width, 2 * height - inner_height).await.unwrap();
+    let inner = browser.execute("return [window.innerWidth, window.innerHeight];", vec![]).await.unwrap();
+    assert_eq!(inner, json!([width, height]), "the viewport is the size asked for");
+}
+
 async fn fill(browser: &Client, field: &str, value: &str) {
     browser.find(Locator::Id(field)).await.unwrap().send_keys(value).await.unwrap();
 }
@@ -126,6 +136,27 @@ async fn a_person_signs_up_confirms_and_logs_in_with_a_real_browser() {
     wait_for_path(&browser, "/account").await;
     let page = browser.source().await.unwrap();
     assert!(page.contains("grace@example.com") && page.contains("verified"));
+
+    // A new API token is in view when the page comes back, on a laptop and on a phone.
+    for (width, height) in [(1280, 800), (390, 844)] {
+        set_viewport(&browser, width, height).await;
+        browser.goto(&app.url("/account/tokens")).await.unwrap();
+        fill(&browser, "token_name", &format!("script {width}")).await;
+        fill(&browser, "token_password", PASSWORD).await;
+        press(&browser, "Create token").await;
+        wait_for_text(&browser, "Your new token").await;
+        let token = browser.find(Locator::Css("code.token")).await.unwrap();
+        let in_view = browser
+            .execute(
+                "const box = arguments[0].getBoundingClientRect(); \
+                 return box.top >= 0 && box.bottom <= window.innerHeight && box.width > 0;",
+                vec![serde_json::to_value(&token).unwrap()],
+            )
+            .await
+            .unwrap();
+        assert_eq!(in_view, json!(true), "the new token is visible at {width}x{height}");
+    }
+    browser.goto(&app.url("/account")).await.unwrap();
 
     press(&browser, "Log out").await;
     wait_for_path(&browser, "/").await;

@@ -378,12 +378,17 @@ async fn tokens_can_be_created_and_revoked_on_the_account_page() {
     let token: String =
         html[start..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').collect();
     assert_eq!(me_with(&app, &format!("Bearer {token}")).await.status(), StatusCode::OK);
-    let again = app.get_with(&client, "/account").await.text().await.unwrap();
+    let again = app.get_with(&client, "/account/tokens").await.text().await.unwrap();
     assert!(!again.contains(&token) && again.contains("laptop script"));
 
-    let wrong =
-        app.post_form_with(&client, "/account/tokens", &[("name", "x"), ("scope", "read"), ("password", "nope")]).await;
+    let wrong = [("name", "kept name"), ("scope", "read-write"), ("expires_in_days", "7"), ("password", "nope")];
+    let wrong = app.post_form_with(&client, "/account/tokens", &wrong).await;
     assert_eq!(wrong.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let form = wrong.text().await.unwrap();
+    assert!(form.contains("That is not your password.") && form.contains(r#"value="kept name""#));
+    assert!(form.contains(r#"value="read-write" selected"#) && form.contains(r#"value="7""#));
+    let empty = app.post_form_with(&client, "/account/tokens", &[("name", "x"), ("scope", "read")]).await;
+    assert!(empty.text().await.unwrap().contains("Enter your password."));
 
     let listed: Value = client.get(app.url("/api/tokens")).send().await.unwrap().json().await.unwrap();
     let id = listed[0]["id"].to_string();
