@@ -8,6 +8,7 @@ mod admin;
 mod browser;
 mod cli;
 mod faults;
+mod guidance;
 mod health;
 mod load;
 mod login;
