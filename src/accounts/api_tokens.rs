@@ -16,6 +16,15 @@ pub struct NewApiToken {
 pub const BAD_EXPIRY: &str = "A token may expire in 1 to 3650 days, or never.";
 
 impl NewApiToken {
+    /// Limits the token to expire no later than `expires_at`: a token made with another
+    /// credential never outlives it.
+    pub fn outliving_no(mut self, expires_at: Option<i64>) -> Self {
+        if let Some(limit) = expires_at {
+            self.expires_at = Some(self.expires_at.map_or(limit, |own| own.min(limit)));
+        }
+        self
+    }
+
     pub fn parse(name: &str, scope: &str, expires_in_days: Option<i64>) -> Result<Self, &'static str> {
         // The same rule as the API schema's pattern: no C0 control characters or DEL.
         if name.is_empty() || name.chars().count() > 100 || name.chars().any(|c| c < ' ' || c == '\u{7f}') {
@@ -42,6 +51,13 @@ pub async fn create(store: &Store, user_id: i64, new: &NewApiToken) -> Result<(A
     Ok((row, format!("{API_TOKEN_PREFIX}{}", token.encode())))
 }
 
+/// Revokes every API token of the user, within the caller's transaction.
+pub async fn revoke_all(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
+    let revoked = api_tokens::delete_for_user(conn, user_id).await?;
+    tracing::info!(event = "api_tokens_revoked", user_id, revoked, "every API token revoked");
+    Ok(revoked)
+}
+
 /// Revokes one of the user's tokens; `false` if they have none with that id.
 pub async fn revoke(store: &Store, user_id: i64, token_id: i64) -> Result<bool> {
     let revoked = api_tokens::delete(store.pool(), user_id, token_id).await?;
@@ -65,5 +81,17 @@ mod tests {
         assert!(NewApiToken::parse("deploy", "admin", None).is_err());
         assert_eq!(NewApiToken::parse("deploy", "read", Some(0)).unwrap_err(), BAD_EXPIRY);
         assert_eq!(NewApiToken::parse("deploy", "read", Some(3651)).unwrap_err(), BAD_EXPIRY);
+    }
+
+    #[test]
+    fn a_token_made_by_a_token_never_outlives_it() {
+        let never = NewApiToken::parse("x", "read", None).unwrap();
+        assert_eq!(never.outliving_no(Some(1_000)).expires_at, Some(1_000));
+        let long = NewApiToken::parse("x", "read", Some(30)).unwrap();
+        assert_eq!(long.outliving_no(Some(1_000)).expires_at, Some(1_000));
+        let short = NewApiToken::parse("x", "read", Some(1)).unwrap();
+        let own = short.expires_at;
+        assert_eq!(short.outliving_no(Some(i64::MAX)).expires_at, own);
+        assert_eq!(NewApiToken::parse("x", "read", None).unwrap().outliving_no(None).expires_at, None);
     }
 }

@@ -9,15 +9,24 @@ use crate::state::AppState;
 use crate::store::events::{self, EventKind};
 use crate::store::{self, users};
 
-/// Sets the new password, ends every other session and mails a notice; this browser
-/// carries on under a new session id.
-pub async fn change(state: &AppState, current: &CurrentUser, new_password: &Password, client: &Client) -> Result<()> {
+/// Sets the new password, ends every other session (and, asked to, revokes every API
+/// token) and mails a notice; this browser carries on under a new session id.
+pub async fn change(
+    state: &AppState,
+    current: &CurrentUser,
+    new_password: &Password,
+    revoke_api_tokens: bool,
+    client: &Client,
+) -> Result<()> {
     let user = &current.user;
     let password_hash = state.hasher().hash(new_password.expose()).await?;
     let now = store::now();
     let mut tx = state.store().begin().await?;
     users::set_password_hash(&mut *tx, user.id, &password_hash).await?;
     super::sessions::end_all(&mut tx, user.id).await?;
+    if revoke_api_tokens {
+        super::api_tokens::revoke_all(&mut tx, user.id).await?;
+    }
     events::record(&mut *tx, user.id, EventKind::PasswordChanged, &client.ip(), &client.user_agent, now).await?;
     state.outbox().enqueue(&mut tx, &messages::password_changed(state.links(), &user.address()?)).await?;
     state.outbox().commit(tx).await?;

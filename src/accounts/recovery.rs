@@ -25,8 +25,15 @@ pub async fn request_reset(state: &AppState, email: &Email) -> Result<()> {
 }
 
 /// Uses the link up and sets the new password; the link also proves the address, and
-/// every session ends. A refused link is returned as it was found.
-pub async fn reset(state: &AppState, raw_token: &str, password: &Password, client: &Client) -> Result<Lookup> {
+/// every session ends (and, asked to, every API token). A refused link is returned as
+/// it was found.
+pub async fn reset(
+    state: &AppState,
+    raw_token: &str,
+    password: &Password,
+    revoke_api_tokens: bool,
+    client: &Client,
+) -> Result<Lookup> {
     let password_hash = state.hasher().hash(password.expose()).await?;
     let now = store::now();
     let mut tx = state.store().begin().await?;
@@ -42,6 +49,9 @@ pub async fn reset(state: &AppState, raw_token: &str, password: &Password, clien
     users::mark_verified(&mut *tx, user.id, &user.email, now).await?;
     tokens::revoke_for_user(&mut *tx, user.id, Purpose::ResetPassword, now).await?;
     super::sessions::end_all(&mut tx, user.id).await?;
+    if revoke_api_tokens {
+        super::api_tokens::revoke_all(&mut tx, user.id).await?;
+    }
     events::record(&mut *tx, user.id, EventKind::PasswordReset, &client.ip(), "", now).await?;
     let email = user.address()?;
     state.outbox().enqueue(&mut tx, &messages::password_was_reset(state.links(), &email)).await?;

@@ -126,9 +126,12 @@ enum UserCommand {
         #[command(flatten)]
         db: Database,
     },
-    /// End every session of an account.
+    /// End every session of an account (and its refresh tokens).
     RevokeSessions {
         email: String,
+        /// Revoke its personal API tokens as well.
+        #[arg(long)]
+        api_tokens: bool,
         #[command(flatten)]
         db: Database,
     },
@@ -275,7 +278,9 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
         U::Enable { email, db } => users::set_disabled(&open_existing(&db, false).await?, &email, false).await,
         U::Delete { email, db } => users::delete_user(&open_existing(&db, false).await?, &email).await,
         U::Sessions { email, json, db } => users::list_sessions(&open_existing(&db, json).await?, &email, json).await,
-        U::RevokeSessions { email, db } => users::revoke_sessions(&open_existing(&db, false).await?, &email).await,
+        U::RevokeSessions { email, api_tokens, db } => {
+            users::revoke_sessions(&open_existing(&db, false).await?, &email, api_tokens).await
+        }
     }
 }
 

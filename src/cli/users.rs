@@ -169,12 +169,17 @@ pub async fn list_sessions(store: &Store, email: &str, json: bool) -> anyhow::Re
     Ok(())
 }
 
-pub async fn revoke_sessions(store: &Store, email: &str) -> anyhow::Result<()> {
+pub async fn revoke_sessions(store: &Store, email: &str, api_tokens: bool) -> anyhow::Result<()> {
     let user = find(store, email).await?;
     let mut tx = store.begin().await?;
     let ended = signed_in::end_all(&mut tx, user.id).await?;
+    let revoked =
+        if api_tokens { Some(crate::accounts::api_tokens::revoke_all(&mut tx, user.id).await?) } else { None };
     tx.commit().await?;
     println!("ended {ended} session(s) of {}", user.email);
+    if let Some(revoked) = revoked {
+        println!("revoked {revoked} API token(s)");
+    }
     Ok(())
 }
 

@@ -19,6 +19,9 @@ pub struct ChangePasswordForm {
     current_password: String,
     #[serde(default)]
     new_password: String,
+    /// A checkbox, ticked in the form: revoke every API token too.
+    #[serde(default)]
+    revoke_api_tokens: Option<String>,
 }
 
 pub async fn change_password(
@@ -42,6 +45,7 @@ pub async fn change_password(
             return Ok(SettingsPage::with_errors(&current, page, errors));
         }
     };
-    password_change::change(&state, &current, &new_password, &client).await?;
+    let revoke_api_tokens = form.revoke_api_tokens.is_some();
+    password_change::change(&state, &current, &new_password, revoke_api_tokens, &client).await?;
     Ok(Redirect::to("/account/settings?notice=password-changed").into_response())
 }

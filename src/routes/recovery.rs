@@ -64,6 +64,9 @@ pub struct ResetForm {
     token: String,
     #[serde(default)]
     password: String,
+    /// A checkbox, ticked in the form: revoke every API token too.
+    #[serde(default)]
+    revoke_api_tokens: Option<String>,
 }
 
 /// Shows the form; the token is used only when the form is sent.
@@ -102,7 +105,7 @@ pub async fn reset(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
         }
     };
-    match recovery::reset(&state, &form.token, &password, &client).await? {
+    match recovery::reset(&state, &form.token, &password, form.revoke_api_tokens.is_some(), &client).await? {
         Lookup::Valid(_) => Ok(ResetDonePage { page }.into_response()),
         refused => Ok(link_page::refused(page, &refused, LinkKind::PasswordReset)),
     }

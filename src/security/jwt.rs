@@ -121,8 +121,8 @@ impl Jwt {
         Ok((token, ACCESS_TTL_SECS))
     }
 
-    /// The user id a valid access token speaks for.
-    pub async fn verify(&self, token: &str) -> Result<i64, JwtError> {
+    /// The user id a valid access token speaks for, and when it expires.
+    pub async fn verify(&self, token: &str) -> Result<(i64, i64), JwtError> {
         let header = jsonwebtoken::decode_header(token)?;
         // Only EdDSA: "none", HMAC with the public key and friends are refused outright.
         if header.alg != Algorithm::EdDSA {
@@ -136,7 +136,8 @@ impl Jwt {
         validation.set_issuer(&[&self.issuer]);
         validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
         let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)?.claims;
-        claims.sub.parse().map_err(|_| JwtError::Malformed)
+        let user_id = claims.sub.parse().map_err(|_| JwtError::Malformed)?;
+        Ok((user_id, claims.exp))
     }
 
     async fn verifying_key(&self, kid: &str) -> Result<Option<DecodingKey>, JwtError> {

@@ -76,3 +76,9 @@ pub async fn delete<'e>(db: impl Executor<'e, Database = Db>, user_id: i64, id: 
         sqlx::query("DELETE FROM api_tokens WHERE user_id = $1 AND id = $2").bind(user_id).bind(id).execute(db).await?;
     Ok(result.rows_affected() == 1)
 }
+
+/// Revokes every API token of a user; returns how many there were.
+pub async fn delete_for_user<'e>(db: impl Executor<'e, Database = Db>, user_id: i64) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query("DELETE FROM api_tokens WHERE user_id = $1").bind(user_id).execute(db).await?;
+    Ok(result.rows_affected())
+}

@@ -21,8 +21,8 @@ use crate::store::{self, api_tokens};
 /// How the caller proved who they are.
 pub enum Credential {
     Session(Box<CurrentUser>),
-    ApiToken,
-    AccessToken,
+    ApiToken { expires_at: Option<i64> },
+    AccessToken { expires_at: i64 },
     Password,
 }
 
@@ -117,14 +117,14 @@ async fn from_authorization(state: &AppState, value: &HeaderValue, client: &Clie
             Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::Password })
         }
         Authorization::AccessToken(jwt) => {
-            let user_id = state.jwt().verify(&jwt).await.map_err(|error| {
+            let (user_id, expires_at) = state.jwt().verify(&jwt).await.map_err(|error| {
                 tracing::info!(event = "access_token_refused", reason = %error, "bad bearer token");
                 AppError::Unauthorized(
                     "The access token is not valid: it may be malformed, forged, expired or for another service.",
                 )
             })?;
             let user = usable(users::find_by_id(state.store().pool(), user_id).await?)?;
-            Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::AccessToken })
+            Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::AccessToken { expires_at } })
         }
     }
 }
@@ -142,7 +142,7 @@ async fn api_token(state: &AppState, token: &Token, email: Option<&str>) -> Resu
         return Err(AppError::Unauthorized(BAD_TOKEN));
     }
     let scope = Scope::parse(&row.scope).unwrap_or(Scope::Read);
-    Ok(ApiCaller { user, scope, credential: Credential::ApiToken })
+    Ok(ApiCaller { user, scope, credential: Credential::ApiToken { expires_at: row.expires_at } })
 }
 
 /// A credential of a deleted or disabled account is worth nothing.

@@ -80,7 +80,7 @@ async fn a_read_token_may_not_change_anything() {
     let by_write = Client::new()
         .post(app.url("/api/tokens"))
         .header("authorization", bearer(&write))
-        .json(&json!({"name": "x", "scope": "read"}));
+        .json(&json!({"name": "x", "scope": "read", "password": PASSWORD}));
     assert_eq!(by_write.send().await.unwrap().status(), StatusCode::CREATED);
     // A bearer request is not a browser's: another site's Origin does not matter.
     let from_elsewhere = Client::new()
@@ -416,4 +416,102 @@ async fn the_openapi_document_describes_every_api_route() {
     for scheme in ["session", "bearer", "basic"] {
         assert!(doc["components"]["securitySchemes"].get(scheme).is_some(), "{scheme}");
     }
+}
+
+/// Creates a token with `authorization` as the credential and `body` as the request.
+async fn create_with(app: &TestApp, authorization: &str, body: Value) -> reqwest::Response {
+    let request = Client::new().post(app.url("/api/tokens")).header("authorization", authorization);
+    request.json(&body).send().await.unwrap()
+}
+
+#[tokio::test]
+async fn v7_5_3_a_token_mints_tokens_only_with_the_password_and_never_longer_lived_than_itself() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    let grant: Value = password_grant(&app, "ada@example.com", PASSWORD).await.json().await.unwrap();
+    let access = format!("Bearer {}", grant["access_token"].as_str().unwrap());
+    let forever = json!({"name": "forever", "scope": "read-write", "expires_in_days": null});
+
+    let without = create_with(&app, &access, forever.clone()).await;
+    assert!(problem(without, StatusCode::UNAUTHORIZED).await["detail"].as_str().unwrap().contains("password"));
+    let wrong = json!({"name": "x", "scope": "read", "expires_in_days": null, "password": "not it"});
+    problem(create_with(&app, &access, wrong).await, StatusCode::UNAUTHORIZED).await;
+
+    let with_password = json!({"name": "made by an access token", "scope": "read-write", "expires_in_days": null, "password": PASSWORD});
+    let made = create_with(&app, &access, with_password).await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let made: Value = made.json().await.unwrap();
+    let access_expires = decode(grant["access_token"].as_str().unwrap().split('.').nth(1).unwrap())["exp"].as_i64();
+    let made_expires = time::OffsetDateTime::parse(
+        made["expires_at"].as_str().expect("it expires, however it was asked"),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+    .unix_timestamp();
+    assert!(made_expires <= access_expires.unwrap(), "no later than the access token that made it");
+
+    // An API token that expires in a day makes tokens that expire within that day.
+    let one_day = format!("Bearer {}", made["token"].as_str().unwrap());
+    let asked = json!({"name": "child", "scope": "read", "expires_in_days": 365, "password": PASSWORD});
+    let child: Value = create_with(&app, &one_day, asked).await.json().await.unwrap();
+    assert!(child["expires_at"].as_str().unwrap() <= made["expires_at"].as_str().unwrap());
+}
+
+#[tokio::test]
+async fn v7_4_3_a_password_change_or_reset_can_revoke_every_api_token() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let make = |name: &'static str| {
+        let (client, app) = (&client, &app);
+        async move {
+            let created = create_token(app, client, json!({"name": name, "scope": "read"})).await;
+            format!("Bearer {}", created.json::<Value>().await.unwrap()["token"].as_str().unwrap())
+        }
+    };
+    let kept = make("kept").await;
+    let change = [("current_password", PASSWORD), ("new_password", "a second long passphrase")];
+    app.post_form_with(&client, "/account/password", &change).await;
+    assert_eq!(me_with(&app, &kept).await.status(), StatusCode::OK, "left alone unless asked");
+
+    let change = [
+        ("current_password", "a second long passphrase"),
+        ("new_password", "a third long passphrase"),
+        ("revoke_api_tokens", "on"),
+    ];
+    app.post_form_with(&client, "/account/password", &change).await;
+    assert_eq!(me_with(&app, &kept).await.status(), StatusCode::UNAUTHORIZED, "revoked with the change");
+    let form = app.get_with(&client, "/account/settings").await.text().await.unwrap();
+    assert!(form.contains(r#"name="revoke_api_tokens" type="checkbox" value="on" checked"#), "on by default");
+
+    // A reset that asks for it.
+    let client = app.signed_in("bob@example.com").await;
+    let bobs = {
+        let created = create_token(&app, &client, json!({"name": "bob's", "scope": "read"})).await;
+        format!("Bearer {}", created.json::<Value>().await.unwrap()["token"].as_str().unwrap())
+    };
+    app.post_form("/forgot-password", &[("email", "bob@example.com")]).await;
+    let link = app.mail.latest_with_subject("bob@example.com", "Reset your password").await.link(&app.base_url);
+    let token = crate::helpers::token_of(&link);
+    let reset = [("token", token.as_str()), ("password", "bob's brand new passphrase"), ("revoke_api_tokens", "on")];
+    assert_eq!(app.post_form("/reset-password", &reset).await.status(), StatusCode::OK);
+    assert_eq!(me_with(&app, &bobs).await.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_operator_can_revoke_api_tokens_with_the_sessions() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let created = create_token(&app, &client, json!({"name": "x", "scope": "read"})).await;
+    let token = format!("Bearer {}", created.json::<Value>().await.unwrap()["token"].as_str().unwrap());
+    let dir = tempfile::tempdir().unwrap();
+    let run = |extra: &[&str]| {
+        let mut command = gatehouse(dir.path());
+        command.args(["user", "revoke-sessions", "ada@example.com"]).args(extra).env("DATABASE_URL", &app.database.url);
+        command.output().unwrap()
+    };
+    assert!(run(&[]).status.success());
+    assert_eq!(me_with(&app, &token).await.status(), StatusCode::OK, "sessions only, by default");
+    let output = run(&["--api-tokens"]);
+    assert!(String::from_utf8_lossy(&output.stdout).contains("revoked 1 API token(s)"));
+    assert_eq!(me_with(&app, &token).await.status(), StatusCode::UNAUTHORIZED);
 }

@@ -7,12 +7,13 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::api_tokens::{self, NewApiToken};
+use crate::accounts::password;
 use crate::accounts::sessions::recently_authenticated;
 use crate::error::{AppError, Problem, Result};
 use crate::state::AppState;
 use crate::store;
 use crate::web::format::rfc3339;
-use crate::web::{ApiCaller, Json, Path};
+use crate::web::{ApiCaller, Credential, Json, Path};
 
 #[derive(Serialize, ToSchema)]
 pub struct ApiTokenView {
@@ -53,6 +54,10 @@ pub struct NewToken {
     #[serde(default, deserialize_with = "whole_number")]
     #[schema(minimum = 1, maximum = 3650)]
     expires_in_days: Option<i64>,
+    /// The account's password: needed when the request is made with an API token or an
+    /// access token, so a stolen token cannot mint lasting ones.
+    #[serde(default)]
+    password: Option<String>,
 }
 
 /// JSON Schema counts `30.0` as an integer, so this accepts it as 30.
@@ -68,7 +73,7 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Opt
 #[utoipa::path(post, path = "/api/tokens", tag = "tokens", request_body = NewToken, responses(
     (status = 201, description = "The new token", body = ApiTokenView),
     (status = 400, description = "Invalid name, scope or expiry", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "No valid credential", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "No valid credential, or a token credential without the right password", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Read-only credential, stale session or cross-site request", body = Problem, content_type = "application/problem+json"),
     (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
 ))]
@@ -77,18 +82,39 @@ pub async fn create_token(
     caller: ApiCaller,
     Json(request): Json<NewToken>,
 ) -> Result<Response> {
-    if let Some(current) = caller.browser_session()
-        && !recently_authenticated(&current.auth)
-    {
-        return Err(AppError::Forbidden(
-            "Log in again: creating a token needs a password entered in the last 10 minutes.",
-        ));
-    }
+    // A token made with a token needs the password too, and never outlives its maker.
+    let outlive_no = match &caller.credential {
+        Credential::Session(current) if !recently_authenticated(&current.auth) => {
+            return Err(AppError::Forbidden(
+                "Log in again: creating a token needs a password entered in the last 10 minutes.",
+            ));
+        }
+        Credential::Session(_) | Credential::Password => None,
+        Credential::ApiToken { expires_at } => {
+            confirm_password(&state, &caller, request.password.clone()).await?;
+            *expires_at
+        }
+        Credential::AccessToken { expires_at } => {
+            confirm_password(&state, &caller, request.password.clone()).await?;
+            Some(*expires_at)
+        }
+    };
     let new = NewApiToken::parse(&request.name, &request.scope, request.expires_in_days)
-        .map_err(|e| AppError::BadRequest(e.into()))?;
+        .map_err(|e| AppError::BadRequest(e.into()))?
+        .outliving_no(outlive_no);
     let (row, secret) = api_tokens::create(state.store(), caller.user.id, &new).await?;
     let view = ApiTokenView::of(row, Some(secret))?;
     Ok((StatusCode::CREATED, [(header::CACHE_CONTROL, "no-store")], axum::Json(view)).into_response())
+}
+
+/// The account's password, sent with a request made with a token.
+async fn confirm_password(state: &AppState, caller: &ApiCaller, password: Option<String>) -> Result<()> {
+    const NEEDED: &str = "Creating a token with a token needs the account's password as \"password\".";
+    let password = password.filter(|password| !password.is_empty()).ok_or(AppError::Unauthorized(NEEDED))?;
+    if !password::is_current(state, &caller.user, password).await? {
+        return Err(AppError::Unauthorized("The password is incorrect."));
+    }
+    Ok(())
 }
 
 /// The caller's API tokens, without their secrets.
