@@ -200,7 +200,14 @@ impl From<FormRejection> for AppError {
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         let expected = "This endpoint takes JSON: send the body with Content-Type: application/json.";
-        Self::from_rejection(rejection.status(), rejection.body_text(), expected)
+        let detail = rejection.body_text();
+        // serde names the Rust type when no shape of an untagged enum fits: say it plainly.
+        let detail = if detail.contains("untagged enum") {
+            "The JSON matches none of the request shapes this endpoint takes (see /api/openapi.json).".to_owned()
+        } else {
+            detail
+        };
+        Self::from_rejection(rejection.status(), detail, expected)
     }
 }
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::http::Method;
 use axum::middleware::{from_fn, from_fn_with_state};
 use axum::response::{IntoResponse, Response};
@@ -15,7 +15,6 @@ use tower::{Service, ServiceBuilder};
 use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_http::csrf::CsrfLayer;
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
@@ -110,7 +109,9 @@ pub fn router(state: AppState) -> Router {
                     .on_failure(()),
             )
             .layer(TimeoutLayer::with_status_code(axum::http::StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
-            .layer(RequestBodyLimitLayer::new(BODY_LIMIT)),
+            // Read by the extractors (and the form check), whose refusals are pages or
+            // problems like every other error; tower-http's layer would answer in plain text.
+            .layer(DefaultBodyLimit::max(BODY_LIMIT)),
     );
     // A layer of its own, so a server without METRICS_ADDR pays nothing for it.
     let routes = match state.config().metrics_addr {
@@ -146,9 +147,9 @@ pub fn service(
     let trusted_proxies: Arc<[ipnet::IpNet]> = state.config().trusted_proxies.clone().into();
     ServiceBuilder::new()
         .map_response(move |response| headers::add(https, response))
+        .map_request(move |request| client_ip::identify(&trusted_proxies, request))
         .layer(SetRequestIdLayer::x_request_id(request_id::Fast))
         .layer(PropagateRequestIdLayer::x_request_id())
-        .map_request(move |request| client_ip::identify(&trusted_proxies, request))
         .service(router(state))
 }
 

@@ -62,7 +62,13 @@ fn problem_of(response: &Response) -> Option<Problem> {
     }
     let status = response.status();
     let bodiless = response.body().size_hint().exact() == Some(0);
-    (bodiless && (status.is_client_error() || status.is_server_error())).then(|| Problem::for_status(status))
+    // Layers (the body limit, for one) answer in plain text; ours never do.
+    let plain_text = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|content_type| content_type.as_bytes().starts_with(b"text/plain"));
+    ((bodiless || plain_text) && (status.is_client_error() || status.is_server_error()))
+        .then(|| Problem::for_status(status))
 }
 
 pub async fn html(request: Request, next: Next) -> Response {

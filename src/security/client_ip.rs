@@ -28,10 +28,16 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
     hops.iter().rev().find(|ip| !is_trusted(ip)).or(hops.first()).copied().unwrap_or(peer)
 }
 
-/// Puts the [`ClientIp`] of the request in its extensions.
+/// Puts the [`ClientIp`] of the request in its extensions, and drops an `X-Request-Id`
+/// that no trusted proxy vouches for (see [`super::request_id::acceptable`]).
 pub fn identify(trusted: &[IpNet], mut request: Request) -> Request {
     let peer =
         request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
+    let from_proxy = trusted.iter().any(|net| net.contains(&peer));
+    let given_id = request.headers().get(super::request_id::HEADER);
+    if given_id.is_some_and(|id| !from_proxy || !super::request_id::acceptable(id)) {
+        request.headers_mut().remove(super::request_id::HEADER);
+    }
     let ip = resolve(peer, request.headers(), trusted);
     request.extensions_mut().insert(ClientIp(ip));
     request

@@ -4,6 +4,15 @@ use axum::http::{HeaderValue, Request};
 use tower_http::request_id::{MakeRequestId, RequestId};
 use uuid::Uuid;
 
+pub const HEADER: &str = "x-request-id";
+
+/// An id a trusted proxy passed on is kept if it is at most 128 visible ASCII characters;
+/// anything else (or any id from elsewhere) is replaced, so no client can flood the logs.
+pub fn acceptable(id: &HeaderValue) -> bool {
+    let id = id.as_bytes();
+    !id.is_empty() && id.len() <= 128 && id.iter().all(|byte| byte.is_ascii_graphic())
+}
+
 /// A UUID from the thread's generator (`uuid`'s `fast-rng`): ids need to be unique, not
 /// secret, and tower-http's `MakeRequestUuid` asks the kernel for randomness on every
 /// request, a system call on the hot path. Written into a stack buffer, not a `String`.
@@ -32,5 +41,14 @@ mod tests {
         assert_eq!(parsed.get_version_num(), 4);
         assert_eq!(parsed.hyphenated().to_string(), text, "lower-case and hyphenated");
         assert_ne!(first.header_value(), second.header_value());
+    }
+
+    #[test]
+    fn only_short_visible_ids_are_acceptable() {
+        assert!(acceptable(&HeaderValue::from_static("abc-123_XYZ")));
+        assert!(acceptable(&HeaderValue::from_str(&"a".repeat(128)).unwrap()));
+        assert!(!acceptable(&HeaderValue::from_str(&"a".repeat(129)).unwrap()));
+        assert!(!acceptable(&HeaderValue::from_static("two words")));
+        assert!(!acceptable(&HeaderValue::from_static("")));
     }
 }

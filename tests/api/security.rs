@@ -449,3 +449,41 @@ async fn pages_have_a_favicon_and_a_brand_mark_that_are_images_not_glyphs() {
     assert!(home.contains(r#"<link rel="icon" href="/assets/mark.svg""#));
     assert!(home.contains(r#"<img src="/assets/mark.svg" alt="""#));
 }
+
+#[tokio::test]
+async fn api_errors_for_oversized_or_misshapen_json_are_problems_that_name_no_internal_types() {
+    let app = spawn_app().await;
+    let huge = format!("{{\"email\": \"{}\", \"password\": \"x\"}}", "a".repeat(2 * 1024 * 1024));
+    let response = app
+        .client
+        .post(app.url("/api/auth/token"))
+        .header("content-type", "application/json")
+        .body(huge)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+
+    let neither = app.client.post(app.url("/api/auth/token")).json(&serde_json::json!({"user": "x"})).send();
+    let neither = neither.await.unwrap();
+    assert_eq!(neither.status(), StatusCode::BAD_REQUEST);
+    let problem: serde_json::Value = neither.json().await.unwrap();
+    let detail = problem["detail"].as_str().unwrap();
+    assert!(!detail.contains("enum") && !detail.contains("TokenRequest"), "{detail}");
+}
+
+#[tokio::test]
+async fn a_request_id_is_taken_only_from_a_trusted_proxy_and_only_when_short_and_visible() {
+    let untrusted = spawn_app().await;
+    let given = untrusted.client.get(untrusted.url("/healthz")).header("x-request-id", "from-a-client").send();
+    let given = given.await.unwrap();
+    assert_ne!(given.headers()["x-request-id"], "from-a-client", "a client cannot choose its id");
+
+    let proxied = spawn_app_with(|config| config.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()]).await;
+    let ask = |id: String| proxied.client.get(proxied.url("/healthz")).header("x-request-id", id).send();
+    assert_eq!(ask("edge-42".into()).await.unwrap().headers()["x-request-id"], "edge-42");
+    let long = ask("x".repeat(60_000)).await.unwrap();
+    let answered = long.headers()["x-request-id"].to_str().unwrap();
+    assert_eq!(answered.len(), 36, "a 60 KB id is replaced by a fresh one: {}", &answered[..answered.len().min(40)]);
+}
