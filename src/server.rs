@@ -69,6 +69,7 @@ impl Application {
             hasher: PasswordHasher::start(hasher::production_params())?,
             links: Links::new(base_url.clone()),
             outbox: Outbox::default(),
+            deferred: Default::default(),
             signing_key,
             jwt,
             password_limiter,
@@ -106,6 +107,7 @@ impl Application {
                 self.state.config().mail_from.clone(),
                 stopped.clone(),
             )),
+            tokio::spawn(crate::accounts::deferred::run(self.state.clone(), stopped.clone())),
             tokio::spawn(housekeeping(self.state.store().clone(), stopped)),
         ];
         if let Some(listener) = self.metrics {

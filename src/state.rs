@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use url::Url;
 
+use crate::accounts::deferred::Deferred;
 use crate::config::Config;
 use crate::mail::Outbox;
 use crate::mail::messages::Links;
@@ -23,6 +24,7 @@ pub struct Inner {
     pub store: Store,
     pub hasher: PasswordHasher,
     pub outbox: Outbox,
+    pub deferred: Deferred,
     pub links: Links,
     pub signing_key: SigningKey,
     pub jwt: Jwt,
@@ -47,6 +49,9 @@ impl AppState {
     }
     pub fn outbox(&self) -> &Outbox {
         &self.0.outbox
+    }
+    pub fn deferred(&self) -> &Deferred {
+        &self.0.deferred
     }
     pub fn links(&self) -> &Links {
         &self.0.links

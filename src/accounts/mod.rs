@@ -4,6 +4,7 @@
 //! outcome. Nothing here knows HTTP; storage stays in [`crate::store`].
 
 pub mod api_tokens;
+pub mod deferred;
 pub mod deletion;
 pub mod email_change;
 pub mod links;

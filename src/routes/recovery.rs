@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::accounts::deferred::{self, Ask};
 use crate::accounts::{Client, links, recovery};
 use crate::domain::{Email, Password};
 use crate::error::Result;
@@ -36,7 +37,7 @@ pub async fn forgot_page(page: Page) -> ForgotPage {
 /// Answers the same whatever the address; only a known one gets a link.
 pub async fn forgot(State(state): State<AppState>, page: Page, Form(form): Form<EmailForm>) -> Result<ForgotPage> {
     if let Ok(email) = Email::parse(&form.email) {
-        recovery::request_reset(&state, &email).await?;
+        deferred::ask(&state, Ask::PasswordReset, &email).await?;
     }
     Ok(ForgotPage { page, sent: true })
 }

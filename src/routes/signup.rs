@@ -8,6 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use secrecy::SecretString;
 use serde::Deserialize;
 
+use crate::accounts::deferred::{self, Ask};
 use crate::accounts::{links, signup};
 use crate::domain::{Email, Password};
 use crate::error::Result;
@@ -135,7 +136,7 @@ pub async fn resend_verification(
     Form(form): Form<EmailForm>,
 ) -> Result<ResendSentPage> {
     if let Ok(email) = Email::parse(&form.email) {
-        signup::resend_verification(&state, &email).await?;
+        deferred::ask(&state, Ask::VerificationLink, &email).await?;
     }
     Ok(ResendSentPage { page })
 }

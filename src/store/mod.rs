@@ -7,6 +7,7 @@ pub mod cache;
 pub mod events;
 pub mod keys;
 pub mod mail_budget;
+pub mod mail_requests;
 pub mod outbox;
 pub mod refresh_tokens;
 pub mod sessions;

@@ -487,3 +487,59 @@ async fn a_request_id_is_taken_only_from_a_trusted_proxy_and_only_when_short_and
     let answered = long.headers()["x-request-id"].to_str().unwrap();
     assert_eq!(answered.len(), 36, "a 60 KB id is replaced by a fresh one: {}", &answered[..answered.len().min(40)]);
 }
+
+/// The mail forms that answer the same for every address must also take the same time:
+/// paired rounds, as for the login above, with a fresh account in every round (the mail
+/// budget would otherwise make a known address cheap again after five).
+#[tokio::test]
+#[ignore = "slow: tests/run runs it (cargo nextest run --run-ignored all)"]
+async fn v6_3_8_reset_and_resend_take_as_long_for_an_unknown_address_as_for_a_known_one() {
+    const ROUNDS: usize = 16;
+    let app = spawn_app_with(|config| config.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()]).await;
+    let client = browser();
+    let token = app.csrf_token_with(&client).await;
+    for (form, path) in [("reset", "/forgot-password"), ("resend", "/resend-verification")] {
+        let known: Vec<String> = (0..ROUNDS).map(|n| format!("{form}{n}@example.com")).collect();
+        for address in &known {
+            match form {
+                "reset" => app.verified_user(address).await,
+                _ => assert_eq!(app.register(address, PASSWORD).await.status(), StatusCode::SEE_OTHER),
+            }
+        }
+        let sent = std::sync::atomic::AtomicUsize::new(0);
+        let time_request = |email: String| {
+            // Each request from its own client address, so the per-IP mail limit stays out of it.
+            let n = sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let request = client
+                .post(app.url(path))
+                .header("x-forwarded-for", format!("198.51.{}.{}", n / 250, n % 250))
+                .form(&[("csrf_token", token.as_str()), ("email", email.as_str())]);
+            async move {
+                let started = Instant::now();
+                let response = request.send().await.unwrap();
+                assert_eq!(response.status(), StatusCode::OK);
+                response.bytes().await.unwrap();
+                started.elapsed().as_secs_f64()
+            }
+        };
+        time_request(format!("warm-up-{form}@example.com")).await;
+        let mut ratios = Vec::new();
+        for (round, known) in known.iter().enumerate() {
+            let unknown = format!("nobody-{form}{round}@example.com");
+            let (for_known, for_unknown) = if round % 2 == 0 {
+                let for_known = time_request(known.clone()).await;
+                (for_known, time_request(unknown).await)
+            } else {
+                let for_unknown = time_request(unknown).await;
+                (time_request(known.clone()).await, for_unknown)
+            };
+            ratios.push(for_known / for_unknown);
+        }
+        let ratio = median(&mut ratios);
+        eprintln!("{path}, known over unknown: median ratio {ratio:.3} of {ROUNDS} rounds");
+        assert!((2.0 / 3.0..=1.5).contains(&ratio), "{path}: known over unknown {ratio:.2}");
+    }
+    // And the known addresses did get their mail, off the request path.
+    app.mail.wait_for("reset0@example.com", 1).await;
+    app.mail.wait_for("resend0@example.com", 2).await;
+}

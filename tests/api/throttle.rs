@@ -104,6 +104,8 @@ async fn mail_forms_are_limited_per_address_and_per_client() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
     }
+    app.mail_requests_worked_off().await;
+    app.mail.wait_for("ada@example.com", 5).await;
     tokio::time::sleep(std::time::Duration::from_millis(500)).await;
     assert_eq!(app.mail.messages_to("ada@example.com").len(), 5);
 

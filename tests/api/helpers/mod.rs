@@ -195,6 +195,18 @@ impl TestApp {
         client
     }
 
+    /// Waits (up to 15 s) until every request for mail made so far has been worked off,
+    /// so a test can say what was not sent.
+    pub async fn mail_requests_worked_off(&self) {
+        for _ in 0..150 {
+            if self.scalar("SELECT COUNT(*) FROM mail_requests").await == 0 {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("requests for mail were still waiting after 15 s");
+    }
+
     pub async fn scalar(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(self.state.store().pool()).await.unwrap()
     }
