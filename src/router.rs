@@ -130,7 +130,7 @@ fn api_routes() -> Router<AppState> {
         .route("/api/sessions/{id}", delete(api::sessions::delete_session))
         .route("/api/tokens", get(api::tokens::list_tokens).post(api::tokens::create_token))
         .route("/api/tokens/{id}", delete(api::tokens::delete_token))
-        .route("/api/auth/token", post(api::auth_token::issue_token))
+        .route(api_caller::TOKEN_ENDPOINT, post(api::auth_token::issue_token))
         .route("/api/openapi.json", get(api::openapi))
         .route("/api", any(errors::not_found))
         .route("/api/", any(errors::not_found))

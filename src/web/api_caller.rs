@@ -129,6 +129,9 @@ async fn from_authorization(state: &AppState, value: &HeaderValue, client: &Clie
     }
 }
 
+/// `POST /api/auth/token`: the one API route that takes its credential in the body.
+pub const TOKEN_ENDPOINT: &str = "/api/auth/token";
+
 const BAD_TOKEN: &str = AuthorizationError::BadApiToken.explanation();
 
 async fn api_token(state: &AppState, token: &Token, email: Option<&str>) -> Result<ApiCaller, AppError> {
@@ -156,9 +159,11 @@ fn usable(user: Option<User>) -> Result<User, AppError> {
 }
 
 /// The cross-site check for cookie-authenticated calls. Requests that carry their own
-/// credential (Bearer or Basic) cannot be forged by another site and skip it.
+/// credential (Bearer or Basic) cannot be forged by another site and skip it, and so
+/// does the token endpoint, which reads its credential from the body and never a
+/// cookie: browser apps on `CORS_ALLOWED_ORIGINS` get and refresh tokens there.
 pub async fn same_site_unless_credential(layer: State<CsrfLayer>, request: Request, next: Next) -> Response {
-    if request.headers().contains_key(header::AUTHORIZATION) {
+    if request.headers().contains_key(header::AUTHORIZATION) || request.uri().path() == TOKEN_ENDPOINT {
         return next.run(request).await;
     }
     csrf::same_site_only(layer, request, next).await

@@ -515,3 +515,23 @@ async fn the_operator_can_revoke_api_tokens_with_the_sessions() {
     assert!(String::from_utf8_lossy(&output.stdout).contains("revoked 1 API token(s)"));
     assert_eq!(me_with(&app, &token).await.status(), StatusCode::UNAUTHORIZED);
 }
+
+#[tokio::test]
+async fn a_browser_app_on_an_allowed_origin_gets_and_refreshes_tokens() {
+    let app = spawn_app_with(|config| config.cors_allowed_origins = vec!["https://app.example.com".into()]).await;
+    app.verified_user("ada@example.com").await;
+    let from_app = |body: Value| {
+        Client::new().post(app.url("/api/auth/token")).header("origin", "https://app.example.com").json(&body).send()
+    };
+    let granted = from_app(json!({"email": "ada@example.com", "password": PASSWORD})).await.unwrap();
+    assert_eq!(granted.status(), StatusCode::OK);
+    assert_eq!(granted.headers()["access-control-allow-origin"], "https://app.example.com");
+    let grant: Value = granted.json().await.unwrap();
+    let refreshed = from_app(json!({"refresh_token": grant["refresh_token"]})).await.unwrap();
+    assert_eq!(refreshed.status(), StatusCode::OK);
+    // Cookie-authenticated calls from another origin are still refused.
+    let client = app.signed_in("bob@example.com").await;
+    let cookie_call = client.post(app.url("/api/tokens")).header("origin", "https://app.example.com");
+    let cookie_call = cookie_call.json(&json!({"name": "x", "scope": "read"})).send().await.unwrap();
+    assert_eq!(cookie_call.status(), StatusCode::FORBIDDEN);
+}
