@@ -22,6 +22,9 @@ use crate::store::{self, Store, keys};
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
 /// Clock difference tolerated between Gatehouse and the services that check its tokens.
 const LEEWAY_SECS: u64 = 30;
+/// A key id not in the cache reloads the keys at most this often: a flood of tokens with
+/// made-up ids must not become a flood of database reads.
+const RELOAD_AT_MOST_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum JwtError {
@@ -37,6 +40,10 @@ pub enum JwtError {
     Expired,
     #[error("the access token is not meant for this service")]
     WrongAudience,
+    #[error("the access token is not valid yet")]
+    NotYetValid,
+    #[error("the access token names critical extensions this service does not know")]
+    UnknownCritical,
 }
 
 impl From<jsonwebtoken::errors::Error> for JwtError {
@@ -46,6 +53,7 @@ impl From<jsonwebtoken::errors::Error> for JwtError {
             ErrorKind::ExpiredSignature => Self::Expired,
             ErrorKind::InvalidAudience | ErrorKind::InvalidIssuer => Self::WrongAudience,
             ErrorKind::InvalidAlgorithm => Self::WrongAlgorithm,
+            ErrorKind::ImmatureSignature => Self::NotYetValid,
             _ => Self::Malformed,
         }
     }
@@ -67,6 +75,9 @@ pub struct Jwt {
     issuer: String,
     audience: String,
     verifying: Arc<RwLock<HashMap<String, DecodingKey>>>,
+    /// When the keys were last read from the database, and how often that happened.
+    reloaded: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
+    reloads: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// A stored key: 32 secret bytes, hex-encoded.
@@ -98,7 +109,14 @@ impl Jwt {
             keys::add_jwt_key(&mut tx, &random_hex(8), &random_hex(32), store::now(), false).await?;
             tx.commit().await?;
         }
-        Ok(Self { store, issuer, audience, verifying: Arc::default() })
+        Ok(Self {
+            store,
+            issuer,
+            audience,
+            verifying: Arc::default(),
+            reloaded: Arc::default(),
+            reloads: Arc::default(),
+        })
     }
 
     /// A signed access token for `user_id`, and its lifetime in seconds.
@@ -108,6 +126,12 @@ impl Jwt {
         let key = newest.ok_or_else(|| anyhow::anyhow!("no JWT signing key"))?;
         let signing = decode_key(&key.secret).ok_or_else(|| anyhow::anyhow!("JWT key {} is corrupt", key.kid))?;
         let der = signing.to_pkcs8_der().map_err(|e| anyhow::anyhow!("JWT key {} as PKCS#8: {e}", key.kid))?;
+        // A key this instance signs with is one it can check at once, without a reload.
+        self.verifying
+            .write()
+            .expect("key cache")
+            .entry(key.kid.clone())
+            .or_insert_with(|| DecodingKey::from_ed_der(signing.verifying_key().as_bytes()));
         let header = Header { kid: Some(key.kid), ..Header::new(Algorithm::EdDSA) };
         let claims = Claims {
             iss: self.issuer.clone(),
@@ -128,14 +152,22 @@ impl Jwt {
         if header.alg != Algorithm::EdDSA {
             return Err(JwtError::WrongAlgorithm);
         }
+        // We understand no JWS extension, so any "crit" must be refused (RFC 7515 §4.1.11).
+        if header.crit.is_some() {
+            return Err(JwtError::UnknownCritical);
+        }
         let kid = header.kid.ok_or(JwtError::UnknownKey)?;
         let key = self.verifying_key(&kid).await?.ok_or(JwtError::UnknownKey)?;
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.leeway = LEEWAY_SECS;
+        validation.validate_nbf = true;
         validation.set_audience(&[&self.audience]);
         validation.set_issuer(&[&self.issuer]);
         validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
         let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)?.claims;
+        if claims.iat > store::now() + LEEWAY_SECS as i64 {
+            return Err(JwtError::NotYetValid);
+        }
         let user_id = claims.sub.parse().map_err(|_| JwtError::Malformed)?;
         Ok((user_id, claims.exp))
     }
@@ -144,7 +176,16 @@ impl Jwt {
         if let Some(key) = self.verifying.read().expect("key cache").get(kid) {
             return Ok(Some(key.clone()));
         }
-        // A key this instance has not seen: another instance or the operator rotated.
+        // A key this instance has not seen: another instance or the operator rotated, or
+        // the id is made up. Look again, but not more than once a second.
+        {
+            let mut reloaded = self.reloaded.lock().expect("reload time");
+            if reloaded.is_some_and(|at| at.elapsed() < RELOAD_AT_MOST_EVERY) {
+                return Ok(None);
+            }
+            *reloaded = Some(std::time::Instant::now());
+        }
+        self.reloads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let keys = keys::jwt_keys(self.store.pool(), store::now(), ACCESS_TTL_SECS).await.map_err(|error| {
             tracing::warn!(error = %error, "cannot load JWT keys");
             JwtError::UnknownKey
@@ -180,5 +221,62 @@ fn public_jwk(kid: String, key: &SigningKey) -> Jwk {
             curve: EllipticCurve::Ed25519,
             x: URL_SAFE_NO_PAD.encode(key.verifying_key().as_bytes()),
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::PoolSettings;
+
+    #[tokio::test]
+    async fn made_up_key_ids_read_the_keys_at_most_once_a_second() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("keys.db").display());
+        let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
+        store.migrate().await.unwrap();
+        let jwt = Jwt::start(store, "http://127.0.0.1:3000".into(), "gatehouse".into()).await.unwrap();
+        let (token, _) = jwt.issue(1).await.unwrap();
+        assert_eq!(jwt.verify(&token).await.unwrap().0, 1, "the signing key is known at once");
+
+        let rest = token.split_once('.').unwrap().1;
+        for n in 0..300 {
+            let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"EdDSA","typ":"JWT","kid":"made-up-{n}"}}"#));
+            let forged = format!("{header}.{rest}");
+            assert_eq!(jwt.verify(&forged).await, Err(JwtError::UnknownKey));
+        }
+        let reloads = jwt.reloads.load(std::sync::atomic::Ordering::Relaxed);
+        assert!(reloads <= 3, "300 made-up ids read the keys {reloads} times");
+        assert_eq!(jwt.verify(&token).await.unwrap().0, 1, "known keys are still served from the cache");
+    }
+
+    #[tokio::test]
+    async fn tokens_from_the_future_or_with_unknown_critical_extensions_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("keys.db").display());
+        let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
+        store.migrate().await.unwrap();
+        let jwt = Jwt::start(store.clone(), "http://127.0.0.1:3000".into(), "gatehouse".into()).await.unwrap();
+        let key = keys::jwt_keys(store.pool(), store::now(), 0).await.unwrap().remove(0);
+        let der = decode_key(&key.secret).unwrap().to_pkcs8_der().unwrap();
+        let sign = |header: Header, claims: serde_json::Value| {
+            let header = Header { kid: Some(key.kid.clone()), ..header };
+            jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(der.as_bytes())).unwrap()
+        };
+        let now = store::now();
+        let claims = |iat: i64, nbf: Option<i64>| {
+            let mut claims = serde_json::json!({"iss": "http://127.0.0.1:3000", "aud": "gatehouse", "sub": "1",
+                "exp": now + 600, "iat": iat, "jti": "x"});
+            if let Some(nbf) = nbf {
+                claims["nbf"] = nbf.into();
+            }
+            claims
+        };
+        let plain = Header::new(Algorithm::EdDSA);
+        assert!(jwt.verify(&sign(plain.clone(), claims(now, None))).await.is_ok(), "the control passes");
+        assert_eq!(jwt.verify(&sign(plain.clone(), claims(now + 300, None))).await, Err(JwtError::NotYetValid));
+        assert_eq!(jwt.verify(&sign(plain.clone(), claims(now, Some(now + 300)))).await, Err(JwtError::NotYetValid));
+        let critical = Header { crit: Some(vec!["exp".into()]), ..plain };
+        assert_eq!(jwt.verify(&sign(critical, claims(now, None))).await, Err(JwtError::UnknownCritical));
     }
 }
