@@ -79,6 +79,10 @@ pub struct Config {
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_allowed_origins: Vec<String>,
 
+    /// Most connections open at once [default: 4096, or the file-descriptor limit less a reserve].
+    #[arg(long, env = "MAX_CONNECTIONS", value_parser = parse_max_open_connections)]
+    pub max_connections: Option<usize>,
+
     /// Shortest password accepted at sign-up (8 to 128).
     #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = RECOMMENDED_MIN_LENGTH, value_parser = parse_min_length)]
     pub password_min_length: usize,
@@ -102,6 +106,7 @@ impl Config {
             jwt_audience: DEFAULT_JWT_AUDIENCE.into(),
             cors_allowed_origins: Vec::new(),
             password_min_length: RECOMMENDED_MIN_LENGTH,
+            max_connections: None,
         }
     }
 
@@ -180,6 +185,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("TRUSTED_PROXIES", |v| v.split(',').filter(|c| !c.trim().is_empty()).try_for_each(|c| parse_cidr(c).map(drop))),
     ("DATABASE_MAX_CONNECTIONS", |v| parse_max_connections(v).map(drop)),
     ("DATABASE_ACQUIRE_TIMEOUT", |v| parse_acquire_timeout(v).map(drop)),
+    ("MAX_CONNECTIONS", |v| parse_max_open_connections(v).map(drop)),
     ("METRICS_ADDR", |v| parse_metrics_addr(v).map(drop)),
     ("PASSWORD_MIN_LENGTH", |v| parse_min_length(v).map(drop)),
     ("LOG_FORMAT", parse_log_format),
@@ -293,6 +299,13 @@ fn parse_max_connections(value: &str) -> Result<u32, String> {
     match value.parse::<u32>() {
         Ok(n) if (1..=1000).contains(&n) => Ok(n),
         _ => Err("DATABASE_MAX_CONNECTIONS must be a number from 1 to 1000".into()),
+    }
+}
+
+fn parse_max_open_connections(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if (1..=1_000_000).contains(&n) => Ok(n),
+        _ => Err("MAX_CONNECTIONS must be a number from 1 to 1000000".into()),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod listener;
 pub mod mail;
 pub mod metrics;
 pub mod router;

@@ -1,19 +1,20 @@
 //! The running application: database, keys and listeners, the background workers, and
 //! a graceful stop.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Context;
+use axum::Router;
 use axum::routing::get;
-use axum::{Router, ServiceExt};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::listener;
 use crate::mail::messages::Links;
 use crate::mail::{Outbox, sender};
 use crate::router::service;
@@ -115,20 +116,10 @@ impl Application {
             tokio::spawn(async move { axum::serve(listener, metrics).await });
         }
         // Once `shutdown` fires, requests in flight get DRAIN_TIMEOUT to finish.
-        let (draining, drain_started) = tokio::sync::oneshot::channel::<()>();
-        let shutdown = async move {
-            shutdown.await;
-            let _ = draining.send(());
-        };
-        let app = service(self.state.clone()).into_make_service_with_connect_info::<SocketAddr>();
-        let server = axum::serve(self.listener, app).with_graceful_shutdown(shutdown).into_future();
-        tokio::pin!(server);
-        tokio::select! {
-            result = &mut server => result?,
-            _ = async { let _ = drain_started.await; tokio::time::sleep(DRAIN_TIMEOUT).await } => {
-                tracing::warn!("requests still running after {DRAIN_TIMEOUT:?}; stopping anyway");
-            }
-        }
+        let max_connections = listener::max_connections(self.state.config().max_connections);
+        tracing::info!(max_connections, "accepting connections");
+        let app = service(self.state.clone());
+        listener::serve(self.listener, app, max_connections, shutdown, DRAIN_TIMEOUT).await;
         let _ = stop_workers.send(true);
         for worker in workers {
             let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;

@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod browser;
 mod cli;
+mod connections;
 mod faults;
 mod guidance;
 mod health;

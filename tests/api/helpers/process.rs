@@ -22,6 +22,7 @@ const SETTINGS: &[&str] = &[
     "LOG_FORMAT",
     "JWT_AUDIENCE",
     "CORS_ALLOWED_ORIGINS",
+    "MAX_CONNECTIONS",
 ];
 
 pub fn gatehouse(dir: &std::path::Path) -> Command {

@@ -1,0 +1,86 @@
+//! Clients that hold connections open: slow heads, silence, idle keep-alive, and more
+//! sockets than the process has file descriptors. All on 127.0.0.1, bounded in count.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::os::unix::process::CommandExt;
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+
+use crate::helpers::process::{gatehouse, start};
+use crate::helpers::spawn_app;
+
+/// Opens a connection that sends half a request head and then nothing.
+fn stalled(addr: &str) -> TcpStream {
+    let mut socket = TcpStream::connect(addr).unwrap();
+    socket.write_all(b"GET /healthz HTTP/1.1\r\nHost: gatehouse\r\n").unwrap();
+    socket
+}
+
+#[tokio::test]
+async fn more_stalled_sockets_than_descriptors_do_not_keep_the_health_check_out() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = gatehouse(dir.path());
+    command.env("GATEHOUSE_ADDR", "127.0.0.1:0");
+    // SAFETY: between fork and exec only setrlimit runs, which is async-signal-safe.
+    unsafe {
+        command.pre_exec(|| {
+            let limit = libc::rlimit { rlim_cur: 128, rlim_max: 128 };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) == 0 {
+                Ok(())
+            } else {
+                Err(std::io::Error::last_os_error())
+            }
+        });
+    }
+    let running = start(command);
+    let addr = running.base.trim_start_matches("http://").to_owned();
+
+    // 200 sockets, each with half a request head: more than the 128 descriptors.
+    let held: Vec<TcpStream> = (0..200).map(|_| stalled(&addr)).collect();
+    let started = Instant::now();
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap();
+    let health = client.get(format!("{}/healthz", running.base)).send().await.expect("the health check answers");
+    assert_eq!(health.status(), StatusCode::OK);
+    assert!(started.elapsed() < Duration::from_secs(5), "answered in {:?}", started.elapsed());
+    drop(held);
+    let logged: Vec<String> = running.stderr.try_iter().collect();
+    assert!(!logged.iter().any(|line| line.contains("Too many open files")), "{logged:?}");
+    assert!(logged.iter().any(|line| line.contains("max_connections=64")), "the cap follows the limit: {logged:?}");
+}
+
+#[tokio::test]
+#[ignore = "slow: waits out the 30 s header timeout; tests/run runs it"]
+async fn silent_trickling_and_idle_connections_are_closed_after_the_header_timeout() {
+    // The server runs on this test's runtime: the sockets block on threads of their own.
+    let app = spawn_app().await;
+    let addr = app.addr.to_string();
+    let idle = tokio::task::spawn_blocking({
+        let addr = addr.clone();
+        move || {
+            let mut idle = TcpStream::connect(addr).unwrap();
+            idle.write_all(b"GET /healthz HTTP/1.1\r\nHost: gatehouse\r\n\r\n").unwrap();
+            let mut answer = [0u8; 512];
+            assert!(idle.read(&mut answer).unwrap() > 0, "the keep-alive connection got its answer");
+            idle
+        }
+    })
+    .await
+    .unwrap();
+    let silent = TcpStream::connect(&addr).unwrap();
+    let trickle = stalled(&addr);
+
+    let started = Instant::now();
+    for mut socket in [silent, trickle, idle] {
+        let closed = tokio::task::spawn_blocking(move || {
+            socket.set_read_timeout(Some(Duration::from_secs(45))).unwrap();
+            let mut rest = Vec::new();
+            // The server closes it: the read ends (with or without a 408 first).
+            socket.read_to_end(&mut rest).is_ok()
+        });
+        assert!(closed.await.unwrap(), "the server closed the connection");
+    }
+    let waited = started.elapsed();
+    assert!(waited >= Duration::from_secs(25) && waited < Duration::from_secs(40), "closed after {waited:?}");
+}
