@@ -27,6 +27,19 @@ impl CurrentUser {
     }
 }
 
+/// Sessions an account may have at once; signing in once more ends the least recently
+/// used beyond it, so forgotten devices do not pile up.
+pub const MAX_PER_ACCOUNT: i64 = 50;
+
+/// Makes room for a new sign-in: ends all but the most recently used sessions.
+pub async fn make_room(state: &AppState, user_id: i64) -> Result<()> {
+    let ended = sessions::keep_most_recent(state.store().pool(), user_id, MAX_PER_ACCOUNT - 1).await?;
+    if ended > 0 {
+        tracing::info!(event = "sessions_capped", user_id, ended, "least recently used sessions ended");
+    }
+    Ok(())
+}
+
 /// A new session id on login (an id planted before login is worth nothing after it), and
 /// a thirty-day cookie when the user asked to be remembered.
 pub async fn start(session: &Session, auth: &AuthSession) -> Result<()> {

@@ -84,6 +84,7 @@ pub async fn login(
         }
     };
     let remember = form.remember.is_some_and(|value| !matches!(value.as_str(), "" | "0" | "false" | "off"));
+    sessions::make_room(&state, user.id).await?;
     sessions::start(&session, &sessions::signed_in(&user, remember, &client)).await?;
     let target = if next.is_empty() { "/account".to_owned() } else { next };
     let known_device = device::cookie(state.signing_key(), user.id, state.secure_cookies());

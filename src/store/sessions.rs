@@ -245,6 +245,23 @@ pub async fn delete_one<'e>(
     Ok(result.rows_affected() == 1)
 }
 
+/// Ends all but the `keep` most recently used sessions of a user; returns how many ended.
+pub async fn keep_most_recent<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    keep: i64,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1 AND id_hash NOT IN \
+         (SELECT id_hash FROM sessions WHERE user_id = $1 ORDER BY last_seen_at DESC, created_at DESC LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(keep)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected())
+}
+
 pub async fn delete_others<'e>(
     db: impl Executor<'e, Database = Db>,
     user_id: i64,

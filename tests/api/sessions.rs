@@ -212,3 +212,28 @@ async fn a_session_that_cannot_be_saved_gives_an_error_page_not_an_empty_500() {
     assert!(page.contains("Something went wrong"), "{page}");
     assert!(!page.contains("disk full"), "the cause is logged, never shown");
 }
+
+#[tokio::test]
+async fn an_account_keeps_at_most_fifty_sessions_ending_the_least_recently_used() {
+    let app = spawn_app().await;
+    let first = app.signed_in("ada@example.com").await;
+    // Forty-nine more sign-ins, made cheaply as rows, each used after the first.
+    for n in 1..=49 {
+        app.execute(&format!(
+            "INSERT INTO sessions (id_hash, user_id, data, created_at, last_seen_at, idle_timeout, expires_at, ip, user_agent) \
+             SELECT 'filler{n}', user_id, data, created_at, last_seen_at + {n}, idle_timeout, expires_at, ip, user_agent \
+             FROM sessions WHERE id_hash NOT LIKE 'filler%'"
+        ))
+        .await;
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, 50);
+    assert_eq!(app.get_with(&first, "/api/me").await.status(), StatusCode::OK);
+
+    // The fifty-first sign-in ends the least recently used: the first browser's.
+    app.execute("UPDATE sessions SET last_seen_at = last_seen_at - 1000 WHERE id_hash NOT LIKE 'filler%'").await;
+    let newest = browser();
+    assert_eq!(app.login_with(&newest, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM sessions").await, 50);
+    assert_eq!(app.get_with(&newest, "/api/me").await.status(), StatusCode::OK);
+    assert_eq!(app.get_with(&first, "/api/me").await.status(), StatusCode::UNAUTHORIZED);
+}
