@@ -39,8 +39,16 @@ pub async fn check(state: &AppState, email: &str, password: SecretString, client
         Some(email) => users::find_by_email(pool, email).await?,
         None => None,
     };
-    if let Some(email) = &email
-        && let Some(retry_after_secs) = account_throttle(state, email, user.as_ref(), client).await?
+    // Failures from a browser that logged in to this account before count on its own
+    // budget; everyone else shares the address's.
+    let known_device = user.as_ref().and_then(|user| known_device(state, user, client));
+    let throttle_key = match (&known_device, &email) {
+        (Some(device_id), _) => Some(device::throttle_key(device_id)),
+        (None, Some(email)) => Some(email.as_str().to_owned()),
+        (None, None) => None,
+    };
+    if let Some(key) = &throttle_key
+        && let Some(retry_after_secs) = backoff::retry_after(throttle::get(pool, key).await?, store::now())
     {
         tracing::warn!(event = "login_throttled", user_id = user.as_ref().map(|u| u.id), %ip, retry_after_secs);
         metrics::login("throttled");
@@ -51,8 +59,8 @@ pub async fn check(state: &AppState, email: &str, password: SecretString, client
     let Some(user) = user.filter(|_| verification.is_match()) else {
         tracing::warn!(event = "login_failed", user_id = known_user_id, %ip, "wrong email or password");
         metrics::login("failed");
-        if let Some(email) = &email {
-            record_failure(state, email, known_user_id, client).await?;
+        if let (Some(email), Some(key)) = (&email, &throttle_key) {
+            record_failure(state, email, key, known_user_id, client).await?;
         }
         return Ok(PasswordCheck::Refused);
     };
@@ -72,6 +80,9 @@ pub async fn check(state: &AppState, email: &str, password: SecretString, client
     }
     let now = store::now();
     throttle::clear(pool, &user.email).await?;
+    if let Some(device_id) = &known_device {
+        throttle::clear(pool, &device::throttle_key(device_id)).await?;
+    }
     users::record_login(pool, user.id, &client.ip(), now).await?;
     events::record(pool, user.id, EventKind::LoggedIn, &client.ip(), &client.user_agent, now).await?;
     tracing::info!(event = "login_succeeded", user_id = user.id, %ip, "signed in");
@@ -100,26 +111,23 @@ pub async fn is_current(state: &AppState, user: &User, password: String) -> Resu
     Ok(state.hasher().verify(&password, Some(&user.password_hash)).await?.is_match())
 }
 
-/// Seconds this address must wait before another try, unless the browser logged in to
-/// the account before. Keyed by address, so unknown addresses behave exactly the same.
-async fn account_throttle(
-    state: &AppState,
-    email: &Email,
-    user: Option<&User>,
-    client: &Client,
-) -> Result<Option<u64>> {
-    let failures = throttle::get(state.store().pool(), email.as_str()).await?;
-    let Some(wait) = backoff::retry_after(failures, store::now()) else { return Ok(None) };
-    let trusted = user.is_some_and(|user| {
-        client.device_cookie.as_deref().is_some_and(|cookie| device::is_known(state.signing_key(), cookie, user.id))
-    });
-    Ok((!trusted).then_some(wait))
+/// This browser's id, if it carries a device cookie for `user` (see [`device`]).
+fn known_device(state: &AppState, user: &User, client: &Client) -> Option<String> {
+    device::recognise(state.signing_key(), client.device_cookie.as_deref()?, user)
 }
 
-async fn record_failure(state: &AppState, email: &Email, user_id: Option<i64>, client: &Client) -> Result<()> {
+/// Counts a failure on `throttle_key` (the address's, or a known browser's), and tells the
+/// owner once when their address is under attack.
+async fn record_failure(
+    state: &AppState,
+    email: &Email,
+    throttle_key: &str,
+    user_id: Option<i64>,
+    client: &Client,
+) -> Result<()> {
     let pool = state.store().pool();
     let now = store::now();
-    let failures = throttle::record_failure(pool, email.as_str(), now, now - backoff::FORGET_AFTER_SECS).await?;
+    let failures = throttle::record_failure(pool, throttle_key, now, now - backoff::FORGET_AFTER_SECS).await?;
     let Some(user_id) = user_id else { return Ok(()) };
     users::record_failed_login(pool, user_id).await?;
     events::record(pool, user_id, EventKind::LoginFailed, &client.ip(), &client.user_agent, now).await?;

@@ -87,7 +87,7 @@ pub async fn login(
     sessions::make_room(&state, user.id).await?;
     sessions::start(&session, &sessions::signed_in(&user, remember, &client)).await?;
     let target = if next.is_empty() { "/account".to_owned() } else { next };
-    let known_device = device::cookie(state.signing_key(), user.id, state.secure_cookies());
+    let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());
     Ok((CookieJar::new().add(known_device), Redirect::to(&target)).into_response())
 }
 

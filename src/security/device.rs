@@ -1,12 +1,17 @@
-//! "This browser logged in here before": a signed cookie set on every successful login.
-//! While an account's logins are slowed down after repeated failures, a browser that
-//! carries it may still try, so a stranger hammering the account cannot lock its owner out.
+//! "This browser logged in here before": a cookie set on every successful login, holding
+//! a random id of this browser, bound to the account and to its current password. While
+//! an account's logins are slowed down after repeated failures, a browser that carries it
+//! may still try, so a stranger hammering the account cannot lock its owner out; its own
+//! failures count against a budget of its own, so the cookie lifts nothing without limit.
+//! A password change makes every such cookie worthless until the next login.
 
 use axum::http::HeaderMap;
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use sha2::{Digest, Sha256};
 use time::Duration;
 
 use super::signing::SigningKey;
+use crate::store::users::User;
 
 const PURPOSE: &str = "device";
 
@@ -14,8 +19,18 @@ pub fn cookie_name(secure: bool) -> &'static str {
     if secure { "__Host-gatehouse-device" } else { "gatehouse-device" }
 }
 
-pub fn cookie(key: &SigningKey, user_id: i64, secure: bool) -> Cookie<'static> {
-    let value = format!("{user_id}.{}", key.sign(PURPOSE, &user_id.to_string()));
+/// What the signature binds: the account, this browser's id, and the password it knew.
+fn bound(user: &User, device_id: &str) -> String {
+    let password = hex::encode(&Sha256::digest(user.password_hash.as_bytes())[..8]);
+    format!("{}.{device_id}.{password}", user.id)
+}
+
+/// A cookie for a browser that just logged in, with a fresh random id.
+pub fn cookie(key: &SigningKey, user: &User, secure: bool) -> Cookie<'static> {
+    let mut id = [0u8; 16];
+    getrandom::fill(&mut id).expect("the operating system's random source failed");
+    let device_id = hex::encode(id);
+    let value = format!("{}.{device_id}.{}", user.id, key.sign(PURPOSE, &bound(user, &device_id)));
     Cookie::build((cookie_name(secure), value))
         .http_only(true)
         .secure(secure)
@@ -30,10 +45,16 @@ pub fn cookie_value(headers: &HeaderMap, secure: bool) -> Option<String> {
     CookieJar::from_headers(headers).get(cookie_name(secure)).map(|cookie| cookie.value().to_owned())
 }
 
-/// Whether a device cookie's value says its browser logged in to `user_id` before.
-pub fn is_known(key: &SigningKey, value: &str, user_id: i64) -> bool {
-    match value.split_once('.') {
-        Some((id, signature)) => id == user_id.to_string() && key.verify(PURPOSE, id, signature),
-        None => false,
-    }
+/// The browser's id, if its cookie says it logged in to `user` since the password was
+/// last set.
+pub fn recognise(key: &SigningKey, value: &str, user: &User) -> Option<String> {
+    let mut parts = value.splitn(3, '.');
+    let (user_id, device_id, signature) = (parts.next()?, parts.next()?, parts.next()?);
+    let genuine = user_id == user.id.to_string() && key.verify(PURPOSE, &bound(user, device_id), signature);
+    genuine.then(|| device_id.to_owned())
+}
+
+/// The throttle's key for failures made from a known browser.
+pub fn throttle_key(device_id: &str) -> String {
+    format!("device:{device_id}")
 }

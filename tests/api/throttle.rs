@@ -150,3 +150,42 @@ async fn twenty_sign_ups_at_once_for_a_registered_address_mail_it_no_more_than_t
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(app.mail.messages_to("ada@example.com").len(), 5);
 }
+
+#[tokio::test]
+async fn a_known_browser_has_a_failure_budget_of_its_own_and_its_cookie_dies_with_the_password() {
+    let app = behind_proxy().await;
+    app.verified_user("ada@example.com").await;
+    let own = browser();
+    let other = browser();
+    for client in [&own, &other] {
+        assert_eq!(
+            login_from(&app, client, "192.0.2.1", "ada@example.com", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+    // Wrong passwords from the known browser: free at first, then slowed down like anyone's.
+    let mut statuses = Vec::new();
+    for _ in 0..25 {
+        statuses.push(login_from(&app, &own, "192.0.2.1", "ada@example.com", "guess").await.status());
+    }
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "the cookie lifts nothing without limit: {statuses:?}");
+    // Its failures were its own: a stranger with the right password is not held up by them.
+    let stranger = login_from(&app, &browser(), "198.51.100.9", "ada@example.com", PASSWORD).await;
+    assert_eq!(stranger.status(), StatusCode::SEE_OTHER);
+
+    // A password change makes the other browser's cookie worthless: strangers' failures
+    // now hold it up like anyone else.
+    let change = [("current_password", PASSWORD), ("new_password", "a different long passphrase")];
+    app.post_form_with(&browser_signed_in(&app).await, "/account/password", &change).await;
+    for n in 0..11 {
+        login_from(&app, &browser(), &format!("198.51.100.{n}"), "ada@example.com", "guess").await;
+    }
+    let after = login_from(&app, &other, "192.0.2.2", "ada@example.com", "a different long passphrase").await;
+    assert_eq!(after.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+async fn browser_signed_in(app: &TestApp) -> Client {
+    let client = browser();
+    login_from(app, &client, "192.0.2.3", "ada@example.com", PASSWORD).await;
+    client
+}
