@@ -183,7 +183,7 @@ fn request_span(request: &Request) -> tracing::Span {
 
 fn session_layer(state: &AppState, https: bool) -> SessionManagerLayer<SqlSessionStore> {
     SessionManagerLayer::new(SqlSessionStore::new(state.store().clone()))
-        .with_name(if https { "__Host-gatehouse-session" } else { "gatehouse-session" })
+        .with_name(crate::security::session_cookie_name(https))
         .with_secure(https)
         .with_http_only(true)
         // Lax, not Strict: a link from webmail must arrive signed in.

@@ -1,8 +1,12 @@
-//! Form tokens without server-side state: a signed double-submit cookie.
+//! Form tokens without server-side state: a signed double-submit cookie, bound to the
+//! session.
 //!
-//! A random nonce lives in an HttpOnly cookie; each form carries HMAC(key, nonce). A
-//! forged cross-site post has the cookie but cannot read or compute the token. No session
-//! row is created for anonymous visitors (bots would fill the table).
+//! A random nonce lives in an HttpOnly cookie; each form carries HMAC(key, nonce and a
+//! key of the signed-in session). A forged cross-site post has the cookies but cannot read
+//! or compute the token; and one who can plant a nonce cookie (over plain http, where the
+//! `__Host-` prefix does not apply) still cannot make a token for the victim's session,
+//! which they do not know. No session row is created for anonymous visitors (bots would
+//! fill the table). A login changes the session, so forms opened before it expire.
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
@@ -11,6 +15,9 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
+use tower_sessions::Session;
+
+use crate::domain::AuthSession;
 use tower::{Layer, ServiceExt};
 use tower_http::csrf::CsrfLayer;
 
@@ -54,9 +61,11 @@ pub async fn protect_forms(State(state): State<AppState>, request: Request, next
         None => (new_nonce(), true),
     };
 
-    let mut response = match check(&state, &nonce, request).await {
+    let session = request.extensions().get::<Session>().cloned();
+    let bound = format!("{nonce}.{}", signed_in_session(session).await);
+    let mut response = match check(&state, &bound, request).await {
         Ok(mut request) => {
-            request.extensions_mut().insert(CsrfToken(state.signing_key().sign(PURPOSE, &nonce)));
+            request.extensions_mut().insert(CsrfToken(state.signing_key().sign(PURPOSE, &bound)));
             next.run(request).await
         }
         Err(error) => error.into_response(),
@@ -70,7 +79,18 @@ pub async fn protect_forms(State(state): State<AppState>, request: Request, next
     response
 }
 
-async fn check(state: &AppState, nonce: &str, request: Request) -> Result<Request, AppError> {
+/// The key of this browser's signed-in session, or nothing before sign-in: what a form
+/// token is bound to besides its nonce. A cookie of a session that has ended counts as
+/// none, as it does for the pages (which also drop it).
+async fn signed_in_session(session: Option<Session>) -> String {
+    let Some(session) = session else { return String::new() };
+    match session.get::<AuthSession>(AuthSession::KEY).await {
+        Ok(Some(_)) => session.id().map(|id| crate::store::sessions::id_hash(&id)).unwrap_or_default(),
+        _ => String::new(),
+    }
+}
+
+async fn check(state: &AppState, bound: &str, request: Request) -> Result<Request, AppError> {
     if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
         return Ok(request);
     }
@@ -78,7 +98,7 @@ async fn check(state: &AppState, nonce: &str, request: Request) -> Result<Reques
     let bytes = to_bytes(body, crate::config::BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;
     let token = form_urlencoded::parse(&bytes).find(|(key, _)| key == FIELD).map(|(_, value)| value.into_owned());
     match token {
-        Some(token) if state.signing_key().verify(PURPOSE, nonce, &token) => {
+        Some(token) if state.signing_key().verify(PURPOSE, bound, &token) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
         _ => {

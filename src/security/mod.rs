@@ -9,3 +9,8 @@ pub mod jwt;
 pub mod request_id;
 pub mod signing;
 pub mod throttle;
+
+/// The session cookie's name: with the `__Host-` prefix when the site is served over https.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure { "__Host-gatehouse-session" } else { "gatehouse-session" }
+}

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use reqwest::StatusCode;
 
-use crate::helpers::{PASSWORD, browser, spawn_app, spawn_app_with};
+use crate::helpers::{PASSWORD, browser, hidden_field, spawn_app, spawn_app_with};
 
 /// Every route that changes state, with plausible fields.
 const FORMS: &[(&str, &[(&str, &str)])] = &[
@@ -542,4 +542,51 @@ async fn v6_3_8_reset_and_resend_take_as_long_for_an_unknown_address_as_for_a_kn
     // And the known addresses did get their mail, off the request path.
     app.mail.wait_for("reset0@example.com", 1).await;
     app.mail.wait_for("resend0@example.com", 2).await;
+}
+
+/// Over plain http another site on the same host can plant cookies. A planted form nonce
+/// with a token made for it (the attacker's own) must not work in the victim's session.
+#[tokio::test]
+async fn v3_5_1_a_planted_form_cookie_with_its_own_token_does_not_work_in_another_session() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    app.verified_user("eve@example.com").await;
+    // Eve reads a form nonce and its token from a page of her own.
+    let eve = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let page = eve.get(app.url("/login")).send().await.unwrap();
+    let eve_nonce = crate::helpers::set_cookie(page.headers(), "gatehouse-csrf").unwrap();
+    let eve_nonce = eve_nonce.split(';').next().unwrap().to_owned();
+    let eve_token = hidden_field(&page.text().await.unwrap(), "csrf_token").unwrap();
+
+    // Ada is signed in; her browser carries Eve's planted nonce and Eve's token arrives in a form.
+    let login = app.login("ada@example.com", PASSWORD).await;
+    let ada_session = crate::helpers::set_cookie(login.headers(), crate::helpers::SESSION_COOKIE).unwrap();
+    let ada_session = ada_session.split(';').next().unwrap().to_owned();
+    let forged = reqwest::Client::new()
+        .post(app.url("/account/sessions/revoke-others"))
+        .header("cookie", format!("{eve_nonce}; {ada_session}"))
+        .form(&[("csrf_token", eve_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(forged.status(), StatusCode::FORBIDDEN, "the token was made for no session of Ada's");
+    // The control: the same planted nonce with a token made in Ada's session works.
+    let page = reqwest::Client::new()
+        .get(app.url("/account/sessions"))
+        .header("cookie", format!("{eve_nonce}; {ada_session}"))
+        .send()
+        .await
+        .unwrap();
+    let ada_token = hidden_field(&page.text().await.unwrap(), "csrf_token").unwrap();
+    let genuine = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .post(app.url("/account/sessions/revoke-others"))
+        .header("cookie", format!("{eve_nonce}; {ada_session}"))
+        .form(&[("csrf_token", ada_token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(genuine.status(), StatusCode::SEE_OTHER);
 }
