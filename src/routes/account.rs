@@ -4,7 +4,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use serde::Deserialize;
 
 use crate::accounts::sessions::CurrentUser;
 use crate::error::Result;
@@ -13,13 +12,7 @@ use crate::store::events::{self, EventKind};
 use crate::store::{self, sessions};
 use crate::web::account_area::{SettingsPage, notice_text};
 use crate::web::format::{describe_device, human_date, human_time};
-use crate::web::{Page, Query};
-
-#[derive(Deserialize)]
-pub struct NoticeParam {
-    #[serde(default)]
-    notice: String,
-}
+use crate::web::{NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account/overview.html")]

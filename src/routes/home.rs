@@ -2,21 +2,14 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use serde::Deserialize;
 
-use crate::web::{Page, Query};
+use crate::web::{NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 pub struct HomePage {
     page: Page,
     notice: Option<&'static str>,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeParam {
-    #[serde(default)]
-    notice: String,
 }
 
 /// What a redirect to the home page wants said, by its `?notice=` key.

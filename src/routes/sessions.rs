@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::store;
 use crate::web::account_area::notice_text;
 use crate::web::format::{describe_device, human_time};
-use crate::web::{Form, Page, Query};
+use crate::web::{Form, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account/sessions.html")]
@@ -32,12 +32,6 @@ struct SessionView {
     ip: String,
     created: String,
     last_seen: String,
-}
-
-#[derive(Deserialize)]
-pub struct NoticeParam {
-    #[serde(default)]
-    notice: String,
 }
 
 pub async fn sessions_page(

@@ -15,7 +15,7 @@ use crate::state::AppState;
 use crate::store;
 use crate::web::account_area::{notice_text, password_error};
 use crate::web::format::{human_date, human_time};
-use crate::web::{Form, Page, Query};
+use crate::web::{Form, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "account/tokens.html")]
@@ -82,12 +82,6 @@ impl TokensPage {
         let (new_token, errors, form) = (None, TokenErrors::default(), NewTokenForm::default());
         Ok(Self { page, section: "/account/tokens", notice, tokens, new_token, errors, form })
     }
-}
-
-#[derive(Deserialize)]
-pub struct NoticeParam {
-    #[serde(default)]
-    notice: String,
 }
 
 pub async fn tokens_page(

@@ -94,6 +94,13 @@ pub fn client_of(parts: &Parts, state: &AppState) -> Client {
     }
 }
 
+/// `?notice=`: the key of what a redirect wants said on the page it leads to.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct NoticeParam {
+    #[serde(default)]
+    pub notice: String,
+}
+
 /// What every page's layout needs: the form token and who is signed in.
 #[derive(Debug, Clone, Default)]
 pub struct Page {

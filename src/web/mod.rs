@@ -8,4 +8,4 @@ pub mod format;
 pub mod link_page;
 
 pub use api_caller::{ApiCaller, Credential};
-pub use extract::{Form, Json, Page, Path, Query};
+pub use extract::{Form, Json, NoticeParam, Page, Path, Query};
