@@ -82,19 +82,14 @@ impl Registry {
         self.one_closed.notify_waiters();
     }
 
-    /// Asks the oldest connection with no request in progress to close; `false` if every
-    /// connection is busy.
-    fn close_oldest_idle(&self) -> bool {
+    /// Asks the oldest connection with no request in progress to close, if there is one.
+    fn close_oldest_idle(&self) {
         let open = self.open.lock().expect("registry");
         let idle =
             |open: &&Arc<Open>| open.in_progress.load(Ordering::Relaxed) == 0 && !open.closing.load(Ordering::Relaxed);
-        match open.iter().filter(|(_, open)| idle(open)).min_by_key(|(number, _)| **number) {
-            Some((_, open)) => {
-                open.closing.store(true, Ordering::Relaxed);
-                open.close.notify_one();
-                true
-            }
-            None => false,
+        if let Some((_, open)) = open.iter().filter(|(_, open)| idle(open)).min_by_key(|(number, _)| **number) {
+            open.closing.store(true, Ordering::Relaxed);
+            open.close.notify_one();
         }
     }
 }

@@ -56,7 +56,7 @@ pub async fn check(state: &AppState, email: &str, password: SecretString, client
     }
     let verification = state.hasher().verify(&password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
     let known_user_id = user.as_ref().map(|u| u.id);
-    let Some(user) = user.filter(|_| verification.is_match()) else {
+    let Some(mut user) = user.filter(|_| verification.is_match()) else {
         tracing::warn!(event = "login_failed", user_id = known_user_id, %ip, "wrong email or password");
         metrics::login("failed");
         if let (Some(email), Some(key)) = (&email, &throttle_key) {
@@ -67,6 +67,8 @@ pub async fn check(state: &AppState, email: &str, password: SecretString, client
     if verification == Verification::MatchNeedsRehash {
         let fresh = state.hasher().hash(password.expose_secret()).await?;
         users::set_password_hash(pool, user.id, &fresh).await?;
+        // The device cookie this login hands out is bound to the hash now stored.
+        user.password_hash = fresh;
     }
     if user.is_disabled() {
         tracing::warn!(event = "login_disabled", user_id = user.id, %ip, "right password, account disabled");
