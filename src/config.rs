@@ -79,6 +79,10 @@ pub struct Config {
     #[arg(long, env = "CORS_ALLOWED_ORIGINS", value_delimiter = ',', value_parser = parse_origin)]
     pub cors_allowed_origins: Vec<String>,
 
+    /// A file whose bytes seal the signing keys kept in the database (unset = unsealed).
+    #[arg(long, env = "SECRET_KEY_FILE")]
+    pub secret_key_file: Option<std::path::PathBuf>,
+
     /// Most connections open at once [default: 4096, or the file-descriptor limit less a reserve].
     #[arg(long, env = "MAX_CONNECTIONS", value_parser = parse_max_open_connections)]
     pub max_connections: Option<usize>,
@@ -107,6 +111,7 @@ impl Config {
             cors_allowed_origins: Vec::new(),
             password_min_length: RECOMMENDED_MIN_LENGTH,
             max_connections: None,
+            secret_key_file: None,
         }
     }
 
@@ -186,6 +191,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("DATABASE_MAX_CONNECTIONS", |v| parse_max_connections(v).map(drop)),
     ("DATABASE_ACQUIRE_TIMEOUT", |v| parse_acquire_timeout(v).map(drop)),
     ("MAX_CONNECTIONS", |v| parse_max_open_connections(v).map(drop)),
+    ("SECRET_KEY_FILE", |v| crate::security::vault::Vault::from_file(Some(v.as_ref())).map(drop).map_err(|e| format!("{e:#}"))),
     ("METRICS_ADDR", |v| parse_metrics_addr(v).map(drop)),
     ("PASSWORD_MIN_LENGTH", |v| parse_min_length(v).map(drop)),
     ("LOG_FORMAT", parse_log_format),

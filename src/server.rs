@@ -21,6 +21,7 @@ use crate::router::service;
 use crate::security::hasher::{self, PasswordHasher};
 use crate::security::jwt::Jwt;
 use crate::security::signing::SigningKey;
+use crate::security::vault::Vault;
 use crate::state::{AppState, Inner};
 use crate::store::{self, Store, keys};
 
@@ -61,10 +62,17 @@ impl Application {
             None => None,
         };
         let base_url = config.base_url_for(addr);
-        let secret = keys::get_or_create(store.pool(), "signing", &random_hex_key(), store::now()).await?;
+        let vault = Vault::from_file(config.secret_key_file.as_deref())?;
+        if !vault.seals() {
+            tracing::warn!(
+                "no SECRET_KEY_FILE: signing keys are stored unsealed, so a copy of the database could forge tokens"
+            );
+        }
+        let stored = keys::get_or_create(store.pool(), "signing", &vault.seal(&random_hex_key()), store::now()).await?;
+        let secret = vault.open(&stored).context("the form and device signing key")?;
         let signing_key = SigningKey::new(&hex::decode(secret).context("stored signing key is not hex")?);
-        let jwt =
-            Jwt::start(store.clone(), base_url.origin().ascii_serialization(), config.jwt_audience.clone()).await?;
+        let origin = base_url.origin().ascii_serialization();
+        let jwt = Jwt::start(store.clone(), vault, origin, config.jwt_audience.clone()).await?;
         let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
         let state = AppState::new(Inner {
             hasher: PasswordHasher::start(hasher::production_params())?,

@@ -49,6 +49,9 @@ enum Command {
 enum KeysCommand {
     /// Sign new access tokens with a fresh key; the old key stays published until its tokens expire.
     Rotate {
+        /// The file that seals the keys, as for `serve`.
+        #[arg(long, env = "SECRET_KEY_FILE")]
+        secret_key_file: Option<std::path::PathBuf>,
         #[command(flatten)]
         db: Database,
     },
@@ -256,8 +259,9 @@ async fn run(command: Command, files: &FileSettings) -> anyhow::Result<()> {
             users::list_outbox(&open_existing(&db, json).await?, json).await
         }
         Command::Outbox(OutboxCommand::Retry { db }) => users::retry_outbox(&open_existing(&db, false).await?).await,
-        Command::Keys(KeysCommand::Rotate { db }) => {
-            let kid = crate::security::jwt::rotate(&open_existing(&db, false).await?).await?;
+        Command::Keys(KeysCommand::Rotate { secret_key_file, db }) => {
+            let vault = crate::security::vault::Vault::from_file(secret_key_file.as_deref())?;
+            let kid = crate::security::jwt::rotate(&open_existing(&db, false).await?, &vault).await?;
             println!("access tokens are now signed with key {kid}");
             Ok(())
         }

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::sync::{Arc, RwLock};
 
+use anyhow::Context;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use ed25519_dalek::SigningKey;
 use ed25519_dalek::pkcs8::EncodePrivateKey;
@@ -16,6 +17,7 @@ use jsonwebtoken::jwk::{
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use super::vault::Vault;
 use crate::store::{self, Store, keys};
 
 /// Access tokens live 15 minutes; a retired key is published that long after rotation.
@@ -72,6 +74,7 @@ pub struct Claims {
 #[derive(Clone)]
 pub struct Jwt {
     store: Store,
+    vault: Vault,
     issuer: String,
     audience: String,
     verifying: Arc<RwLock<HashMap<String, DecodingKey>>>,
@@ -80,10 +83,12 @@ pub struct Jwt {
     reloads: Arc<std::sync::atomic::AtomicU64>,
 }
 
-/// A stored key: 32 secret bytes, hex-encoded.
-fn decode_key(secret: &str) -> Option<SigningKey> {
-    let bytes: [u8; 32] = hex::decode(secret).ok()?.try_into().ok()?;
-    Some(SigningKey::from_bytes(&bytes))
+/// A stored key: 32 secret bytes, hex-encoded, sealed by the vault when it has a key.
+fn decode_key(vault: &Vault, stored: &str) -> anyhow::Result<SigningKey> {
+    let secret = vault.open(stored)?;
+    let bytes: [u8; 32] =
+        hex::decode(secret).ok().and_then(|bytes| bytes.try_into().ok()).context("not 32 hex bytes")?;
+    Ok(SigningKey::from_bytes(&bytes))
 }
 
 fn random_hex(bytes: usize) -> String {
@@ -93,24 +98,30 @@ fn random_hex(bytes: usize) -> String {
 }
 
 /// Starts signing with a new key; the old ones keep verifying for `ACCESS_TTL_SECS`.
-pub async fn rotate(store: &Store) -> anyhow::Result<String> {
+pub async fn rotate(store: &Store, vault: &Vault) -> anyhow::Result<String> {
     let kid = random_hex(8);
     let mut tx = store.begin().await?;
-    keys::add_jwt_key(&mut tx, &kid, &random_hex(32), store::now(), true).await?;
+    keys::add_jwt_key(&mut tx, &kid, &vault.seal(&random_hex(32)), store::now(), true).await?;
     tx.commit().await?;
     Ok(kid)
 }
 
 impl Jwt {
     /// Makes sure a signing key exists (the first instance to start creates it).
-    pub async fn start(store: Store, issuer: String, audience: String) -> anyhow::Result<Self> {
-        if keys::jwt_keys(store.pool(), store::now(), 0).await?.is_empty() {
-            let mut tx = store.begin().await?;
-            keys::add_jwt_key(&mut tx, &random_hex(8), &random_hex(32), store::now(), false).await?;
-            tx.commit().await?;
+    pub async fn start(store: Store, vault: Vault, issuer: String, audience: String) -> anyhow::Result<Self> {
+        let existing = keys::jwt_keys(store.pool(), store::now(), 0).await?;
+        match existing.first() {
+            // Fail at start, not at the first sign-in, when the keys cannot be opened.
+            Some(newest) => drop(decode_key(&vault, &newest.secret).context("the newest access-token key")?),
+            None => {
+                let mut tx = store.begin().await?;
+                keys::add_jwt_key(&mut tx, &random_hex(8), &vault.seal(&random_hex(32)), store::now(), false).await?;
+                tx.commit().await?;
+            }
         }
         Ok(Self {
             store,
+            vault,
             issuer,
             audience,
             verifying: Arc::default(),
@@ -124,7 +135,7 @@ impl Jwt {
         let now = store::now();
         let newest = keys::jwt_keys(self.store.pool(), now, 0).await?.into_iter().next();
         let key = newest.ok_or_else(|| anyhow::anyhow!("no JWT signing key"))?;
-        let signing = decode_key(&key.secret).ok_or_else(|| anyhow::anyhow!("JWT key {} is corrupt", key.kid))?;
+        let signing = decode_key(&self.vault, &key.secret).with_context(|| format!("JWT key {}", key.kid))?;
         let der = signing.to_pkcs8_der().map_err(|e| anyhow::anyhow!("JWT key {} as PKCS#8: {e}", key.kid))?;
         // A key this instance signs with is one it can check at once, without a reload.
         self.verifying
@@ -193,7 +204,7 @@ impl Jwt {
         let mut cache = self.verifying.write().expect("key cache");
         cache.clear();
         for key in keys {
-            if let Some(signing) = decode_key(&key.secret) {
+            if let Ok(signing) = decode_key(&self.vault, &key.secret) {
                 cache.insert(key.kid, DecodingKey::from_ed_der(signing.verifying_key().as_bytes()));
             }
         }
@@ -203,7 +214,10 @@ impl Jwt {
     /// The public keys, as a JSON Web Key Set (RFC 7517, OKP keys of RFC 8037).
     pub async fn jwks(&self) -> Result<JwkSet, sqlx::Error> {
         let keys = keys::jwt_keys(self.store.pool(), store::now(), ACCESS_TTL_SECS).await?;
-        let keys = keys.into_iter().filter_map(|key| Some(public_jwk(key.kid, &decode_key(&key.secret)?))).collect();
+        let keys = keys
+            .into_iter()
+            .filter_map(|key| Some(public_jwk(key.kid, &decode_key(&self.vault, &key.secret).ok()?)))
+            .collect();
         Ok(JwkSet { keys })
     }
 }
@@ -235,7 +249,10 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("keys.db").display());
         let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
         store.migrate().await.unwrap();
-        let jwt = Jwt::start(store, "http://127.0.0.1:3000".into(), "gatehouse".into()).await.unwrap();
+        let jwt =
+            Jwt::start(store, Vault::from_file(None).unwrap(), "http://127.0.0.1:3000".into(), "gatehouse".into())
+                .await
+                .unwrap();
         let (token, _) = jwt.issue(1).await.unwrap();
         assert_eq!(jwt.verify(&token).await.unwrap().0, 1, "the signing key is known at once");
 
@@ -256,9 +273,16 @@ mod tests {
         let url = format!("sqlite://{}", dir.path().join("keys.db").display());
         let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
         store.migrate().await.unwrap();
-        let jwt = Jwt::start(store.clone(), "http://127.0.0.1:3000".into(), "gatehouse".into()).await.unwrap();
+        let jwt = Jwt::start(
+            store.clone(),
+            Vault::from_file(None).unwrap(),
+            "http://127.0.0.1:3000".into(),
+            "gatehouse".into(),
+        )
+        .await
+        .unwrap();
         let key = keys::jwt_keys(store.pool(), store::now(), 0).await.unwrap().remove(0);
-        let der = decode_key(&key.secret).unwrap().to_pkcs8_der().unwrap();
+        let der = decode_key(&Vault::from_file(None).unwrap(), &key.secret).unwrap().to_pkcs8_der().unwrap();
         let sign = |header: Header, claims: serde_json::Value| {
             let header = Header { kid: Some(key.kid.clone()), ..header };
             jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(der.as_bytes())).unwrap()

@@ -9,6 +9,7 @@ pub mod jwt;
 pub mod request_id;
 pub mod signing;
 pub mod throttle;
+pub mod vault;
 
 /// The session cookie's name: with the `__Host-` prefix when the site is served over https.
 pub fn session_cookie_name(secure: bool) -> &'static str {

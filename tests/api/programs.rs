@@ -535,3 +535,29 @@ async fn a_browser_app_on_an_allowed_origin_gets_and_refreshes_tokens() {
     let cookie_call = cookie_call.json(&json!({"name": "x", "scope": "read"})).send().await.unwrap();
     assert_eq!(cookie_call.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn with_a_secret_key_file_the_database_alone_holds_no_usable_signing_key() {
+    let secrets = tempfile::tempdir().unwrap();
+    let secret_file = secrets.path().join("secret");
+    std::fs::write(&secret_file, "thirty-two bytes of secret, or so!").unwrap();
+    let app = spawn_app_with(|config| config.secret_key_file = Some(secret_file.clone())).await;
+    app.verified_user("ada@example.com").await;
+    let grant: Value = password_grant(&app, "ada@example.com", PASSWORD).await.json().await.unwrap();
+    let access = format!("Bearer {}", grant["access_token"].as_str().unwrap());
+    assert_eq!(me_with(&app, &access).await.status(), StatusCode::OK, "sealed keys still sign and verify");
+    for table in ["jwt_keys", "signing_keys"] {
+        let unsealed = app.scalar(&format!("SELECT COUNT(*) FROM {table} WHERE secret NOT LIKE 'sealed:v1:%'")).await;
+        assert_eq!(unsealed, 0, "every key in {table} is sealed");
+    }
+
+    // A server given the database but not the file stops at once, saying what is missing.
+    let dir = tempfile::tempdir().unwrap();
+    let without = gatehouse(dir.path())
+        .env("DATABASE_URL", &app.database.url)
+        .env("GATEHOUSE_ADDR", "127.0.0.1:0")
+        .output()
+        .unwrap();
+    assert!(!without.status.success());
+    assert!(String::from_utf8_lossy(&without.stderr).contains("SECRET_KEY_FILE"));
+}

@@ -23,6 +23,7 @@ const SETTINGS: &[&str] = &[
     "JWT_AUDIENCE",
     "CORS_ALLOWED_ORIGINS",
     "MAX_CONNECTIONS",
+    "SECRET_KEY_FILE",
 ];
 
 pub fn gatehouse(dir: &std::path::Path) -> Command {
