@@ -191,7 +191,9 @@ const CHECKS: &[(&str, Check)] = &[
     ("DATABASE_MAX_CONNECTIONS", |v| parse_max_connections(v).map(drop)),
     ("DATABASE_ACQUIRE_TIMEOUT", |v| parse_acquire_timeout(v).map(drop)),
     ("MAX_CONNECTIONS", |v| parse_max_open_connections(v).map(drop)),
-    ("SECRET_KEY_FILE", |v| crate::security::vault::Vault::from_file(Some(v.as_ref())).map(drop).map_err(|e| format!("{e:#}"))),
+    ("SECRET_KEY_FILE", |v| {
+        crate::security::vault::Vault::from_file(Some(v.as_ref())).map(drop).map_err(|e| format!("{e:#}"))
+    }),
     ("METRICS_ADDR", |v| parse_metrics_addr(v).map(drop)),
     ("PASSWORD_MIN_LENGTH", |v| parse_min_length(v).map(drop)),
     ("LOG_FORMAT", parse_log_format),
