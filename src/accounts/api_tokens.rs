@@ -18,7 +18,7 @@ pub const BAD_EXPIRY: &str = "A token may expire in 1 to 3650 days, or never.";
 impl NewApiToken {
     /// Limits the token to expire no later than `expires_at`: a token made with another
     /// credential never outlives it.
-    pub fn outliving_no(mut self, expires_at: Option<i64>) -> Self {
+    pub fn no_later_than(mut self, expires_at: Option<i64>) -> Self {
         if let Some(limit) = expires_at {
             self.expires_at = Some(self.expires_at.map_or(limit, |own| own.min(limit)));
         }
@@ -86,12 +86,12 @@ mod tests {
     #[test]
     fn a_token_made_by_a_token_never_outlives_it() {
         let never = NewApiToken::parse("x", "read", None).unwrap();
-        assert_eq!(never.outliving_no(Some(1_000)).expires_at, Some(1_000));
+        assert_eq!(never.no_later_than(Some(1_000)).expires_at, Some(1_000));
         let long = NewApiToken::parse("x", "read", Some(30)).unwrap();
-        assert_eq!(long.outliving_no(Some(1_000)).expires_at, Some(1_000));
+        assert_eq!(long.no_later_than(Some(1_000)).expires_at, Some(1_000));
         let short = NewApiToken::parse("x", "read", Some(1)).unwrap();
         let own = short.expires_at;
-        assert_eq!(short.outliving_no(Some(i64::MAX)).expires_at, own);
-        assert_eq!(NewApiToken::parse("x", "read", None).unwrap().outliving_no(None).expires_at, None);
+        assert_eq!(short.no_later_than(Some(i64::MAX)).expires_at, own);
+        assert_eq!(NewApiToken::parse("x", "read", None).unwrap().no_later_than(None).expires_at, None);
     }
 }

@@ -39,14 +39,13 @@ pub async fn delete_account(
     page: Page,
     Form(form): Form<DeleteForm>,
 ) -> Result<Response> {
-    let typed = form.password.clone();
-    let right = !typed.is_empty() && password::is_current(&state, &current.user, form.password).await?;
+    let right = password::is_current(&state, &current.user, &form.password).await?;
     if !right {
         let again = DeletePage {
             page,
             section: "/account/delete",
             notice: None,
-            error: password_error(&typed, right, "password"),
+            error: password_error(&form.password, right, "password"),
         };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
     }

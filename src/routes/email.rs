@@ -34,8 +34,7 @@ pub async fn change_email(
     Form(form): Form<ChangeEmailForm>,
 ) -> Result<Response> {
     let user = &current.user;
-    let typed = form.password.clone();
-    let right = !typed.is_empty() && password::is_current(&state, user, form.password).await?;
+    let right = password::is_current(&state, user, &form.password).await?;
     let new_email = Email::parse(&form.new_email).map_err(|e| e.to_string()).and_then(|email| {
         if email.as_str() == user.email { Err("That is already your address.".to_owned()) } else { Ok(email) }
     });
@@ -43,7 +42,7 @@ pub async fn change_email(
         (true, Ok(email)) => email,
         (right, new_email) => {
             let errors = SettingsErrors {
-                email_password: password_error(&typed, right, "password"),
+                email_password: password_error(&form.password, right, "password"),
                 new_email: new_email.err(),
                 new_email_value: form.new_email,
                 ..Default::default()

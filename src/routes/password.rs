@@ -31,14 +31,13 @@ pub async fn change_password(
     page: Page,
     Form(form): Form<ChangePasswordForm>,
 ) -> Result<Response> {
-    let typed = form.current_password.clone();
-    let right = !typed.is_empty() && password::is_current(&state, &current.user, form.current_password).await?;
+    let right = password::is_current(&state, &current.user, &form.current_password).await?;
     let new_password = Password::parse(SecretString::from(form.new_password), state.config().password_policy());
     let new_password = match (right, new_password) {
         (true, Ok(password)) => password,
         (right, new_password) => {
             let errors = SettingsErrors {
-                current_password: password_error(&typed, right, "current password"),
+                current_password: password_error(&form.current_password, right, "current password"),
                 new_password: new_password.err().map(|e| e.to_string()),
                 ..Default::default()
             };

@@ -54,7 +54,7 @@ pub struct NewTokenForm {
     scope: String,
     #[serde(default)]
     expires_in_days: String,
-    #[serde(default, skip_serializing)]
+    #[serde(default)]
     password: String,
 }
 
@@ -101,7 +101,7 @@ pub async fn create_token(
     Form(mut form): Form<NewTokenForm>,
 ) -> Result<Response> {
     let typed = std::mem::take(&mut form.password);
-    let right = !typed.is_empty() && password::is_current(&state, &current.user, typed.clone()).await?;
+    let right = password::is_current(&state, &current.user, &typed).await?;
     let days = match form.expires_in_days.trim() {
         "" => Ok(None),
         days => days.parse::<i64>().map(Some).map_err(|_| BAD_EXPIRY),

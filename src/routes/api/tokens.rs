@@ -83,7 +83,7 @@ pub async fn create_token(
     Json(request): Json<NewToken>,
 ) -> Result<Response> {
     // A token made with a token needs the password too, and never outlives its maker.
-    let outlive_no = match &caller.credential {
+    let no_later_than = match &caller.credential {
         Credential::Session(current) if !recently_authenticated(&current.auth) => {
             return Err(AppError::Forbidden(
                 "Log in again: creating a token needs a password entered in the last 10 minutes.",
@@ -91,24 +91,24 @@ pub async fn create_token(
         }
         Credential::Session(_) | Credential::Password => None,
         Credential::ApiToken { expires_at } => {
-            confirm_password(&state, &caller, request.password.clone()).await?;
+            confirm_password(&state, &caller, request.password.as_deref()).await?;
             *expires_at
         }
         Credential::AccessToken { expires_at } => {
-            confirm_password(&state, &caller, request.password.clone()).await?;
+            confirm_password(&state, &caller, request.password.as_deref()).await?;
             Some(*expires_at)
         }
     };
     let new = NewApiToken::parse(&request.name, &request.scope, request.expires_in_days)
         .map_err(|e| AppError::BadRequest(e.into()))?
-        .outliving_no(outlive_no);
+        .no_later_than(no_later_than);
     let (row, secret) = api_tokens::create(state.store(), caller.user.id, &new).await?;
     let view = ApiTokenView::of(row, Some(secret))?;
     Ok((StatusCode::CREATED, [(header::CACHE_CONTROL, "no-store")], axum::Json(view)).into_response())
 }
 
 /// The account's password, sent with a request made with a token.
-async fn confirm_password(state: &AppState, caller: &ApiCaller, password: Option<String>) -> Result<()> {
+async fn confirm_password(state: &AppState, caller: &ApiCaller, password: Option<&str>) -> Result<()> {
     const NEEDED: &str = "Creating a token with a token needs the account's password as \"password\".";
     let password = password.filter(|password| !password.is_empty()).ok_or(AppError::Unauthorized(NEEDED))?;
     if !password::is_current(state, &caller.user, password).await? {
