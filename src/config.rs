@@ -153,7 +153,7 @@ impl Config {
     }
 }
 
-fn parse_addr(value: &str) -> Result<SocketAddr, String> {
+pub(crate) fn parse_addr(value: &str) -> Result<SocketAddr, String> {
     value.parse().map_err(|e| format!("GATEHOUSE_ADDR must be HOST:PORT like 127.0.0.1:3000 ({e})"))
 }
 
@@ -274,7 +274,7 @@ pub fn parse_database_url(value: &str) -> Result<String, String> {
     }
 }
 
-fn parse_base_url(value: &str) -> Result<Url, String> {
+pub(crate) fn parse_base_url(value: &str) -> Result<Url, String> {
     let url = Url::parse(value).map_err(|e| format!("BASE_URL is not a URL ({e})"))?;
     let origin_only = url.path() == "/" && url.query().is_none() && url.fragment().is_none();
     if !matches!(url.scheme(), "http" | "https") || url.host().is_none() || !origin_only {

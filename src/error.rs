@@ -18,6 +18,8 @@ pub enum AppError {
     Unauthenticated,
     #[error("bad credentials: {0}")]
     Unauthorized(&'static str),
+    #[error("second step required")]
+    SecondStepRequired,
     #[error("forbidden: {0}")]
     Forbidden(&'static str),
     #[error("bad request: {0}")]
@@ -45,6 +47,11 @@ pub const PROBLEM_TYPES: &[(&str, &str, &str)] = &[
         "invalid-credentials",
         "Invalid credentials",
         "The credential sent (password, API token, access or refresh token) is wrong, expired or revoked.",
+    ),
+    (
+        "mfa-required",
+        "Second step required",
+        "The password was right, but the account uses two-step login: send the code from its authenticator app (or a recovery code) as \"otp\" with the password.",
     ),
     (
         "forbidden",
@@ -131,6 +138,12 @@ impl AppError {
             Self::Unauthorized(detail) => {
                 Problem::new(S::UNAUTHORIZED, "invalid-credentials", "Invalid credentials", *detail)
             }
+            Self::SecondStepRequired => Problem::new(
+                S::UNAUTHORIZED,
+                "mfa-required",
+                "Second step required",
+                "This account uses two-step login: send the password again with \"otp\", the current code from its authenticator app or a recovery code.",
+            ),
             Self::Forbidden(detail) => Problem::new(S::FORBIDDEN, "forbidden", "Request refused", *detail),
             Self::BadRequest(detail) => Problem::new(S::BAD_REQUEST, "bad-request", "Bad request", detail.clone()),
             Self::Conflict(detail) => Problem::new(S::CONFLICT, "conflict", "Not possible", *detail),

@@ -18,6 +18,7 @@ pub mod security;
 pub mod server;
 pub mod state;
 pub mod store;
+pub mod two_factor;
 pub mod web;
 
 pub use config::Config;

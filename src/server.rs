@@ -72,7 +72,7 @@ impl Application {
         let secret = vault.open(&stored).context("the form and device signing key")?;
         let signing_key = SigningKey::new(&hex::decode(secret).context("stored signing key is not hex")?);
         let origin = base_url.origin().ascii_serialization();
-        let jwt = Jwt::start(store.clone(), vault, origin, config.jwt_audience.clone()).await?;
+        let jwt = Jwt::start(store.clone(), vault.clone(), origin, config.jwt_audience.clone()).await?;
         let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
         let state = AppState::new(Inner {
             hasher: PasswordHasher::start(hasher::production_params())?,
@@ -80,6 +80,7 @@ impl Application {
             outbox: Outbox::default(),
             deferred: Default::default(),
             signing_key,
+            vault,
             jwt,
             password_limiter,
             base_url,

@@ -13,6 +13,7 @@ use crate::mail::messages::Links;
 use crate::security::hasher::PasswordHasher;
 use crate::security::jwt::Jwt;
 use crate::security::signing::SigningKey;
+use crate::security::vault::Vault;
 use crate::store::Store;
 
 #[derive(Clone)]
@@ -27,6 +28,8 @@ pub struct Inner {
     pub deferred: Deferred,
     pub links: Links,
     pub signing_key: SigningKey,
+    /// Seals secrets kept in the database (signing keys, TOTP secrets) with `SECRET_KEY_FILE`.
+    pub vault: Vault,
     pub jwt: Jwt,
     /// Password checks outside the login form (HTTP Basic, the token endpoint) share
     /// the login form's per-IP budget.
@@ -58,6 +61,9 @@ impl AppState {
     }
     pub fn signing_key(&self) -> &SigningKey {
         &self.0.signing_key
+    }
+    pub fn vault(&self) -> &Vault {
+        &self.0.vault
     }
     pub fn jwt(&self) -> &Jwt {
         &self.0.jwt

@@ -5,7 +5,7 @@
 use secrecy::{ExposeSecret, SecretString};
 
 use super::Client;
-use crate::domain::Email;
+use crate::domain::{Amr, Email};
 use crate::error::{AppError, Result};
 use crate::mail::messages;
 use crate::metrics;
@@ -19,6 +19,9 @@ use crate::store::{self, throttle};
 /// What checking an email and password found.
 pub enum PasswordCheck {
     Accepted(User),
+    /// The password is right, and the account asks for a second step before it counts
+    /// as a sign-in (see [`crate::two_factor`]).
+    SecondStepNeeded(User),
     /// Wrong email or password: one answer for both.
     Refused,
     Throttled {
@@ -80,26 +83,49 @@ pub async fn check(state: &AppState, email: &str, password: SecretString, client
         metrics::login("unverified");
         return Ok(PasswordCheck::Unverified(user));
     }
-    let now = store::now();
     throttle::clear(pool, &user.email).await?;
     if let Some(device_id) = &known_device {
         throttle::clear(pool, &device::throttle_key(device_id)).await?;
     }
-    users::record_login(pool, user.id, &client.ip(), now).await?;
-    events::record(pool, user.id, EventKind::LoggedIn, &client.ip(), &client.user_agent, now).await?;
-    tracing::info!(event = "login_succeeded", user_id = user.id, %ip, "signed in");
-    metrics::login("ok");
+    if user.has_two_factor() {
+        tracing::info!(event = "login_second_step", user_id = user.id, %ip, "right password, code still needed");
+        return Ok(PasswordCheck::SecondStepNeeded(user));
+    }
+    record_sign_in(state, &user, client).await?;
     Ok(PasswordCheck::Accepted(user))
 }
 
+/// The books of a completed sign-in: last login, the activity log, the metrics.
+pub async fn record_sign_in(state: &AppState, user: &User, client: &Client) -> Result<()> {
+    let pool = state.store().pool();
+    let now = store::now();
+    users::record_login(pool, user.id, &client.ip(), now).await?;
+    events::record(pool, user.id, EventKind::LoggedIn, &client.ip(), &client.user_agent, now).await?;
+    tracing::info!(event = "login_succeeded", user_id = user.id, ip = %client.ip, "signed in");
+    metrics::login("ok");
+    Ok(())
+}
+
 /// The check for programs (HTTP Basic, the token endpoint): the login form's per-IP
-/// budget and account throttle, every refusal an error.
-pub async fn check_for_program(state: &AppState, email: &str, password: SecretString, client: &Client) -> Result<User> {
+/// budget and account throttle, every refusal an error. An account with two-step login
+/// needs `otp` too (Basic has no place for one, so it is refused there).
+pub async fn check_for_program(
+    state: &AppState,
+    email: &str,
+    password: SecretString,
+    otp: Option<&str>,
+    client: &Client,
+) -> Result<(User, Amr)> {
     if let Some(retry_after_secs) = state.password_budget_exhausted(client.ip) {
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
     match check(state, email, password, client).await? {
-        PasswordCheck::Accepted(user) => Ok(user),
+        PasswordCheck::Accepted(user) => Ok((user, Amr::password())),
+        PasswordCheck::SecondStepNeeded(user) => {
+            let amr = crate::two_factor::program_second_step(state, &user, otp, client).await?;
+            record_sign_in(state, &user, client).await?;
+            Ok((user, amr))
+        }
         PasswordCheck::Refused => Err(AppError::Unauthorized("The email or password is incorrect.")),
         PasswordCheck::Throttled { retry_after_secs } => Err(AppError::TooManyRequests { retry_after_secs }),
         PasswordCheck::Unverified(_) => Err(AppError::Forbidden(UNVERIFIED_FOR_PROGRAMS)),

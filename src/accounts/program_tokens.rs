@@ -2,7 +2,7 @@
 //! 15-minute access token and a new refresh token. Refresh tokens rotate on every use;
 //! one used twice was copied, and its whole family is revoked.
 
-use crate::domain::Token;
+use crate::domain::{Amr, Token};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::store::{self, refresh_tokens};
@@ -11,15 +11,19 @@ pub const REFRESH_TOKEN_PREFIX: &str = "gtr_";
 const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
 const BAD_REFRESH: &str = "The refresh token is not valid: it may be expired, revoked or already used.";
 
-/// A family of refresh tokens: every rotation of one sign-in shares it.
-pub struct Family(String);
+/// A family of refresh tokens: every rotation of one sign-in shares it, and the factors
+/// that sign-in passed.
+pub struct Family {
+    id: String,
+    amr: Amr,
+}
 
 impl Family {
-    /// A new family, for a sign-in with a password.
-    pub fn fresh() -> Self {
+    /// A new family, for a sign-in with a password (and maybe a code).
+    pub fn fresh(amr: Amr) -> Self {
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).expect("the operating system's random source failed");
-        Self(hex::encode(bytes))
+        Self { id: hex::encode(bytes), amr }
     }
 }
 
@@ -31,10 +35,12 @@ pub struct Issued {
 
 /// A fresh access token, and the next refresh token of `family`.
 pub async fn issue(state: &AppState, user_id: i64, family: &Family) -> Result<Issued> {
-    let (access_token, expires_in) = state.jwt().issue(user_id).await?;
+    let (access_token, expires_in) = state.jwt().issue(user_id, &family.amr).await?;
     let refresh = Token::generate();
     let now = store::now();
-    refresh_tokens::insert(state.store().pool(), &refresh, user_id, &family.0, now, now + REFRESH_TTL_SECS).await?;
+    let expires_at = now + REFRESH_TTL_SECS;
+    let amr = family.amr.to_column();
+    refresh_tokens::insert(state.store().pool(), &refresh, user_id, &family.id, &amr, now, expires_at).await?;
     Ok(Issued { access_token, expires_in, refresh_token: format!("{REFRESH_TOKEN_PREFIX}{}", refresh.encode()) })
 }
 
@@ -62,5 +68,5 @@ pub async fn redeem_refresh(state: &AppState, presented: &str) -> Result<(i64, F
         return Err(AppError::Unauthorized(BAD_REFRESH));
     }
     tx.commit().await?;
-    Ok((row.user_id, Family(row.family)))
+    Ok((row.user_id, Family { amr: Amr::from_column(&row.amr), id: row.family }))
 }

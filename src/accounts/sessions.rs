@@ -6,7 +6,7 @@ use sqlx::AnyConnection;
 use tower_sessions::{Expiry, Session};
 
 use super::Client;
-use crate::domain::{AuthSession, SessionPolicy};
+use crate::domain::{Amr, AuthSession, SessionPolicy};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store::events::{self, EventKind};
@@ -38,6 +38,12 @@ pub async fn make_room(state: &AppState, user_id: i64) -> Result<()> {
         tracing::info!(event = "sessions_capped", user_id, ended, "least recently used sessions ended");
     }
     Ok(())
+}
+
+/// Signs a user in on this browser: room among their sessions, then the session itself.
+pub async fn sign_in(state: &AppState, session: &Session, auth: &AuthSession) -> Result<()> {
+    make_room(state, auth.user_id).await?;
+    start(session, auth).await
 }
 
 /// A new session id on login (an id planted before login is worth nothing after it), and
@@ -101,8 +107,9 @@ pub async fn end_others(state: &AppState, current: &CurrentUser, client: &Client
     let pool = state.store().pool();
     let user_id = current.user.id;
     let now = store::now();
-    let ended = sessions::delete_others(pool, user_id, &current.session_key()).await?;
-    refresh_tokens::revoke_for_user(pool, user_id, now).await?;
+    let mut tx = state.store().begin().await?;
+    let ended = end_all_but(&mut tx, user_id, &current.session_key()).await?;
+    tx.commit().await?;
     events::record(pool, user_id, EventKind::OtherSessionsRevoked, &client.ip(), &client.user_agent, now).await?;
     tracing::info!(event = "other_sessions_revoked", user_id, ended, "other sessions ended");
     Ok(ended)
@@ -116,11 +123,20 @@ pub async fn end_all(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx
     Ok(ended)
 }
 
+/// Ends every session of the user but the one with key `keep`, and every refresh token,
+/// within the caller's transaction. Returns how many sessions ended.
+pub async fn end_all_but(conn: &mut AnyConnection, user_id: i64, keep: &str) -> Result<u64, sqlx::Error> {
+    let ended = sessions::delete_others(&mut *conn, user_id, keep).await?;
+    refresh_tokens::revoke_for_user(&mut *conn, user_id, store::now()).await?;
+    Ok(ended)
+}
+
 /// A fresh session for a user who just proved who they are.
-pub fn signed_in(user: &User, remember: bool, client: &Client) -> AuthSession {
+pub fn signed_in(user: &User, remember: bool, amr: Amr, client: &Client) -> AuthSession {
     AuthSession {
         user_id: user.id,
         remember,
+        amr,
         authenticated_at: store::now(),
         ip: client.ip(),
         user_agent: client.user_agent.clone(),

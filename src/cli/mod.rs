@@ -9,7 +9,10 @@ use std::process::ExitCode;
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
 
-use crate::config::{Config, DEFAULT_DATABASE_URL, FileSettings, check_settings, parse_database_url, parse_min_length};
+use crate::config::{
+    Config, DEFAULT_ADDR, DEFAULT_DATABASE_URL, FileSettings, check_settings, parse_addr, parse_base_url,
+    parse_database_url, parse_min_length,
+};
 use crate::domain::PasswordPolicy;
 use crate::domain::password::RECOMMENDED_MIN_LENGTH;
 use crate::server::Application;
@@ -62,6 +65,23 @@ struct Database {
     /// `sqlite://PATH` or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_parser = parse_database_url)]
     database_url: String,
+}
+
+/// Where the site is, for the links in mail that a command sends.
+#[derive(Args)]
+struct Site {
+    #[arg(long, env = "BASE_URL", value_parser = parse_base_url)]
+    base_url: Option<url::Url>,
+    #[arg(long = "addr", env = "GATEHOUSE_ADDR", default_value = DEFAULT_ADDR, value_parser = parse_addr)]
+    addr: std::net::SocketAddr,
+}
+
+impl Site {
+    /// The server's `BASE_URL`, found the way the server finds it.
+    fn links(&self) -> crate::mail::messages::Links {
+        let config = Config { base_url: self.base_url.clone(), ..Config::with_database(DEFAULT_DATABASE_URL) };
+        crate::mail::messages::Links::new(config.base_url_for(self.addr))
+    }
 }
 
 #[derive(Subcommand)]
@@ -126,6 +146,16 @@ enum UserCommand {
         email: String,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Turn two-step login off for a user who lost their phone and recovery codes, and
+    /// mail them a notice.
+    #[command(name = "reset-2fa")]
+    ResetTwoFactor {
+        email: String,
+        #[command(flatten)]
+        site: Site,
         #[command(flatten)]
         db: Database,
     },
@@ -282,6 +312,9 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
         U::Enable { email, db } => users::set_disabled(&open_existing(&db, false).await?, &email, false).await,
         U::Delete { email, db } => users::delete_user(&open_existing(&db, false).await?, &email).await,
         U::Sessions { email, json, db } => users::list_sessions(&open_existing(&db, json).await?, &email, json).await,
+        U::ResetTwoFactor { email, site, db } => {
+            users::reset_two_factor(&open_existing(&db, false).await?, &email, &site.links()).await
+        }
         U::RevokeSessions { email, api_tokens, db } => {
             users::revoke_sessions(&open_existing(&db, false).await?, &email, api_tokens).await
         }

@@ -10,9 +10,11 @@ use serde::Serialize;
 
 use crate::accounts::{deletion, sessions as signed_in};
 use crate::domain::{Email, Password, PasswordPolicy};
+use crate::mail::messages::Links;
 use crate::security::hasher::{self, PasswordHasher};
 use crate::store::users::User;
 use crate::store::{self, Store, outbox, sessions, users};
+use crate::two_factor;
 use crate::web::format::rfc3339;
 
 #[derive(Serialize)]
@@ -21,6 +23,7 @@ struct UserJson {
     email: String,
     email_verified: bool,
     disabled: bool,
+    two_factor: bool,
     created_at: String,
     last_login_at: Option<String>,
     failed_logins: i64,
@@ -33,6 +36,7 @@ impl UserJson {
             email: user.email.clone(),
             email_verified: user.is_verified(),
             disabled: user.is_disabled(),
+            two_factor: user.has_two_factor(),
             created_at: rfc3339(user.created_at)?,
             last_login_at: user.last_login_at.map(rfc3339).transpose()?,
             failed_logins: user.failed_logins,
@@ -108,6 +112,7 @@ pub async fn show_user(store: &Store, email: &str, json: bool) -> anyhow::Result
     println!("email:          {}", view.email);
     println!("verified:       {}", view.email_verified);
     println!("disabled:       {}", view.disabled);
+    println!("two-step login: {}", if view.two_factor { "on" } else { "off" });
     println!("created:        {}", view.created_at);
     println!("last login:     {}", view.last_login_at.as_deref().unwrap_or("never"));
     println!("failed logins:  {}", view.failed_logins);
@@ -134,6 +139,18 @@ pub async fn set_disabled(store: &Store, email: &str, disabled: bool) -> anyhow:
     } else {
         println!("enabled {}", user.email);
     }
+    Ok(())
+}
+
+/// Turns two-step login off and mails the user a notice (sent by a running server).
+pub async fn reset_two_factor(store: &Store, email: &str, links: &Links) -> anyhow::Result<()> {
+    let user = find(store, email).await?;
+    let mut tx = store.begin().await?;
+    if !two_factor::reset(links, &mut tx, &user).await? {
+        bail!("two-step login is not on for {}", user.email);
+    }
+    tx.commit().await?;
+    println!("turned two-step login off for {} and queued a notice to them", user.email);
     Ok(())
 }
 

@@ -1,15 +1,19 @@
 //! Types that parse once: a value of one of these types is known to be valid.
 
+mod amr;
 mod authorization;
 mod email;
 pub mod password;
 mod scope;
+mod second_factor;
 mod session;
 mod token;
 
+pub use amr::{Amr, Factor};
 pub use authorization::{API_TOKEN_PREFIX, Authorization, AuthorizationError};
 pub use email::{Email, EmailError};
 pub use password::{Password, PasswordError, PasswordPolicy};
 pub use scope::Scope;
+pub use second_factor::{RECOVERY_ALPHABET, RECOVERY_LEN, SecondFactorCode, show_recovery_code};
 pub use session::{AuthSession, SessionPolicy};
 pub use token::{Token, TokenError, TokenParts};

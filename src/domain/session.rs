@@ -1,6 +1,8 @@
 use serde::{Deserialize, Serialize};
 use time::Duration;
 
+use super::Amr;
+
 /// What a signed-in session remembers, stored under [`AuthSession::KEY`] in the session.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AuthSession {
@@ -10,6 +12,9 @@ pub struct AuthSession {
     pub authenticated_at: i64,
     pub ip: String,
     pub user_agent: String,
+    /// The factors this sign-in passed.
+    #[serde(default)]
+    pub amr: Amr,
 }
 
 impl AuthSession {

@@ -159,6 +159,43 @@ pub fn failed_logins(links: &Links, to: &Email) -> OutgoingMail {
     )
 }
 
+pub fn two_factor_enabled(links: &Links, to: &Email) -> OutgoingMail {
+    notice(
+        links,
+        to,
+        "Two-step login is on",
+        "Two-step login was just turned on for your account: signing in now also asks for a code from your \
+         authenticator app. Every other session was signed out.",
+    )
+}
+
+pub fn two_factor_disabled(links: &Links, to: &Email) -> OutgoingMail {
+    notice(
+        links,
+        to,
+        "Two-step login is off",
+        "Two-step login was just turned off for your account: signing in asks for your password only.",
+    )
+}
+
+pub fn two_factor_reset(links: &Links, to: &Email) -> OutgoingMail {
+    notice(
+        links,
+        to,
+        "Two-step login was reset",
+        "The people who run this site turned two-step login off for your account, as you asked them to. \
+         Sign in with your password and turn it on again from your account page.",
+    )
+}
+
+pub fn recovery_code_used(links: &Links, to: &Email, left: i64) -> OutgoingMail {
+    let what = format!(
+        "A recovery code was just used to sign in to your account. {left} of your recovery codes are left; \
+         you can print a new set on your account page."
+    );
+    notice(links, to, "A recovery code was used", &what)
+}
+
 fn render(template: &impl Template) -> String {
     template.render().expect("mail templates render")
 }

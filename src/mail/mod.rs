@@ -20,6 +20,12 @@ pub struct OutgoingMail {
     pub text: String,
 }
 
+/// Adds the message within the caller's transaction, for a process that runs no sender
+/// (an operator's command): the servers' senders find it on their next round.
+pub async fn enqueue(tx: &mut AnyConnection, mail: &OutgoingMail) -> Result<(), sqlx::Error> {
+    store::outbox::enqueue(tx, mail.to.as_str(), &mail.subject, &mail.text, store::now()).await
+}
+
 /// Puts mail in the outbox and tells the sender there is work.
 #[derive(Clone, Default)]
 pub struct Outbox {
@@ -29,7 +35,7 @@ pub struct Outbox {
 impl Outbox {
     /// Adds the message within the caller's transaction; finish with [`Outbox::commit`].
     pub async fn enqueue(&self, tx: &mut AnyConnection, mail: &OutgoingMail) -> Result<(), sqlx::Error> {
-        store::outbox::enqueue(tx, mail.to.as_str(), &mail.subject, &mail.text, store::now()).await
+        enqueue(tx, mail).await
     }
 
     /// Queues one message on its own (for mail that no other write goes with).

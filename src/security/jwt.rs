@@ -18,6 +18,7 @@ use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
 use super::vault::Vault;
+use crate::domain::Amr;
 use crate::store::{self, Store, keys};
 
 /// Access tokens live 15 minutes; a retired key is published that long after rotation.
@@ -69,6 +70,9 @@ pub struct Claims {
     pub exp: i64,
     pub iat: i64,
     pub jti: String,
+    /// The factors of the sign-in behind the token (RFC 8176).
+    #[serde(default)]
+    pub amr: Amr,
 }
 
 #[derive(Clone)]
@@ -131,7 +135,7 @@ impl Jwt {
     }
 
     /// A signed access token for `user_id`, and its lifetime in seconds.
-    pub async fn issue(&self, user_id: i64) -> anyhow::Result<(String, i64)> {
+    pub async fn issue(&self, user_id: i64, amr: &Amr) -> anyhow::Result<(String, i64)> {
         let now = store::now();
         let newest = keys::jwt_keys(self.store.pool(), now, 0).await?.into_iter().next();
         let key = newest.ok_or_else(|| anyhow::anyhow!("no JWT signing key"))?;
@@ -151,6 +155,7 @@ impl Jwt {
             exp: now + ACCESS_TTL_SECS,
             iat: now,
             jti: random_hex(16),
+            amr: amr.clone(),
         };
         let token = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(der.as_bytes()))?;
         Ok((token, ACCESS_TTL_SECS))
@@ -253,7 +258,7 @@ mod tests {
             Jwt::start(store, Vault::from_file(None).unwrap(), "http://127.0.0.1:3000".into(), "gatehouse".into())
                 .await
                 .unwrap();
-        let (token, _) = jwt.issue(1).await.unwrap();
+        let (token, _) = jwt.issue(1, &Amr::password()).await.unwrap();
         assert_eq!(jwt.verify(&token).await.unwrap().0, 1, "the signing key is known at once");
 
         let rest = token.split_once('.').unwrap().1;

@@ -17,8 +17,30 @@ pub fn delay_secs(failures: i64) -> i64 {
     (1i64 << exponent).min(MAX_DELAY_SECS)
 }
 
-/// How long the address must wait before another attempt, if it must.
+/// Wrong second-step codes in a row an account may send before it must wait: a code
+/// has a million values, so the budget is far smaller than a password's.
+pub const FREE_CODE_ATTEMPTS: i64 = 5;
+
+/// Seconds to wait after the latest wrong code: 30, 60, 120 … up to 15 minutes.
+pub fn code_delay_secs(failures: i64) -> i64 {
+    if failures < FREE_CODE_ATTEMPTS {
+        return 0;
+    }
+    let exponent = (failures - FREE_CODE_ATTEMPTS).min(20);
+    (30i64 << exponent).min(MAX_DELAY_SECS)
+}
+
+/// How long the address must wait before another password attempt, if it must.
 pub fn retry_after(failures: Option<Failures>, now: i64) -> Option<u64> {
+    wait(failures, now, delay_secs)
+}
+
+/// How long the account must wait before another second-step code, if it must.
+pub fn code_retry_after(failures: Option<Failures>, now: i64) -> Option<u64> {
+    wait(failures, now, code_delay_secs)
+}
+
+fn wait(failures: Option<Failures>, now: i64, delay_secs: fn(i64) -> i64) -> Option<u64> {
     let failures = failures.filter(|f| f.last_failure_at >= now - FORGET_AFTER_SECS)?;
     let until = failures.last_failure_at + delay_secs(failures.failures);
     (now < until).then(|| (until - now) as u64)
@@ -42,6 +64,15 @@ mod tests {
         assert_eq!(retry_after(Some(failures), 1001), Some(3));
         assert_eq!(retry_after(Some(failures), 1004), None);
         assert_eq!(retry_after(None, 1001), None);
+    }
+
+    #[test]
+    fn the_sixth_wrong_code_in_a_row_waits() {
+        let after = |failures| code_retry_after(Some(Failures { failures, last_failure_at: 1000 }), 1000);
+        assert_eq!(after(FREE_CODE_ATTEMPTS - 1), None);
+        assert_eq!(after(FREE_CODE_ATTEMPTS), Some(30));
+        assert_eq!(after(FREE_CODE_ATTEMPTS + 1), Some(60));
+        assert_eq!(after(100), Some(900));
     }
 
     #[test]

@@ -16,6 +16,12 @@ pub enum EventKind {
     EmailChanged,
     SessionRevoked,
     OtherSessionsRevoked,
+    TwoFactorEnabled,
+    TwoFactorDisabled,
+    TwoFactorReset,
+    RecoveryCodesRenewed,
+    RecoveryCodeUsed,
+    SecondStepFailed,
 }
 
 impl EventKind {
@@ -31,6 +37,12 @@ impl EventKind {
             Self::EmailChanged => "email_changed",
             Self::SessionRevoked => "session_revoked",
             Self::OtherSessionsRevoked => "other_sessions_revoked",
+            Self::TwoFactorEnabled => "two_factor_enabled",
+            Self::TwoFactorDisabled => "two_factor_disabled",
+            Self::TwoFactorReset => "two_factor_reset",
+            Self::RecoveryCodesRenewed => "recovery_codes_renewed",
+            Self::RecoveryCodeUsed => "recovery_code_used",
+            Self::SecondStepFailed => "second_step_failed",
         }
     }
 
@@ -47,6 +59,12 @@ impl EventKind {
             "email_changed" => "Email address changed",
             "session_revoked" => "A session was signed out",
             "other_sessions_revoked" => "All other sessions were signed out",
+            "two_factor_enabled" => "Two-step login turned on",
+            "two_factor_disabled" => "Two-step login turned off",
+            "two_factor_reset" => "Two-step login reset by an operator",
+            "recovery_codes_renewed" => "New recovery codes made",
+            "recovery_code_used" => "Signed in with a recovery code",
+            "second_step_failed" => "Wrong two-step login code",
             _ => "Account activity",
         }
     }

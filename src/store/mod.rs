@@ -13,6 +13,7 @@ pub mod refresh_tokens;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
+pub mod two_factor;
 pub mod users;
 
 use std::cell::Cell;

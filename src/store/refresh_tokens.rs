@@ -11,6 +11,8 @@ pub struct RefreshToken {
     verifier_hash: String,
     pub user_id: i64,
     pub family: String,
+    /// The factors of the sign-in, as [`crate::domain::Amr::to_column`] writes them.
+    pub amr: String,
     pub expires_at: i64,
     pub used_at: Option<i64>,
     pub revoked_at: Option<i64>,
@@ -27,18 +29,20 @@ pub async fn insert<'e>(
     token: &Token,
     user_id: i64,
     family: &str,
+    amr: &str,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
     let parts = token.parts();
     sqlx::query(
-        "INSERT INTO refresh_tokens (selector, verifier_hash, user_id, family, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6)",
+        "INSERT INTO refresh_tokens (selector, verifier_hash, user_id, family, amr, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(parts.selector)
     .bind(parts.verifier_hash)
     .bind(user_id)
     .bind(family)
+    .bind(amr)
     .bind(now)
     .bind(expires_at)
     .execute(db)
@@ -51,7 +55,7 @@ pub async fn find<'e>(
     token: &Token,
 ) -> Result<Option<RefreshToken>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT selector, verifier_hash, user_id, family, expires_at, used_at, revoked_at \
+        "SELECT selector, verifier_hash, user_id, family, amr, expires_at, used_at, revoked_at \
          FROM refresh_tokens WHERE selector = $1",
     )
     .bind(token.selector())

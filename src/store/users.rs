@@ -15,6 +15,8 @@ pub struct User {
     /// Failed logins since the last successful one.
     pub failed_logins: i64,
     pub disabled_at: Option<i64>,
+    /// When two-step login was turned on; `None` while it is off.
+    pub two_factor_since: Option<i64>,
 }
 
 impl User {
@@ -26,14 +28,17 @@ impl User {
         self.disabled_at.is_some()
     }
 
+    pub fn has_two_factor(&self) -> bool {
+        self.two_factor_since.is_some()
+    }
+
     /// The stored address as an `Email` (it was parsed before it was stored).
     pub fn address(&self) -> anyhow::Result<Email> {
         Email::parse(&self.email).map_err(|_| anyhow::anyhow!("stored email of user {} is invalid", self.id))
     }
 }
 
-const COLUMNS: &str =
-    "id, email, password_hash, email_verified_at, created_at, last_login_at, last_login_ip, failed_logins, disabled_at";
+const COLUMNS: &str = "id, email, password_hash, email_verified_at, created_at, last_login_at, last_login_ip, failed_logins, disabled_at, two_factor_since";
 
 /// Inserts a user unless the address is taken; `None` means it was.
 pub async fn insert_if_new<'e>(

@@ -113,7 +113,7 @@ async fn from_authorization(state: &AppState, value: &HeaderValue, client: &Clie
         Authorization::ApiToken(token) => api_token(state, &token, None).await,
         Authorization::BasicToken { email, token } => api_token(state, &token, Some(&email)).await,
         Authorization::BasicPassword { email, password } => {
-            let user = password::check_for_program(state, &email, password, client).await?;
+            let (user, _) = password::check_for_program(state, &email, password, None, client).await?;
             Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::Password })
         }
         Authorization::AccessToken(jwt) => {

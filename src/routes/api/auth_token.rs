@@ -13,7 +13,7 @@ use crate::error::{Problem, Result};
 use crate::state::AppState;
 use crate::web::Json;
 
-/// `{"email", "password"}` or `{"refresh_token"}`.
+/// `{"email", "password"}` (with `"otp"` for an account with two-step login) or `{"refresh_token"}`.
 #[derive(Deserialize, ToSchema)]
 #[serde(untagged)]
 pub enum TokenRequest {
@@ -26,6 +26,10 @@ pub enum TokenRequest {
 pub struct PasswordGrant {
     email: String,
     password: String,
+    /// For an account with two-step login: the code from its authenticator app, or a
+    /// recovery code.
+    #[serde(default)]
+    otp: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -47,7 +51,7 @@ pub struct TokenResponse {
 #[utoipa::path(post, path = "/api/auth/token", tag = "auth", request_body = TokenRequest, security(()), responses(
     (status = 200, description = "New tokens", body = TokenResponse),
     (status = 400, description = "Neither a password nor a refresh token", body = Problem, content_type = "application/problem+json"),
-    (status = 401, description = "Wrong password, or a bad, used or revoked refresh token", body = Problem, content_type = "application/problem+json"),
+    (status = 401, description = "Wrong password or code, a code needed (`mfa-required`), or a bad, used or revoked refresh token", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Unverified or disabled account", body = Problem, content_type = "application/problem+json"),
     (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
     (status = 429, description = "Too many attempts", body = Problem, content_type = "application/problem+json"),
@@ -58,9 +62,10 @@ pub async fn issue_token(
     Json(request): Json<TokenRequest>,
 ) -> Result<Response> {
     let (user_id, family) = match request {
-        TokenRequest::Password(PasswordGrant { email, password }) => {
-            let user = password::check_for_program(&state, &email, SecretString::from(password), &client).await?;
-            (user.id, Family::fresh())
+        TokenRequest::Password(PasswordGrant { email, password, otp }) => {
+            let password = SecretString::from(password);
+            let (user, amr) = password::check_for_program(&state, &email, password, otp.as_deref(), &client).await?;
+            (user.id, Family::fresh(amr))
         }
         TokenRequest::Refresh(RefreshGrant { refresh_token }) => {
             program_tokens::redeem_refresh(&state, &refresh_token).await?

@@ -13,6 +13,8 @@ pub struct Me {
     email: String,
     email_verified: bool,
     created_at: String,
+    /// Whether signing in takes a second step (a code from an authenticator app).
+    two_factor: bool,
 }
 
 /// The caller's account.
@@ -27,6 +29,7 @@ pub async fn me(caller: ApiCaller) -> Result<axum::Json<Me>> {
         id: user.id,
         email_verified: user.is_verified(),
         created_at: rfc3339(user.created_at)?,
+        two_factor: user.has_two_factor(),
         email: user.email,
     }))
 }
