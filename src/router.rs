@@ -25,8 +25,8 @@ use tracing::Level;
 use crate::config::{BODY_LIMIT, Config};
 use crate::error::AppError;
 use crate::routes::{
-    account, api, assets, deletion, email, errors, health, home, jwks, login, password, recovery, sessions, signup,
-    tokens,
+    account, api, assets, deletion, email, errors, health, home, jwks, login, password, recovery, second_step,
+    sessions, signup, tokens, two_factor,
 };
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
@@ -56,6 +56,10 @@ pub fn router(state: AppState) -> Router {
         .route("/verify-email", get(signup::verify_page).post(signup::verify))
         .route("/resend-verification", post(signup::resend_verification).layer(mail_rate_limit()))
         .route("/login", get(login::login_page).post(login::login).layer(login_rate_limit(state.config())))
+        .route(
+            "/login/2fa",
+            get(second_step::second_step_page).post(second_step::second_step).layer(login_rate_limit(state.config())),
+        )
         .route("/logout", post(login::logout))
         .route("/account", get(account::overview))
         .route("/account/settings", get(account::settings))
@@ -69,6 +73,11 @@ pub fn router(state: AppState) -> Router {
         .route("/account/delete", get(deletion::delete_page).post(deletion::delete_account))
         .route("/account/tokens", get(tokens::tokens_page).post(tokens::create_token))
         .route("/account/tokens/revoke", post(tokens::revoke_token))
+        .route("/account/2fa", get(two_factor::two_factor_page))
+        .route("/account/2fa/totp/setup", post(two_factor::begin_setup))
+        .route("/account/2fa/totp/confirm", post(two_factor::confirm_setup))
+        .route("/account/2fa/recovery-codes", post(two_factor::renew_recovery_codes))
+        .route("/account/2fa/disable", post(two_factor::turn_off))
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
         .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
         .route("/problems/{slug}", get(errors::problem_type))

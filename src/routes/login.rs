@@ -12,10 +12,12 @@ use tower_sessions::Session;
 
 use crate::accounts::password::{self, DISABLED, PasswordCheck};
 use crate::accounts::{Client, sessions};
+use crate::domain::Amr;
 use crate::error::{AppError, Result};
 use crate::security::device;
 use crate::state::AppState;
-use crate::web::format::local_path;
+use crate::two_factor::pending::PendingSignIn;
+use crate::web::format::{SECOND_STEP, after_sign_in, local_path};
 use crate::web::{Form, Page, Query};
 
 #[derive(Template, WebTemplate, Default)]
@@ -69,8 +71,14 @@ pub async fn login(
         let again = LoginPage { page, email: form.email, next, error };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
     }
+    let remember = form.remember.is_some_and(|value| !matches!(value.as_str(), "" | "0" | "false" | "off"));
     let user = match password::check(&state, &form.email, SecretString::from(form.password), &client).await? {
         PasswordCheck::Accepted(user) => user,
+        PasswordCheck::SecondStepNeeded(user) => {
+            let second_step = second_step_address(&next);
+            PendingSignIn::new(user.id, remember, next).begin(&session).await?;
+            return Ok(Redirect::to(&second_step).into_response());
+        }
         PasswordCheck::Refused => {
             let error = Some("The email or password is incorrect.");
             return Ok((StatusCode::UNAUTHORIZED, LoginPage { page, email: form.email, next, error }).into_response());
@@ -83,12 +91,18 @@ pub async fn login(
             return Ok((StatusCode::FORBIDDEN, UnverifiedPage { page, email: user.email }).into_response());
         }
     };
-    let remember = form.remember.is_some_and(|value| !matches!(value.as_str(), "" | "0" | "false" | "off"));
-    sessions::make_room(&state, user.id).await?;
-    sessions::start(&session, &sessions::signed_in(&user, remember, &client)).await?;
-    let target = if next.is_empty() { "/account".to_owned() } else { next };
+    sessions::sign_in(&state, &session, &sessions::signed_in(&user, remember, Amr::password(), &client)).await?;
     let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());
-    Ok((CookieJar::new().add(known_device), Redirect::to(&target)).into_response())
+    Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&next))).into_response())
+}
+
+/// `/login/2fa`, keeping where the user was going.
+fn second_step_address(next: &str) -> String {
+    if next.is_empty() {
+        return SECOND_STEP.to_owned();
+    }
+    let query: String = form_urlencoded::Serializer::new(String::new()).append_pair("next", next).finish();
+    format!("{SECOND_STEP}?{query}")
 }
 
 /// Also tells the browser to forget this site (OWASP's advice for logout): its cache,

@@ -14,6 +14,8 @@ pub mod jwks;
 pub mod login;
 pub mod password;
 pub mod recovery;
+pub mod second_step;
 pub mod sessions;
 pub mod signup;
 pub mod tokens;
+pub mod two_factor;

@@ -11,9 +11,10 @@ use super::Page;
 use crate::accounts::sessions::CurrentUser;
 
 /// The pages of the account area, in the menu's order: (path, label).
-pub const SECTIONS: [(&str, &str); 6] = [
+pub const SECTIONS: [(&str, &str); 7] = [
     ("/account", "Overview"),
     ("/account/settings", "Email and password"),
+    ("/account/2fa", "Two-step login"),
     ("/account/sessions", "Sessions"),
     ("/account/tokens", "API tokens"),
     ("/account/activity", "Activity"),
@@ -29,6 +30,7 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "session-revoked" => "That session was signed out.",
         "others-revoked" => "Every other session was signed out.",
         "token-revoked" => "The API token was revoked.",
+        "two-factor-off" => "Two-step login is off. Signing in asks for your password only.",
         _ => return None,
     })
 }

@@ -12,6 +12,14 @@ pub fn local_path(next: &str) -> Option<&str> {
     is_local.then_some(next)
 }
 
+/// Where a sign-in lands: the page the user was going to, else their account.
+pub fn after_sign_in(next: &str) -> &str {
+    if next.is_empty() { "/account" } else { next }
+}
+
+/// The page of the second step of a login.
+pub const SECOND_STEP: &str = "/login/2fa";
+
 /// Formats a stored Unix time as a date people read, e.g. "25 November 2026".
 pub fn human_date(unix: i64) -> String {
     let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");

@@ -22,4 +22,5 @@ mod scale;
 mod security;
 mod sessions;
 mod throttle;
+mod two_factor;
 mod verify;

@@ -3,6 +3,7 @@
 
 pub mod process;
 pub mod smtp;
+pub mod totp;
 
 use std::net::SocketAddr;
 use std::sync::LazyLock;

@@ -1,0 +1,78 @@
+//! `/login/2fa`: the second step of a login, for an account with two-step login. The
+//! browser arrives here from the login form in the pending state (see
+//! [`PendingSignIn`]); a right code signs it in under a new session id.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use crate::accounts::sessions::{self, CurrentUser};
+use crate::accounts::{Client, password};
+use crate::domain::Amr;
+use crate::error::{AppError, Result};
+use crate::security::device;
+use crate::state::AppState;
+use crate::two_factor::pending::PendingSignIn;
+use crate::two_factor::{self, Verdict};
+use crate::web::format::after_sign_in;
+use crate::web::{Form, Page};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login_2fa.html")]
+pub struct SecondStepPage {
+    page: Page,
+    error: Option<&'static str>,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn second_step_page(session: Session, page: Page, signed_in: Option<CurrentUser>) -> Result<Response> {
+    if PendingSignIn::of(&session).await?.is_some() {
+        return Ok(SecondStepPage { page, error: None }.into_response());
+    }
+    Ok(elsewhere(signed_in.is_some()))
+}
+
+/// With no second step to take: the account, or the login form to start one.
+fn elsewhere(signed_in: bool) -> Response {
+    Redirect::to(if signed_in { "/account" } else { "/login" }).into_response()
+}
+
+pub async fn second_step(
+    State(state): State<AppState>,
+    client: Client,
+    session: Session,
+    page: Page,
+    signed_in: Option<CurrentUser>,
+    Form(form): Form<CodeForm>,
+) -> Result<Response> {
+    // No pending sign-in: another tab finished it, it expired, or there never was one.
+    let Some(pending) = PendingSignIn::of(&session).await? else { return Ok(elsewhere(signed_in.is_some())) };
+    let Some(user) = pending.user(&state).await? else {
+        PendingSignIn::finish(&session).await?;
+        return Ok(Redirect::to("/login").into_response());
+    };
+    match two_factor::check_code(&state, &user, &form.code, &client).await? {
+        Verdict::Accepted { .. } => {}
+        Verdict::Wrong => {
+            let error = Some("That code is not right. Enter the current code from your app, or a recovery code.");
+            return Ok((StatusCode::UNAUTHORIZED, SecondStepPage { page, error }).into_response());
+        }
+        Verdict::Throttled { retry_after_secs } => return Err(AppError::TooManyRequests { retry_after_secs }),
+    }
+    PendingSignIn::finish(&session).await?;
+    password::record_sign_in(&state, &user, &client).await?;
+    let auth = sessions::signed_in(&user, pending.remember, Amr::password_and_code(), &client);
+    sessions::sign_in(&state, &session, &auth).await?;
+    let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());
+    Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&pending.next))).into_response())
+}

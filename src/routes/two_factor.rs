@@ -1,0 +1,212 @@
+//! `/account/2fa`: turning two-step login on (a secret for the app, then its first
+//! code), printing new recovery codes, and turning it off.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::accounts::Client;
+use crate::accounts::sessions::CurrentUser;
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::two_factor::{self, Refusal, Setup};
+use crate::web::account_area::notice_text;
+use crate::web::{Form, NoticeParam, Page, Query};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/two_factor.html")]
+pub struct TwoFactorPage {
+    page: Page,
+    section: &'static str,
+    notice: Option<&'static str>,
+    on: bool,
+    recovery_codes_left: i64,
+    /// A secret waiting for its first code: shown with its QR code and the form for it.
+    setup: Option<Setup>,
+    /// Recovery codes just made: shown this once, at the top.
+    new_codes: Option<Vec<String>>,
+    errors: Errors,
+}
+
+/// What was wrong, beside the form it belongs to.
+#[derive(Default)]
+struct Errors {
+    setup_password: Option<&'static str>,
+    confirm_code: Option<&'static str>,
+    codes_password: Option<&'static str>,
+    disable_password: Option<&'static str>,
+    disable_code: Option<&'static str>,
+    /// For the page as a whole (e.g. the setup expired).
+    page: Option<&'static str>,
+}
+
+impl TwoFactorPage {
+    async fn load(state: &AppState, current: &CurrentUser, page: Page) -> Result<Self> {
+        let status = two_factor::status(state, &current.user).await?;
+        Ok(Self {
+            page,
+            section: SECTION,
+            notice: None,
+            on: status.on,
+            recovery_codes_left: status.recovery_codes_left,
+            setup: None,
+            new_codes: None,
+            errors: Errors::default(),
+        })
+    }
+
+    /// This page, answered with `status` and what went wrong.
+    async fn refused(
+        state: &AppState,
+        current: &CurrentUser,
+        page: Page,
+        status: StatusCode,
+        errors: Errors,
+    ) -> Result<Response> {
+        Ok((status, Self { errors, ..Self::load(state, current, page).await? }).into_response())
+    }
+}
+
+const SECTION: &str = "/account/2fa";
+const WRONG_PASSWORD: &str = "That is not your password.";
+const WRONG_CODE: &str = "That code is not right. Enter the current code from your app.";
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    password: String,
+}
+
+#[derive(Deserialize)]
+pub struct CodeForm {
+    #[serde(default)]
+    code: String,
+}
+
+#[derive(Deserialize)]
+pub struct DisableForm {
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    code: String,
+}
+
+pub async fn two_factor_page(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    page: Page,
+    Query(param): Query<NoticeParam>,
+) -> Result<TwoFactorPage> {
+    Ok(TwoFactorPage { notice: notice_text(&param.notice), ..TwoFactorPage::load(&state, &current, page).await? })
+}
+
+pub async fn begin_setup(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    page: Page,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response> {
+    let (status, errors) = match two_factor::begin_setup(&state, &current.user, &form.password).await {
+        Ok(setup) => {
+            let shown = TwoFactorPage { setup: Some(setup), ..TwoFactorPage::load(&state, &current, page).await? };
+            return Ok(shown.into_response());
+        }
+        Err(Refusal::WrongPassword) => {
+            (StatusCode::UNAUTHORIZED, Errors { setup_password: Some(WRONG_PASSWORD), ..Errors::default() })
+        }
+        Err(Refusal::Unverified) => {
+            let page_error = "Confirm your email address first: two-step login needs an address we know is yours.";
+            (StatusCode::FORBIDDEN, Errors { page: Some(page_error), ..Errors::default() })
+        }
+        Err(Refusal::AlreadyOn) => {
+            let page_error = "Two-step login is already on. Turn it off first to move it to another app.";
+            (StatusCode::CONFLICT, Errors { page: Some(page_error), ..Errors::default() })
+        }
+        Err(other) => return Err(unexpected(other)),
+    };
+    TwoFactorPage::refused(&state, &current, page, status, errors).await
+}
+
+pub async fn confirm_setup(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    client: Client,
+    page: Page,
+    Form(form): Form<CodeForm>,
+) -> Result<Response> {
+    match two_factor::confirm_setup(&state, &current, &form.code, &client).await {
+        Ok(codes) => {
+            let mut shown = TwoFactorPage::load(&state, &current, page).await?;
+            shown.new_codes = Some(codes);
+            shown.notice = Some("Two-step login is on. Every other session was signed out.");
+            Ok(shown.into_response())
+        }
+        Err(Refusal::WrongCode) => {
+            // The same secret again, so the user can correct the code without rescanning.
+            let setup = two_factor::pending_setup(&state, &current.user).await?;
+            let errors = Errors { confirm_code: Some(WRONG_CODE), ..Errors::default() };
+            let again = TwoFactorPage { setup, errors, ..TwoFactorPage::load(&state, &current, page).await? };
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response())
+        }
+        Err(Refusal::NoSetup) => {
+            let page_error = "That setup has expired or was replaced. Start again below.";
+            let errors = Errors { page: Some(page_error), ..Errors::default() };
+            TwoFactorPage::refused(&state, &current, page, StatusCode::CONFLICT, errors).await
+        }
+        Err(other) => Err(unexpected(other)),
+    }
+}
+
+pub async fn renew_recovery_codes(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    client: Client,
+    page: Page,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response> {
+    let errors = match two_factor::renew_recovery_codes(&state, &current.user, &form.password, &client).await {
+        Ok(codes) => {
+            let shown = TwoFactorPage { new_codes: Some(codes), ..TwoFactorPage::load(&state, &current, page).await? };
+            return Ok(shown.into_response());
+        }
+        Err(Refusal::WrongPassword) => Errors { codes_password: Some(WRONG_PASSWORD), ..Errors::default() },
+        Err(other) => return Err(unexpected(other)),
+    };
+    TwoFactorPage::refused(&state, &current, page, StatusCode::UNAUTHORIZED, errors).await
+}
+
+pub async fn turn_off(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    client: Client,
+    page: Page,
+    Form(form): Form<DisableForm>,
+) -> Result<Response> {
+    let errors = match two_factor::turn_off(&state, &current.user, &form.password, &form.code, &client).await {
+        Ok(()) => return Ok(Redirect::to("/account/2fa?notice=two-factor-off").into_response()),
+        Err(Refusal::WrongPassword) => Errors { disable_password: Some(WRONG_PASSWORD), ..Errors::default() },
+        Err(Refusal::WrongCode) => {
+            Errors { disable_code: Some("That code is not right (or was used already)."), ..Errors::default() }
+        }
+        Err(other) => return Err(unexpected(other)),
+    };
+    TwoFactorPage::refused(&state, &current, page, StatusCode::UNAUTHORIZED, errors).await
+}
+
+/// The refusals a form cannot cause from this page's state: a second tab changed it.
+fn unexpected(refusal: Refusal) -> AppError {
+    match refusal {
+        Refusal::Throttled { retry_after_secs } => AppError::TooManyRequests { retry_after_secs },
+        Refusal::Failed(error) => error,
+        Refusal::NotOn => AppError::Conflict("Two-step login is off: there is nothing to change."),
+        Refusal::AlreadyOn | Refusal::NoSetup => {
+            AppError::Conflict("Two-step login changed in another tab. Reload the page.")
+        }
+        Refusal::Unverified | Refusal::WrongPassword | Refusal::WrongCode => {
+            AppError::BadRequest("The form could not be used.".to_owned())
+        }
+    }
+}
