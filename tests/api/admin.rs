@@ -1,34 +1,9 @@
 //! The operator's commands, run as the binary against the database a server uses.
 
-use std::io::Write;
-use std::process::{Output, Stdio};
-
 use reqwest::StatusCode;
 
-use crate::helpers::process::gatehouse;
-use crate::helpers::{PASSWORD, TestApp, browser, spawn_app};
-
-/// Runs `gatehouse ARGS` on the app's database, with `stdin` as standard input.
-fn run(app: &TestApp, args: &[&str], stdin: &str) -> Output {
-    let dir = tempfile::tempdir().unwrap();
-    let mut command = gatehouse(dir.path());
-    command.args(args).env("DATABASE_URL", &app.database.url).stdin(Stdio::piped());
-    let mut child = command.spawn().unwrap();
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
-    child.wait_with_output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    assert!(output.status.success(), "failed: {}", String::from_utf8_lossy(&output.stderr));
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-fn fails_with(output: &Output, message: &str) {
-    assert!(!output.status.success(), "should have failed: {}", String::from_utf8_lossy(&output.stdout));
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains(message), "{stderr}");
-    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
-}
+use crate::helpers::process::{fails_with, gatehouse, run, stdout};
+use crate::helpers::{PASSWORD, browser, spawn_app};
 
 #[tokio::test]
 async fn an_operator_creates_a_verified_user_who_can_log_in_at_once() {

@@ -5,6 +5,7 @@
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 
+use crate::helpers::process::{fails_with, run, stdout};
 use crate::helpers::totp::{code, seconds_left_in_step};
 use crate::helpers::{PASSWORD, SESSION_COOKIE, TestApp, browser, set_cookie, spawn_app};
 
@@ -499,6 +500,22 @@ async fn visitors_are_sent_to_log_in_from_the_two_factor_pages() {
     let app = spawn_app().await;
     assert_eq!(location(&app.get("/account/2fa").await), "/login?next=/account/2fa");
     assert_eq!(location(&app.get("/login/2fa").await), "/login");
+}
+
+#[tokio::test]
+async fn an_operator_resets_it_for_a_locked_out_user_who_is_told_by_mail() {
+    let app = spawn_app().await;
+    user_with_two_factor(&app, "sam@example.com").await;
+    let base_url = format!("--base-url={}", app.base_url);
+    let reset = run(&app, &["user", "reset-2fa", "sam@example.com", &base_url], "");
+    assert!(stdout(&reset).contains("turned two-step login off for sam@example.com"));
+    let notice = app.mail.latest_with_subject("sam@example.com", "Two-step login was reset").await;
+    assert!(notice.text.contains(&format!("{}/forgot-password", app.base_url)), "the link names the site");
+    let login = app.login_with(&browser(), "sam@example.com", PASSWORD).await;
+    assert_eq!(location(&login), "/account", "one step again");
+
+    fails_with(&run(&app, &["user", "reset-2fa", "sam@example.com"], ""), "two-step login is not on");
+    fails_with(&run(&app, &["user", "reset-2fa", "nobody@example.com"], ""), "no user with email");
 }
 
 /// `oathtool` (liboath, not ours) makes the codes the server accepts.

@@ -1,10 +1,12 @@
 //! The `gatehouse` binary as a separate process, as operators and load balancers see it.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
+
+use super::TestApp;
 
 const SETTINGS: &[&str] = &[
     "GATEHOUSE_ADDR",
@@ -80,4 +82,26 @@ pub fn start(mut command: Command) -> Running {
     assert!(listening.starts_with("listening on http://127.0.0.1:"), "{listening}");
     let base = listening.trim_start_matches("listening on ").to_owned();
     Running { child, base, stdout, stderr }
+}
+
+/// Runs `gatehouse ARGS` on the app's database, with `stdin` as standard input.
+pub fn run(app: &TestApp, args: &[&str], stdin: &str) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = gatehouse(dir.path());
+    command.args(args).env("DATABASE_URL", &app.database.url).stdin(Stdio::piped());
+    let mut child = command.spawn().unwrap();
+    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+pub fn stdout(output: &Output) -> String {
+    assert!(output.status.success(), "failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+pub fn fails_with(output: &Output, message: &str) {
+    assert!(!output.status.success(), "should have failed: {}", String::from_utf8_lossy(&output.stdout));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(message), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
 }
