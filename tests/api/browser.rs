@@ -9,7 +9,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, spawn_app};
+use crate::helpers::{PASSWORD, spawn_app, totp};
 
 /// ChromeDriver and, should a failed test leave it behind, the Chromium it started.
 struct Driver {
@@ -146,15 +146,7 @@ async fn a_person_signs_up_confirms_and_logs_in_with_a_real_browser() {
         press(&browser, "Create token").await;
         wait_for_text(&browser, "Your new token").await;
         let token = browser.find(Locator::Css("code.token")).await.unwrap();
-        let in_view = browser
-            .execute(
-                "const box = arguments[0].getBoundingClientRect(); \
-                 return box.top >= 0 && box.bottom <= window.innerHeight && box.width > 0;",
-                vec![serde_json::to_value(&token).unwrap()],
-            )
-            .await
-            .unwrap();
-        assert_eq!(in_view, json!(true), "the new token is visible at {width}x{height}");
+        assert_eq!(in_view(&browser, &token).await, json!(true), "the new token is visible at {width}x{height}");
     }
     browser.goto(&app.url("/account")).await.unwrap();
 
@@ -167,4 +159,61 @@ async fn a_person_signs_up_confirms_and_logs_in_with_a_real_browser() {
     wait_for_path(&browser, "/login").await;
     assert!(!browser.source().await.unwrap().contains("grace@example.com"), "no account data from the cache");
     browser.close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and ChromeDriver: tests/run installs them and runs it"]
+async fn a_person_turns_on_two_step_login_and_signs_in_with_a_code_in_a_real_browser() {
+    let app = spawn_app().await;
+    app.verified_user("hopper@example.com").await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, browser) = start_browser(profile.path()).await;
+    browser.goto(&app.url("/login")).await.unwrap();
+    fill(&browser, "email", "hopper@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Log in").await;
+    wait_for_path(&browser, "/account").await;
+
+    // Enrolment on a phone-sized screen: the QR code and then the codes must be in view.
+    set_viewport(&browser, 390, 844).await;
+    browser.goto(&app.url("/account/2fa")).await.unwrap();
+    fill(&browser, "setup_password", PASSWORD).await;
+    press(&browser, "Set up an authenticator app").await;
+    wait_for_text(&browser, "Scan this with your authenticator app").await;
+    let qr = browser.find(Locator::Css(".qr svg")).await.unwrap();
+    assert_eq!(in_view(&browser, &qr).await, json!(true), "the QR code shows where the user is looking");
+    let secret = browser.find(Locator::Css("#setup code.token")).await.unwrap().text().await.unwrap();
+    fill(&browser, "confirm_code", &totp::code(&secret, 0)).await;
+    press(&browser, "Turn on two-step login").await;
+    wait_for_text(&browser, "Your recovery codes").await;
+    let codes = browser.find_all(Locator::Css("ol.codes code")).await.unwrap();
+    assert_eq!(codes.len(), 10);
+    assert_eq!(in_view(&browser, &codes[0]).await, json!(true), "the codes are at the top of the page");
+
+    set_viewport(&browser, 1280, 800).await;
+    browser.goto(&app.url("/account")).await.unwrap();
+    press(&browser, "Log out").await;
+    wait_for_path(&browser, "/").await;
+    browser.goto(&app.url("/login")).await.unwrap();
+    fill(&browser, "email", "hopper@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Log in").await;
+    wait_for_path(&browser, "/login/2fa").await;
+    fill(&browser, "code", &totp::code(&secret, 1)).await;
+    press(&browser, "Continue").await;
+    wait_for_path(&browser, "/account").await;
+    assert!(browser.source().await.unwrap().contains("hopper@example.com"));
+    browser.close().await.unwrap();
+}
+
+/// Whether `element` is on screen, top to bottom.
+async fn in_view(browser: &Client, element: &fantoccini::elements::Element) -> serde_json::Value {
+    browser
+        .execute(
+            "const box = arguments[0].getBoundingClientRect(); \
+             return box.top >= 0 && box.bottom <= window.innerHeight && box.width > 0;",
+            vec![serde_json::to_value(element).unwrap()],
+        )
+        .await
+        .unwrap()
 }
