@@ -32,7 +32,7 @@ impl CurrentUser {
 pub const MAX_PER_ACCOUNT: i64 = 50;
 
 /// Makes room for a new sign-in: ends all but the most recently used sessions.
-pub async fn make_room(state: &AppState, user_id: i64) -> Result<()> {
+async fn make_room(state: &AppState, user_id: i64) -> Result<()> {
     let ended = sessions::keep_most_recent(state.store().pool(), user_id, MAX_PER_ACCOUNT - 1).await?;
     if ended > 0 {
         tracing::info!(event = "sessions_capped", user_id, ended, "least recently used sessions ended");
