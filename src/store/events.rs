@@ -1,4 +1,5 @@
-//! The account's own activity log.
+//! The security log: each account's own activity, which the account page shows, and
+//! which the admin area reads across accounts.
 
 use sqlx::{Executor, FromRow};
 
@@ -22,6 +23,14 @@ pub enum EventKind {
     RecoveryCodesRenewed,
     RecoveryCodeUsed,
     SecondStepFailed,
+    AdminVerified,
+    AdminDisabled,
+    AdminEnabled,
+    AdminSessionsRevoked,
+    RoleGranted,
+    RoleRevoked,
+    /// On the admin's own log: the account they deleted is gone, its log with it.
+    UserDeleted,
 }
 
 impl EventKind {
@@ -43,6 +52,13 @@ impl EventKind {
             Self::RecoveryCodesRenewed => "recovery_codes_renewed",
             Self::RecoveryCodeUsed => "recovery_code_used",
             Self::SecondStepFailed => "second_step_failed",
+            Self::AdminVerified => "admin_verified",
+            Self::AdminDisabled => "admin_disabled",
+            Self::AdminEnabled => "admin_enabled",
+            Self::AdminSessionsRevoked => "admin_sessions_revoked",
+            Self::RoleGranted => "role_granted",
+            Self::RoleRevoked => "role_revoked",
+            Self::UserDeleted => "user_deleted",
         }
     }
 
@@ -61,10 +77,17 @@ impl EventKind {
             "other_sessions_revoked" => "All other sessions were signed out",
             "two_factor_enabled" => "Two-step login turned on",
             "two_factor_disabled" => "Two-step login turned off",
-            "two_factor_reset" => "Two-step login reset by an operator",
+            "two_factor_reset" => "Two-step login reset by an administrator",
             "recovery_codes_renewed" => "New recovery codes made",
             "recovery_code_used" => "Signed in with a recovery code",
             "second_step_failed" => "Wrong two-step login code",
+            "admin_verified" => "Email address marked confirmed by an administrator",
+            "admin_disabled" => "Account disabled by an administrator",
+            "admin_enabled" => "Account enabled again by an administrator",
+            "admin_sessions_revoked" => "Signed out everywhere by an administrator",
+            "role_granted" => "Role granted",
+            "role_revoked" => "Role revoked",
+            "user_deleted" => "Deleted an account",
             _ => "Account activity",
         }
     }
@@ -76,6 +99,39 @@ pub struct Event {
     pub ip: String,
     pub user_agent: String,
     pub created_at: i64,
+}
+
+/// Every kind, for the admin area's filter.
+pub const ALL_KINDS: [EventKind; 23] = [
+    EventKind::LoggedIn,
+    EventKind::LoginFailed,
+    EventKind::LoggedOut,
+    EventKind::EmailVerified,
+    EventKind::PasswordChanged,
+    EventKind::PasswordReset,
+    EventKind::EmailChangeRequested,
+    EventKind::EmailChanged,
+    EventKind::SessionRevoked,
+    EventKind::OtherSessionsRevoked,
+    EventKind::TwoFactorEnabled,
+    EventKind::TwoFactorDisabled,
+    EventKind::TwoFactorReset,
+    EventKind::RecoveryCodesRenewed,
+    EventKind::RecoveryCodeUsed,
+    EventKind::SecondStepFailed,
+    EventKind::AdminVerified,
+    EventKind::AdminDisabled,
+    EventKind::AdminEnabled,
+    EventKind::AdminSessionsRevoked,
+    EventKind::RoleGranted,
+    EventKind::RoleRevoked,
+    EventKind::UserDeleted,
+];
+
+impl EventKind {
+    pub fn parse(kind: &str) -> Option<Self> {
+        ALL_KINDS.into_iter().find(|known| known.as_str() == kind)
+    }
 }
 
 /// Records an event; a user deleted in the meantime simply gets none (no orphan rows).
@@ -101,13 +157,98 @@ pub async fn record<'e>(
     Ok(())
 }
 
+/// Who acted on someone else's account, and on what: an admin (`actor_id`), or the
+/// operator at the command line (`None`); `detail` names a role or a deleted account.
+pub struct Acted<'a> {
+    pub actor_id: Option<i64>,
+    pub detail: Option<&'a str>,
+    pub ip: &'a str,
+    pub user_agent: &'a str,
+}
+
+/// Records an event on `user_id`'s log that someone else caused.
+pub async fn record_acted<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    kind: EventKind,
+    acted: &Acted<'_>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO account_events (user_id, kind, ip, user_agent, created_at, acted_by, actor_id, detail) \
+         SELECT id, $2, $3, $4, $5, $6, $7, $8 FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(kind.as_str())
+    .bind(acted.ip)
+    .bind(acted.user_agent)
+    .bind(now)
+    .bind(if acted.actor_id.is_some() { "admin" } else { "operator" })
+    .bind(acted.actor_id)
+    .bind(acted.detail)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A row of the security log as the admin area shows it: whose, what, and who did it.
+#[derive(Debug, Clone, FromRow)]
+pub struct LogEntry {
+    pub user_id: i64,
+    pub user_email: String,
+    pub kind: String,
+    pub ip: String,
+    pub user_agent: String,
+    pub created_at: i64,
+    /// `admin`, `operator`, or `None` for the account's owner.
+    pub acted_by: Option<String>,
+    pub actor_id: Option<i64>,
+    /// `None` also when the admin's account is gone since.
+    pub actor_email: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// One page of the log, newest first, of one account and/or one kind when given. Each
+/// combination has its own statement so each can use its index.
+pub async fn log<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: Option<i64>,
+    kind: Option<EventKind>,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<LogEntry>, sqlx::Error> {
+    let filter = match (user_id, kind) {
+        (Some(_), Some(_)) => "WHERE e.user_id = $3 AND e.kind = $4",
+        (Some(_), None) => "WHERE e.user_id = $3",
+        (None, Some(_)) => "WHERE e.kind = $3",
+        (None, None) => "",
+    };
+    let sql = format!(
+        "SELECT e.user_id, u.email AS user_email, e.kind, e.ip, e.user_agent, e.created_at, e.acted_by, e.actor_id, \
+                a.email AS actor_email, e.detail \
+         FROM account_events e JOIN users u ON u.id = e.user_id LEFT JOIN users a ON a.id = e.actor_id \
+         {filter} ORDER BY e.id DESC LIMIT $1 OFFSET $2"
+    );
+    let mut query = sqlx::query_as(&sql).bind(limit).bind(offset);
+    if let Some(user_id) = user_id {
+        query = query.bind(user_id);
+    }
+    if let Some(kind) = kind {
+        query = query.bind(kind.as_str());
+    }
+    query.fetch_all(db).await
+}
+
 pub async fn recent<'e>(
     db: impl Executor<'e, Database = Db>,
     user_id: i64,
     limit: i64,
 ) -> Result<Vec<Event>, sqlx::Error> {
+    // An admin's or operator's address and browser are not the account owner's business.
     sqlx::query_as(
-        "SELECT kind, ip, user_agent, created_at FROM account_events WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+        "SELECT kind, CASE WHEN acted_by IS NULL THEN ip ELSE '' END AS ip, \
+                CASE WHEN acted_by IS NULL THEN user_agent ELSE '' END AS user_agent, created_at \
+         FROM account_events WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(user_id)
     .bind(limit)

@@ -10,6 +10,7 @@ pub mod mail_budget;
 pub mod mail_requests;
 pub mod outbox;
 pub mod refresh_tokens;
+pub mod roles;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;
@@ -187,6 +188,10 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&self.pool).await.context("DATABASE_URL: applying migrations failed")
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     pub fn pool(&self) -> &AnyPool {

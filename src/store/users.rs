@@ -1,6 +1,6 @@
 use sqlx::{Executor, FromRow};
 
-use super::Db;
+use super::{Backend, Db, Store};
 use crate::domain::Email;
 
 #[derive(Debug, Clone, FromRow)]
@@ -17,6 +17,9 @@ pub struct User {
     pub disabled_at: Option<i64>,
     /// When two-step login was turned on; `None` while it is off.
     pub two_factor_since: Option<i64>,
+    /// The account's roles, sorted and comma-separated, read with the row so that every
+    /// request that loads the user sees them as they are now (see [`User::roles`]).
+    role_list: Option<String>,
 }
 
 impl User {
@@ -32,13 +35,26 @@ impl User {
         self.two_factor_since.is_some()
     }
 
+    /// The account's roles, sorted by name.
+    pub fn roles(&self) -> Vec<&str> {
+        self.role_list.as_deref().map_or_else(Vec::new, |list| list.split(',').collect())
+    }
+
+    pub fn has_role(&self, role: &str) -> bool {
+        self.roles().contains(&role)
+    }
+
     /// The stored address as an `Email` (it was parsed before it was stored).
     pub fn address(&self) -> anyhow::Result<Email> {
         Email::parse(&self.email).map_err(|_| anyhow::anyhow!("stored email of user {} is invalid", self.id))
     }
 }
 
-const COLUMNS: &str = "id, email, password_hash, email_verified_at, created_at, last_login_at, last_login_ip, failed_logins, disabled_at, two_factor_since";
+/// Every column of [`User`]; the roles come from an indexed subquery (`string_agg` with
+/// `ORDER BY` is in PostgreSQL and in SQLite since 3.44).
+const COLUMNS: &str = "id, email, password_hash, email_verified_at, created_at, last_login_at, last_login_ip, \
+    failed_logins, disabled_at, two_factor_since, \
+    (SELECT string_agg(role, ',' ORDER BY role) FROM user_roles WHERE user_roles.user_id = users.id) AS role_list";
 
 /// Inserts a user unless the address is taken; `None` means it was.
 pub async fn insert_if_new<'e>(
@@ -150,6 +166,51 @@ pub async fn delete<'e>(db: impl Executor<'e, Database = Db>, id: i64) -> Result
 pub async fn list<'e>(db: impl Executor<'e, Database = Db>, unverified_only: bool) -> Result<Vec<User>, sqlx::Error> {
     let filter = if unverified_only { "WHERE email_verified_at IS NULL" } else { "" };
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users {filter} ORDER BY id")).fetch_all(db).await
+}
+
+/// One page of accounts, newest first: all of them, or those whose address contains
+/// `part` (at least three characters, lower case), found through the trigram index.
+pub async fn search(store: &Store, part: Option<&str>, limit: i64, offset: i64) -> Result<Vec<User>, sqlx::Error> {
+    let Some(part) = part else {
+        return sqlx::query_as(&format!("SELECT {COLUMNS} FROM users ORDER BY id DESC LIMIT $1 OFFSET $2"))
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(store.pool())
+            .await;
+    };
+    let (matching, pattern) = match store.backend() {
+        // A phrase query on the trigram table: a quoted string, `"` doubled inside it.
+        Backend::Sqlite => (
+            "SELECT rowid FROM users_email_search WHERE users_email_search MATCH $1",
+            format!("\"{}\"", part.replace('"', "\"\"")),
+        ),
+        // The matches first (the trigram index), so the planner cannot prefer walking the
+        // whole primary key backwards in the hope of meeting a match early.
+        Backend::Postgres => {
+            ("SELECT id FROM users WHERE email LIKE $1 ESCAPE '\\'", format!("%{}%", escape_like(part)))
+        }
+    };
+    sqlx::query_as(&format!(
+        "WITH found AS MATERIALIZED ({matching}) \
+         SELECT {COLUMNS} FROM users WHERE id IN (SELECT * FROM found) ORDER BY id DESC LIMIT $2 OFFSET $3"
+    ))
+    .bind(pattern)
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(store.pool())
+    .await
+}
+
+/// `value` with LIKE's wildcards and escape character taken literally.
+fn escape_like(value: &str) -> String {
+    let mut escaped = String::with_capacity(value.len());
+    for c in value.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
 }
 
 /// Disables (`Some(now)`) or enables (`None`) an account.
