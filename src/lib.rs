@@ -5,6 +5,7 @@
 //! through [`mail`]. The operator's commands ([`cli`]) call the same rules.
 
 pub mod accounts;
+pub mod admin;
 pub mod cli;
 pub mod config;
 pub mod domain;

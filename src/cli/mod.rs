@@ -159,6 +159,21 @@ enum UserCommand {
         #[command(flatten)]
         db: Database,
     },
+    /// Give an account a role; `admin` opens the admin area at /admin.
+    Grant {
+        email: String,
+        /// 1 to 32 of a-z, 0-9, _ and -.
+        role: String,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Take a role away from an account.
+    Revoke {
+        email: String,
+        role: String,
+        #[command(flatten)]
+        db: Database,
+    },
     /// End every session of an account (and its refresh tokens).
     RevokeSessions {
         email: String,
@@ -315,6 +330,8 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
         U::ResetTwoFactor { email, site, db } => {
             users::reset_two_factor(&open_existing(&db, false).await?, &email, &site.links()).await
         }
+        U::Grant { email, role, db } => users::grant_role(&open_existing(&db, false).await?, &email, &role).await,
+        U::Revoke { email, role, db } => users::revoke_role(&open_existing(&db, false).await?, &email, &role).await,
         U::RevokeSessions { email, api_tokens, db } => {
             users::revoke_sessions(&open_existing(&db, false).await?, &email, api_tokens).await
         }

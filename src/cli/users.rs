@@ -8,13 +8,13 @@ use anyhow::{Context, anyhow, bail};
 use secrecy::SecretString;
 use serde::Serialize;
 
-use crate::accounts::{deletion, sessions as signed_in};
-use crate::domain::{Email, Password, PasswordPolicy};
+use crate::accounts::deletion;
+use crate::admin::{self, Actor};
+use crate::domain::{Email, Password, PasswordPolicy, Role};
 use crate::mail::messages::Links;
 use crate::security::hasher::{self, PasswordHasher};
 use crate::store::users::User;
 use crate::store::{self, Store, outbox, sessions, users};
-use crate::two_factor;
 use crate::web::format::rfc3339;
 
 #[derive(Serialize)]
@@ -24,6 +24,7 @@ struct UserJson {
     email_verified: bool,
     disabled: bool,
     two_factor: bool,
+    roles: Vec<String>,
     created_at: String,
     last_login_at: Option<String>,
     failed_logins: i64,
@@ -37,6 +38,7 @@ impl UserJson {
             email_verified: user.is_verified(),
             disabled: user.is_disabled(),
             two_factor: user.has_two_factor(),
+            roles: user.roles().into_iter().map(str::to_owned).collect(),
             created_at: rfc3339(user.created_at)?,
             last_login_at: user.last_login_at.map(rfc3339).transpose()?,
             failed_logins: user.failed_logins,
@@ -113,6 +115,7 @@ pub async fn show_user(store: &Store, email: &str, json: bool) -> anyhow::Result
     println!("verified:       {}", view.email_verified);
     println!("disabled:       {}", view.disabled);
     println!("two-step login: {}", if view.two_factor { "on" } else { "off" });
+    println!("roles:          {}", if view.roles.is_empty() { "none".to_owned() } else { view.roles.join(", ") });
     println!("created:        {}", view.created_at);
     println!("last login:     {}", view.last_login_at.as_deref().unwrap_or("never"));
     println!("failed logins:  {}", view.failed_logins);
@@ -122,7 +125,9 @@ pub async fn show_user(store: &Store, email: &str, json: bool) -> anyhow::Result
 
 pub async fn verify_user(store: &Store, email: &str) -> anyhow::Result<()> {
     let user = find(store, email).await?;
-    users::mark_verified(store.pool(), user.id, &user.email, store::now()).await?;
+    let mut tx = store.begin().await?;
+    admin::verify(&mut tx, &Actor::operator("user verify"), &user).await?;
+    tx.commit().await?;
     println!("verified {}", user.email);
     Ok(())
 }
@@ -130,9 +135,9 @@ pub async fn verify_user(store: &Store, email: &str) -> anyhow::Result<()> {
 /// Disabling also ends the account's sessions, at once and on every instance.
 pub async fn set_disabled(store: &Store, email: &str, disabled: bool) -> anyhow::Result<()> {
     let user = find(store, email).await?;
+    let command = if disabled { "user disable" } else { "user enable" };
     let mut tx = store.begin().await?;
-    users::set_disabled(&mut *tx, user.id, disabled.then(store::now)).await?;
-    let ended = if disabled { signed_in::end_all(&mut tx, user.id).await? } else { 0 };
+    let ended = admin::set_disabled(&mut tx, &Actor::operator(command), &user, disabled).await??;
     tx.commit().await?;
     if disabled {
         println!("disabled {} and ended {ended} session(s)", user.email);
@@ -146,11 +151,41 @@ pub async fn set_disabled(store: &Store, email: &str, disabled: bool) -> anyhow:
 pub async fn reset_two_factor(store: &Store, email: &str, links: &Links) -> anyhow::Result<()> {
     let user = find(store, email).await?;
     let mut tx = store.begin().await?;
-    if !two_factor::reset(links, &mut tx, &user).await? {
+    if !admin::reset_two_factor(&mut tx, links, &Actor::operator("user reset-2fa"), &user).await? {
         bail!("two-step login is not on for {}", user.email);
     }
     tx.commit().await?;
     println!("turned two-step login off for {} and queued a notice to them", user.email);
+    Ok(())
+}
+
+fn parse_role(role: &str) -> anyhow::Result<Role> {
+    Role::parse(role).map_err(|e| anyhow!("{role:?} is not a role name. {e}"))
+}
+
+pub async fn grant_role(store: &Store, email: &str, role: &str) -> anyhow::Result<()> {
+    let role = parse_role(role)?;
+    let user = find(store, email).await?;
+    let mut tx = store.begin().await?;
+    let granted = admin::grant_role(&mut tx, &Actor::operator("user grant"), &user, &role).await?;
+    tx.commit().await?;
+    match granted {
+        true => println!("granted {role} to {}", user.email),
+        false => println!("{} already has {role}", user.email),
+    }
+    Ok(())
+}
+
+pub async fn revoke_role(store: &Store, email: &str, role: &str) -> anyhow::Result<()> {
+    let role = parse_role(role)?;
+    let user = find(store, email).await?;
+    let mut tx = store.begin().await?;
+    let revoked = admin::revoke_role(&mut tx, &Actor::operator("user revoke"), &user, &role).await??;
+    tx.commit().await?;
+    match revoked {
+        true => println!("revoked {role} from {}", user.email),
+        false => println!("{} does not have {role}", user.email),
+    }
     Ok(())
 }
 
@@ -189,7 +224,7 @@ pub async fn list_sessions(store: &Store, email: &str, json: bool) -> anyhow::Re
 pub async fn revoke_sessions(store: &Store, email: &str, api_tokens: bool) -> anyhow::Result<()> {
     let user = find(store, email).await?;
     let mut tx = store.begin().await?;
-    let ended = signed_in::end_all(&mut tx, user.id).await?;
+    let ended = admin::revoke_sessions(&mut tx, &Actor::operator("user revoke-sessions"), &user, None).await?;
     let revoked =
         if api_tokens { Some(crate::accounts::api_tokens::revoke_all(&mut tx, user.id).await?) } else { None };
     tx.commit().await?;

@@ -180,16 +180,14 @@ pub async fn turn_off(
     Ok(())
 }
 
-/// The operator turns two-step login off for a locked-out user, within the caller's
-/// transaction, and mails them a notice. `false` when it was not on.
-pub async fn reset(links: &messages::Links, conn: &mut AnyConnection, user: &User) -> Result<bool> {
+/// Turns two-step login off for a locked-out user, within the caller's transaction, and
+/// mails them a notice; the caller records who did it ([`crate::admin`]). `false` when
+/// it was not on.
+pub async fn reset(conn: &mut AnyConnection, links: &messages::Links, user: &User) -> Result<bool> {
     if !two_factor::remove(&mut *conn, user.id).await? {
         return Ok(false);
     }
-    events::record(&mut *conn, user.id, EventKind::TwoFactorReset, "", "gatehouse user reset-2fa", store::now())
-        .await?;
     crate::mail::enqueue(&mut *conn, &messages::two_factor_reset(links, &user.address()?)).await?;
-    tracing::info!(event = "two_factor_reset", user_id = user.id, "two-step login reset by an operator");
     Ok(true)
 }
 
