@@ -5,6 +5,7 @@
 use crate::domain::{Amr, Token};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::store::users::{self, User};
 use crate::store::{self, refresh_tokens};
 
 pub const REFRESH_TOKEN_PREFIX: &str = "gtr_";
@@ -33,9 +34,11 @@ pub struct Issued {
     pub refresh_token: String,
 }
 
-/// A fresh access token, and the next refresh token of `family`.
-pub async fn issue(state: &AppState, user_id: i64, family: &Family) -> Result<Issued> {
-    let (access_token, expires_in) = state.jwt().issue(user_id, &family.amr).await?;
+/// A fresh access token, with the user's roles as they are now, and the next refresh
+/// token of `family`.
+pub async fn issue(state: &AppState, user: &User, family: &Family) -> Result<Issued> {
+    let user_id = user.id;
+    let (access_token, expires_in) = state.jwt().issue(user_id, &family.amr, &user.roles()).await?;
     let refresh = Token::generate();
     let now = store::now();
     let expires_at = now + REFRESH_TTL_SECS;
@@ -44,8 +47,9 @@ pub async fn issue(state: &AppState, user_id: i64, family: &Family) -> Result<Is
     Ok(Issued { access_token, expires_in, refresh_token: format!("{REFRESH_TOKEN_PREFIX}{}", refresh.encode()) })
 }
 
-/// Uses a refresh token up and returns its user and family.
-pub async fn redeem_refresh(state: &AppState, presented: &str) -> Result<(i64, Family)> {
+/// Uses a refresh token up and returns its user (as they are now: roles may have
+/// changed since the sign-in) and family.
+pub async fn redeem_refresh(state: &AppState, presented: &str) -> Result<(User, Family)> {
     let token = presented
         .strip_prefix(REFRESH_TOKEN_PREFIX)
         .and_then(|rest| Token::parse(rest).ok())
@@ -68,5 +72,8 @@ pub async fn redeem_refresh(state: &AppState, presented: &str) -> Result<(i64, F
         return Err(AppError::Unauthorized(BAD_REFRESH));
     }
     tx.commit().await?;
-    Ok((row.user_id, Family { amr: Amr::from_column(&row.amr), id: row.family }))
+    // Disabling or deleting an account revokes its refresh tokens; this covers the moment between.
+    let user = users::find_by_id(state.store().pool(), row.user_id).await?;
+    let user = user.filter(|user| !user.is_disabled()).ok_or(AppError::Unauthorized(BAD_REFRESH))?;
+    Ok((user, Family { amr: Amr::from_column(&row.amr), id: row.family }))
 }

@@ -73,6 +73,9 @@ pub struct Claims {
     /// The factors of the sign-in behind the token (RFC 8176).
     #[serde(default)]
     pub amr: Amr,
+    /// The user's roles when the token was issued (a token lives 15 minutes).
+    #[serde(default)]
+    pub roles: Vec<String>,
 }
 
 #[derive(Clone)]
@@ -135,7 +138,7 @@ impl Jwt {
     }
 
     /// A signed access token for `user_id`, and its lifetime in seconds.
-    pub async fn issue(&self, user_id: i64, amr: &Amr) -> anyhow::Result<(String, i64)> {
+    pub async fn issue(&self, user_id: i64, amr: &Amr, roles: &[&str]) -> anyhow::Result<(String, i64)> {
         let now = store::now();
         let newest = keys::jwt_keys(self.store.pool(), now, 0).await?.into_iter().next();
         let key = newest.ok_or_else(|| anyhow::anyhow!("no JWT signing key"))?;
@@ -156,6 +159,7 @@ impl Jwt {
             iat: now,
             jti: random_hex(16),
             amr: amr.clone(),
+            roles: roles.iter().map(|&role| role.to_owned()).collect(),
         };
         let token = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(der.as_bytes()))?;
         Ok((token, ACCESS_TTL_SECS))
@@ -258,7 +262,7 @@ mod tests {
             Jwt::start(store, Vault::from_file(None).unwrap(), "http://127.0.0.1:3000".into(), "gatehouse".into())
                 .await
                 .unwrap();
-        let (token, _) = jwt.issue(1, &Amr::password()).await.unwrap();
+        let (token, _) = jwt.issue(1, &Amr::password(), &[]).await.unwrap();
         assert_eq!(jwt.verify(&token).await.unwrap().0, 1, "the signing key is known at once");
 
         let rest = token.split_once('.').unwrap().1;

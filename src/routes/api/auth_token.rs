@@ -61,17 +61,17 @@ pub async fn issue_token(
     client: Client,
     Json(request): Json<TokenRequest>,
 ) -> Result<Response> {
-    let (user_id, family) = match request {
+    let (user, family) = match request {
         TokenRequest::Password(PasswordGrant { email, password, otp }) => {
             let password = SecretString::from(password);
             let (user, amr) = password::check_for_program(&state, &email, password, otp.as_deref(), &client).await?;
-            (user.id, Family::fresh(amr))
+            (user, Family::fresh(amr))
         }
         TokenRequest::Refresh(RefreshGrant { refresh_token }) => {
             program_tokens::redeem_refresh(&state, &refresh_token).await?
         }
     };
-    let issued = program_tokens::issue(&state, user_id, &family).await?;
+    let issued = program_tokens::issue(&state, &user, &family).await?;
     let body = TokenResponse {
         access_token: issued.access_token,
         token_type: "Bearer",

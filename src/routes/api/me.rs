@@ -15,6 +15,8 @@ pub struct Me {
     created_at: String,
     /// Whether signing in takes a second step (a code from an authenticator app).
     two_factor: bool,
+    /// The account's roles, sorted by name (`admin` opens the admin area).
+    roles: Vec<String>,
 }
 
 /// The caller's account.
@@ -30,6 +32,7 @@ pub async fn me(caller: ApiCaller) -> Result<axum::Json<Me>> {
         email_verified: user.is_verified(),
         created_at: rfc3339(user.created_at)?,
         two_factor: user.has_two_factor(),
+        roles: user.roles().into_iter().map(str::to_owned).collect(),
         email: user.email,
     }))
 }
