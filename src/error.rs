@@ -26,6 +26,8 @@ pub enum AppError {
     BadRequest(String),
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    #[error("unprocessable: {0}")]
+    Unprocessable(&'static str),
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("unsupported media type")]
@@ -62,6 +64,11 @@ pub const PROBLEM_TYPES: &[(&str, &str, &str)] = &[
     ("method-not-allowed", "Method not allowed", "This address does not accept that HTTP method."),
     ("timeout", "Request timed out", "The request took too long to arrive or to answer."),
     ("conflict", "Not possible", "The change conflicts with the current state, e.g. an address now taken."),
+    (
+        "invalid-value",
+        "Invalid value",
+        "A field is well-formed but its value is not allowed, e.g. a role name with other characters.",
+    ),
     ("payload-too-large", "Request too large", "The request body is larger than this server accepts."),
     ("unsupported-media-type", "Unsupported content type", "The body is not of the type this address takes."),
     (
@@ -147,6 +154,9 @@ impl AppError {
             Self::Forbidden(detail) => Problem::new(S::FORBIDDEN, "forbidden", "Request refused", *detail),
             Self::BadRequest(detail) => Problem::new(S::BAD_REQUEST, "bad-request", "Bad request", detail.clone()),
             Self::Conflict(detail) => Problem::new(S::CONFLICT, "conflict", "Not possible", *detail),
+            Self::Unprocessable(detail) => {
+                Problem::new(S::UNPROCESSABLE_ENTITY, "invalid-value", "Invalid value", *detail)
+            }
             Self::PayloadTooLarge => Problem::for_status(S::PAYLOAD_TOO_LARGE),
             Self::UnsupportedMediaType(detail) => {
                 Problem::new(S::UNSUPPORTED_MEDIA_TYPE, "unsupported-media-type", "Unsupported content type", *detail)

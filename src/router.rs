@@ -23,9 +23,10 @@ use tower_sessions::cookie::SameSite;
 use tracing::Level;
 
 use crate::config::{BODY_LIMIT, Config};
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::routes::{
-    account, api, assets, deletion, email, errors, health, home, jwks, login, password, recovery, second_step,
+    account, admin, api, assets, deletion, email, errors, health, home, jwks, login, password, recovery, second_step,
     sessions, signup, tokens, two_factor,
 };
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
@@ -33,7 +34,7 @@ use crate::security::csrf;
 use crate::security::{headers, request_id};
 use crate::state::AppState;
 use crate::store::sessions::SqlSessionStore;
-use crate::web::api_caller;
+use crate::web::{api_caller, guard};
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -81,6 +82,7 @@ pub fn router(state: AppState) -> Router {
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
         .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
         .route("/problems/{slug}", get(errors::problem_type))
+        .merge(admin_routes(&state))
         .fallback(errors::not_found)
         .layer(
             ServiceBuilder::new()
@@ -128,6 +130,30 @@ pub fn router(state: AppState) -> Router {
         None => routes,
     };
     routes.with_state(state)
+}
+
+/// The admin area: every route behind the one role check, and its changes behind a
+/// fresh sign-in. A route added here cannot skip either.
+fn admin_routes(state: &AppState) -> Router<AppState> {
+    use admin::{actions, events, users};
+    Router::new()
+        .route("/admin", get(users::users_page))
+        .route("/admin/users", get(users::users_page))
+        .route("/admin/users/{id}", get(users::user_page))
+        .route("/admin/users/{id}/verify", post(actions::verify))
+        .route("/admin/users/{id}/disable", post(actions::disable))
+        .route("/admin/users/{id}/enable", post(actions::enable))
+        .route("/admin/users/{id}/revoke-sessions", post(actions::revoke_sessions))
+        .route("/admin/users/{id}/reset-2fa", post(actions::reset_two_factor))
+        .route("/admin/users/{id}/roles/grant", post(actions::grant_role))
+        .route("/admin/users/{id}/roles/revoke", post(actions::revoke_role))
+        .route("/admin/users/{id}/delete", post(actions::delete))
+        .route("/admin/events", get(events::events_page))
+        .route_layer(
+            ServiceBuilder::new()
+                .layer(from_fn_with_state((state.clone(), Role::ADMIN), guard::needs_role))
+                .layer(from_fn_with_state(state.clone(), guard::fresh_sign_in)),
+        )
 }
 
 /// Every `/api` route by its full path (merged, not nested: nesting costs every request a

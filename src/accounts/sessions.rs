@@ -14,6 +14,7 @@ use crate::store::users::User;
 use crate::store::{self, refresh_tokens, sessions};
 
 /// The signed-in user of a request, with the session that proves it.
+#[derive(Clone)]
 pub struct CurrentUser {
     pub user: User,
     pub auth: AuthSession,

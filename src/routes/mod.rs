@@ -3,6 +3,7 @@
 //! what they share is in [`crate::web`].
 
 pub mod account;
+pub mod admin;
 pub mod api;
 pub mod assets;
 pub mod deletion;

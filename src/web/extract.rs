@@ -8,7 +8,7 @@ use tower_sessions::Session;
 
 use crate::accounts::Client;
 use crate::accounts::sessions::CurrentUser;
-use crate::domain::AuthSession;
+use crate::domain::{AuthSession, Role};
 use crate::error::AppError;
 use crate::security::client_ip::ClientIp;
 use crate::security::csrf::CsrfToken;
@@ -106,6 +106,8 @@ pub struct NoticeParam {
 pub struct Page {
     pub csrf_token: String,
     pub signed_in_as: Option<String>,
+    /// Whether to show the way to the admin area.
+    pub is_admin: bool,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -114,6 +116,7 @@ impl FromRequestParts<AppState> for Page {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let csrf_token = parts.extensions.get::<CsrfToken>().map(|token| token.0.clone()).unwrap_or_default();
         let user = <CurrentUser as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?;
-        Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email) })
+        let is_admin = user.as_ref().is_some_and(|current| current.user.has_role(Role::ADMIN));
+        Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email), is_admin })
     }
 }

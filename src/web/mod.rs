@@ -5,6 +5,7 @@ pub mod account_area;
 pub mod api_caller;
 pub mod extract;
 pub mod format;
+pub mod guard;
 pub mod link_page;
 
 pub use api_caller::{ApiCaller, Credential};
