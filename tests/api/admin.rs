@@ -182,3 +182,29 @@ async fn commands_refuse_a_missing_database_file_and_say_which_database_they_use
     let _: serde_json::Value = serde_json::from_str(&stdout(&json)).unwrap();
     assert!(String::from_utf8_lossy(&json.stderr).starts_with("database: "));
 }
+
+#[tokio::test]
+async fn an_operator_grants_and_revokes_roles_and_bad_names_are_refused() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    let grant = |role: &str| run(&app, &["user", "grant", "ada@example.com", role], "");
+    assert!(stdout(&grant("admin")).contains("granted admin to ada@example.com"));
+    assert!(stdout(&grant("admin")).contains("ada@example.com already has admin"));
+    assert!(stdout(&grant("ops_team-2")).contains("granted ops_team-2"));
+    let shown = stdout(&run(&app, &["user", "show", "ada@example.com"], ""));
+    assert!(shown.contains("roles:          admin, ops_team-2"), "{shown}");
+
+    fails_with(&grant("Bad Name"), "\"Bad Name\" is not a role name. A role name is 1 to 32 characters");
+    fails_with(&grant(&"r".repeat(33)), "is not a role name");
+    fails_with(
+        &run(&app, &["user", "grant", "nobody@example.com", "ops"], ""),
+        "no user with email nobody@example.com",
+    );
+
+    let revoke = || run(&app, &["user", "revoke", "ada@example.com", "admin"], "");
+    assert!(stdout(&revoke()).contains("revoked admin from ada@example.com"));
+    assert!(stdout(&revoke()).contains("ada@example.com does not have admin"));
+    let json: serde_json::Value =
+        serde_json::from_str(&stdout(&run(&app, &["user", "show", "ada@example.com", "--json"], ""))).unwrap();
+    assert_eq!(json["roles"], serde_json::json!(["ops_team-2"]));
+}

@@ -5,6 +5,7 @@ mod helpers;
 
 mod account;
 mod admin;
+mod admin_area;
 mod browser;
 mod cli;
 mod connections;
