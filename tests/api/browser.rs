@@ -9,7 +9,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, spawn_app, totp};
+use crate::helpers::{PASSWORD, process, spawn_app, totp};
 
 /// ChromeDriver and, should a failed test leave it behind, the Chromium it started.
 struct Driver {
@@ -203,6 +203,58 @@ async fn a_person_turns_on_two_step_login_and_signs_in_with_a_code_in_a_real_bro
     press(&browser, "Continue").await;
     wait_for_path(&browser, "/account").await;
     assert!(browser.source().await.unwrap().contains("hopper@example.com"));
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and ChromeDriver: tests/run installs them and runs it"]
+async fn an_admin_finds_a_user_and_acts_on_the_account_in_a_real_browser() {
+    let app = spawn_app().await;
+    app.verified_user("root@example.com").await;
+    app.verified_user("grace.hopper@navy.example").await;
+    assert!(
+        process::stdout(&process::run(&app, &["user", "grant", "root@example.com", "admin"], "")).contains("granted")
+    );
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, browser) = start_browser(profile.path()).await;
+    set_viewport(&browser, 390, 844).await;
+
+    // The admin area sends a visitor to log in, and back to it afterwards.
+    browser.goto(&app.url("/admin")).await.unwrap();
+    wait_for_path(&browser, "/login").await;
+    fill(&browser, "email", "root@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Log in").await;
+    wait_for_path(&browser, "/admin").await;
+
+    fill(&browser, "q", "HOPPER").await;
+    press(&browser, "Search").await;
+    wait_for_text(&browser, "grace.hopper@navy.example").await;
+    browser.find(Locator::LinkText("grace.hopper@navy.example")).await.unwrap().click().await.unwrap();
+    wait_for_text(&browser, "Grant a role").await;
+
+    // A refused role name: the message is beside the field, in view on a phone.
+    fill(&browser, "role", "Not A Role").await;
+    press(&browser, "Grant").await;
+    wait_for_text(&browser, "A role name is 1 to 32 characters").await;
+    let error = browser.find(Locator::Id("role-error")).await.unwrap();
+    assert_eq!(in_view(&browser, &error).await, json!(true), "the message shows where the admin is looking");
+
+    let role = browser.find(Locator::Id("role")).await.unwrap();
+    role.clear().await.unwrap();
+    role.send_keys("editors").await.unwrap();
+    press(&browser, "Grant").await;
+    wait_for_text(&browser, "The role was granted.").await;
+    let notice = browser.find(Locator::Css(".notice")).await.unwrap();
+    assert_eq!(in_view(&browser, &notice).await, json!(true), "the result is at the top");
+
+    press(&browser, "Disable the account").await;
+    wait_for_text(&browser, "The account is disabled and signed out everywhere.").await;
+    browser.find(Locator::LinkText("Security log")).await.unwrap().click().await.unwrap();
+    wait_for_path(&browser, "/admin/events").await;
+    let log = browser.source().await.unwrap();
+    assert!(log.contains("Account disabled by an administrator") && log.contains("by root@example.com"));
+    assert!(log.contains("Role granted: <strong>editors</strong>"));
     browser.close().await.unwrap();
 }
 
