@@ -138,7 +138,8 @@ impl Application {
     }
 }
 
-/// Deletes expired sessions, stale tokens and old sent mail once a minute.
+/// Deletes expired sessions, stale tokens and old sent mail once a minute, and keeps the
+/// search index compact.
 async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
     loop {
         let now = store::now();
@@ -147,7 +148,8 @@ async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
             store::tokens::delete_stale(store.pool(), now).await?;
             store::mail_budget::delete_stale(store.pool(), now - crate::accounts::notices::WINDOW_SECS).await?;
             store::throttle::delete_stale(store.pool(), now - crate::security::throttle::FORGET_AFTER_SECS).await?;
-            store::outbox::delete_sent_before(store.pool(), now - 7 * 24 * 60 * 60).await
+            store::outbox::delete_sent_before(store.pool(), now - 7 * 24 * 60 * 60).await?;
+            store::users::compact_search_index(&store).await
         }
         .await;
         if let Err(error) = result {

@@ -143,6 +143,26 @@ pub async fn is_current(state: &AppState, user: &User, password: &str) -> Result
     Ok(state.hasher().verify(&password, Some(&user.password_hash)).await?.is_match())
 }
 
+/// Whether `typed` is the signed-in user's password, re-entered to renew a stale sign-in
+/// for a privileged change. Throttled per account like logins (ten free, then a growing
+/// wait), so a stolen session cannot become a way to guess the password.
+pub async fn reconfirm(state: &AppState, user: &User, typed: &str) -> Result<bool> {
+    let pool = state.store().pool();
+    let key = format!("reconfirm:{}", user.id);
+    let now = store::now();
+    if let Some(retry_after_secs) = backoff::retry_after(throttle::get(pool, &key).await?, now) {
+        tracing::warn!(event = "reconfirm_throttled", user_id = user.id, retry_after_secs);
+        return Err(AppError::TooManyRequests { retry_after_secs });
+    }
+    if is_current(state, user, typed).await? {
+        throttle::clear(pool, &key).await?;
+        return Ok(true);
+    }
+    throttle::record_failure(pool, &key, now, now - backoff::FORGET_AFTER_SECS).await?;
+    tracing::warn!(event = "reconfirm_failed", user_id = user.id, "wrong password re-entered");
+    Ok(false)
+}
+
 /// This browser's id, if it carries a device cookie for `user` (see [`device`]).
 fn known_device(state: &AppState, user: &User, client: &Client) -> Option<String> {
     device::recognise(state.signing_key(), client.device_cookie.as_deref()?, user)

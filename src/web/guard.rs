@@ -22,6 +22,7 @@ use crate::security::csrf;
 use crate::state::AppState;
 use crate::store;
 use crate::web::Page;
+use crate::web::account_area::password_error;
 
 /// The signed-in user of a route behind [`needs_role`], who holds its role.
 #[derive(Clone)]
@@ -76,14 +77,11 @@ pub async fn fresh_sign_in(State(state): State<AppState>, request: Request, next
     let typed = fields.iter().find(|(name, _)| name == CONFIRM_FIELD).map(|(_, value)| value.as_str());
     let error = match typed {
         None => None,
-        Some(typed) if password::is_current(&state, &current.user, typed).await? => {
+        Some(typed) if password::reconfirm(&state, &current.user, typed).await? => {
             renew(&current).await?;
             return Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await);
         }
-        Some(typed) => {
-            tracing::warn!(event = "reauthentication_failed", user_id = current.user.id, "wrong password re-entered");
-            Some(crate::web::account_area::password_error(typed, false, "password").unwrap_or_default())
-        }
+        Some(typed) => password_error(typed, false, "password"),
     };
     let page = Page::from_request_parts(&mut parts.clone(), &state).await?;
     let resend = fields.into_iter().filter(|(name, _)| name != CONFIRM_FIELD && name != csrf::FIELD).collect();

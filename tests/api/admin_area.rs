@@ -118,14 +118,14 @@ async fn an_admin_finds_users_by_any_part_of_their_address_a_page_at_a_time() {
     assert!(found.contains("member42@club.example"), "case does not matter, the middle of an address does");
     assert_eq!(found.matches("<strong>member").count(), 1);
 
-    // Sixty members: fifty on the first page, newest first, and the rest on the second.
+    // Sixty members: fifty on the first page, oldest first, and the rest on the second.
     let first = page(&app, &admin, "/admin/users?q=club.example").await;
     assert_eq!(first.matches("<strong>member").count(), 50);
-    assert!(first.find("member60@").unwrap() < first.find("member59@").unwrap());
+    assert!(first.find("member01@").unwrap() < first.find("member02@").unwrap());
     assert!(first.contains(r#"href="/admin/users?q=club.example&#38;page=2" rel="next""#), "{first}");
     let second = page(&app, &admin, "/admin/users?q=club.example&page=2").await;
     assert_eq!(second.matches("<strong>member").count(), 10);
-    assert!(second.contains("member01@") && !second.contains(r#"rel="next""#));
+    assert!(second.contains("member60@") && !second.contains("member50@") && !second.contains(r#"rel="next""#));
     let beyond = page(&app, &admin, "/admin/users?q=club.example&page=7").await;
     assert_eq!(beyond.matches("<strong>member").count(), 0, "a page past the end is empty");
 
@@ -325,6 +325,28 @@ async fn an_admin_change_after_a_stale_sign_in_asks_for_the_password_first() {
     // The password renewed the sign-in: the next change goes through at once.
     let next = app.post_form_with(&admin, &format!("/admin/users/{id}/roles/grant"), &[("role", "ops")]).await;
     assert_eq!(next.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn guessing_the_password_on_the_confirm_page_is_throttled() {
+    let app = spawn_app().await;
+    let admin = admin(&app, "root@example.com").await;
+    let me = user_id(&app, "root@example.com").await;
+    age_sign_ins(&app).await;
+    let path = format!("/admin/users/{me}/roles/grant");
+    let guess = |password: &'static str| {
+        let (app, admin, path) = (&app, &admin, &path);
+        async move { app.post_form_with(admin, path, &[("role", "ops"), ("confirm_password", password)]).await }
+    };
+    for attempt in 0..10 {
+        assert_eq!(guess("a wrong guess of it").await.status(), StatusCode::UNAUTHORIZED, "guess {attempt}");
+    }
+    let throttled = guess("a wrong guess of it").await;
+    assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.headers().contains_key(header::RETRY_AFTER));
+    let right = guess(PASSWORD).await;
+    assert_eq!(right.status(), StatusCode::TOO_MANY_REQUESTS, "even the right password waits its turn");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM user_roles WHERE role = 'ops'").await, 0);
 }
 
 #[tokio::test]
