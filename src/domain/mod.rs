@@ -14,7 +14,7 @@ pub use amr::{Amr, Factor};
 pub use authorization::{API_TOKEN_PREFIX, Authorization, AuthorizationError};
 pub use email::{Email, EmailError};
 pub use password::{Password, PasswordError, PasswordPolicy};
-pub use role::{MAX_ROLE_LEN, Role, RoleError};
+pub use role::{Role, RoleError};
 pub use scope::Scope;
 pub use second_factor::{RECOVERY_ALPHABET, RECOVERY_LEN, SecondFactorCode, show_recovery_code};
 pub use session::{AuthSession, SessionPolicy};

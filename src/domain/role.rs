@@ -7,7 +7,7 @@ use std::fmt;
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Role(String);
 
-pub const MAX_ROLE_LEN: usize = 32;
+const MAX_ROLE_LEN: usize = 32;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("A role name is 1 to 32 characters: a-z, 0-9, _ and -.")]
@@ -23,10 +23,6 @@ impl Role {
             return Err(RoleError);
         }
         Ok(Self(name.to_owned()))
-    }
-
-    pub fn admin() -> Self {
-        Self(Self::ADMIN.to_owned())
     }
 
     pub fn as_str(&self) -> &str {

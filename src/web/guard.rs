@@ -56,7 +56,7 @@ impl FromRequestParts<AppState> for Privileged {
 }
 
 /// The form field that carries the password on the page [`fresh_sign_in`] shows.
-pub const CONFIRM_FIELD: &str = "confirm_password";
+const CONFIRM_FIELD: &str = "confirm_password";
 
 /// Changes made behind [`needs_role`] need a sign-in within the last ten minutes. Older:
 /// a page asks for the password again and posts the same form once more with it; the
