@@ -2,19 +2,46 @@
 //! transaction, then goes back to the page with a notice (the list, after a delete).
 //! A change the admin may not make to their own account is `409` with a page that says so.
 
-use axum::extract::State;
+use axum::extract::{FromRequestParts, State};
+use axum::http::request::Parts;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use super::{UserPage, target};
 use crate::accounts::Client;
+use crate::accounts::sessions::CurrentUser;
 use crate::admin::{self, Actor, Refusal};
 use crate::domain::Role;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::store::Tx;
+use crate::store::users::User;
 use crate::web::guard::Privileged;
 use crate::web::{Form, Page, Path};
+
+/// An admin acting on the account named by the path's `{id}` (`404` when there is none).
+pub struct Acting {
+    admin: CurrentUser,
+    client: Client,
+    target: User,
+}
+
+impl FromRequestParts<AppState> for Acting {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let Privileged(admin) = Privileged::from_request_parts(parts, state).await?;
+        let Path(id) = Path::<String>::from_request_parts(parts, state).await?;
+        let Ok(client) = Client::from_request_parts(parts, state).await;
+        Ok(Self { admin, client, target: target(state, &id).await? })
+    }
+}
+
+impl Acting {
+    fn actor(&self) -> Actor<'_> {
+        Actor::admin(&self.admin.user, &self.client)
+    }
+}
 
 /// Commits the change (waking the mail sender for any notice) and shows the account's
 /// page with `notice`.
@@ -31,72 +58,37 @@ fn refused(refusal: Refusal) -> AppError {
     AppError::Conflict(refusal.message())
 }
 
-pub async fn verify(
-    State(state): State<AppState>,
-    Privileged(admin): Privileged,
-    client: Client,
-    Path(id): Path<String>,
-) -> Result<Redirect> {
-    let target = target(&state, &id).await?;
+pub async fn verify(State(state): State<AppState>, acting: Acting) -> Result<Redirect> {
     let mut tx = state.store().begin().await?;
-    let verified = admin::verify(&mut tx, &Actor::admin(&admin.user, &client), &target).await?;
-    done(&state, tx, target.id, changed(verified, "verified")).await
+    let verified = admin::verify(&mut tx, &acting.actor(), &acting.target).await?;
+    done(&state, tx, acting.target.id, changed(verified, "verified")).await
 }
 
-pub async fn disable(
-    State(state): State<AppState>,
-    Privileged(admin): Privileged,
-    client: Client,
-    Path(id): Path<String>,
-) -> Result<Redirect> {
-    set_disabled(&state, &admin.user, &client, &id, true).await
+pub async fn disable(State(state): State<AppState>, acting: Acting) -> Result<Redirect> {
+    set_disabled(&state, &acting, true).await
 }
 
-pub async fn enable(
-    State(state): State<AppState>,
-    Privileged(admin): Privileged,
-    client: Client,
-    Path(id): Path<String>,
-) -> Result<Redirect> {
-    set_disabled(&state, &admin.user, &client, &id, false).await
+pub async fn enable(State(state): State<AppState>, acting: Acting) -> Result<Redirect> {
+    set_disabled(&state, &acting, false).await
 }
 
-async fn set_disabled(
-    state: &AppState,
-    admin: &crate::store::users::User,
-    client: &Client,
-    id: &str,
-    disabled: bool,
-) -> Result<Redirect> {
-    let target = target(state, id).await?;
+async fn set_disabled(state: &AppState, acting: &Acting, disabled: bool) -> Result<Redirect> {
     let mut tx = state.store().begin().await?;
-    admin::set_disabled(&mut tx, &Actor::admin(admin, client), &target, disabled).await?.map_err(refused)?;
-    done(state, tx, target.id, if disabled { "disabled" } else { "enabled" }).await
+    admin::set_disabled(&mut tx, &acting.actor(), &acting.target, disabled).await?.map_err(refused)?;
+    done(state, tx, acting.target.id, if disabled { "disabled" } else { "enabled" }).await
 }
 
-pub async fn revoke_sessions(
-    State(state): State<AppState>,
-    Privileged(admin): Privileged,
-    client: Client,
-    Path(id): Path<String>,
-) -> Result<Redirect> {
-    let target = target(&state, &id).await?;
-    let own_session = admin.session_key();
+pub async fn revoke_sessions(State(state): State<AppState>, acting: Acting) -> Result<Redirect> {
+    let own_session = acting.admin.session_key();
     let mut tx = state.store().begin().await?;
-    admin::revoke_sessions(&mut tx, &Actor::admin(&admin.user, &client), &target, Some(&own_session)).await?;
-    done(&state, tx, target.id, "signed-out").await
+    admin::revoke_sessions(&mut tx, &acting.actor(), &acting.target, Some(&own_session)).await?;
+    done(&state, tx, acting.target.id, "signed-out").await
 }
 
-pub async fn reset_two_factor(
-    State(state): State<AppState>,
-    Privileged(admin): Privileged,
-    client: Client,
-    Path(id): Path<String>,
-) -> Result<Redirect> {
-    let target = target(&state, &id).await?;
+pub async fn reset_two_factor(State(state): State<AppState>, acting: Acting) -> Result<Redirect> {
     let mut tx = state.store().begin().await?;
-    let reset = admin::reset_two_factor(&mut tx, state.links(), &Actor::admin(&admin.user, &client), &target).await?;
-    done(&state, tx, target.id, changed(reset, "two-factor-reset")).await
+    let reset = admin::reset_two_factor(&mut tx, state.links(), &acting.actor(), &acting.target).await?;
+    done(&state, tx, acting.target.id, changed(reset, "two-factor-reset")).await
 }
 
 #[derive(Deserialize)]
@@ -107,49 +99,36 @@ pub struct RoleForm {
 
 pub async fn grant_role(
     State(state): State<AppState>,
-    Privileged(admin): Privileged,
-    client: Client,
+    acting: Acting,
     page: Page,
-    Path(id): Path<String>,
     Form(form): Form<RoleForm>,
 ) -> Result<Response> {
-    let target = target(&state, &id).await?;
     let role = match Role::parse(form.role.trim()) {
         Ok(role) => role,
         Err(error) => {
-            let view = UserPage::load(&state, &admin, target, page).await?;
+            let view = UserPage::load(&state, &acting.admin, acting.target, page).await?;
             return Ok(view.with_role_error(form.role, error.to_string()));
         }
     };
     let mut tx = state.store().begin().await?;
-    let granted = admin::grant_role(&mut tx, &Actor::admin(&admin.user, &client), &target, &role).await?;
-    Ok(done(&state, tx, target.id, changed(granted, "role-granted")).await?.into_response())
+    let granted = admin::grant_role(&mut tx, &acting.actor(), &acting.target, &role).await?;
+    Ok(done(&state, tx, acting.target.id, changed(granted, "role-granted")).await?.into_response())
 }
 
 pub async fn revoke_role(
     State(state): State<AppState>,
-    Privileged(admin): Privileged,
-    client: Client,
-    Path(id): Path<String>,
+    acting: Acting,
     Form(form): Form<RoleForm>,
 ) -> Result<Redirect> {
-    let target = target(&state, &id).await?;
     let role = Role::parse(&form.role).map_err(|_| AppError::Unprocessable("That is not a role name."))?;
     let mut tx = state.store().begin().await?;
-    let revoked =
-        admin::revoke_role(&mut tx, &Actor::admin(&admin.user, &client), &target, &role).await?.map_err(refused)?;
-    done(&state, tx, target.id, changed(revoked, "role-revoked")).await
+    let revoked = admin::revoke_role(&mut tx, &acting.actor(), &acting.target, &role).await?.map_err(refused)?;
+    done(&state, tx, acting.target.id, changed(revoked, "role-revoked")).await
 }
 
-pub async fn delete(
-    State(state): State<AppState>,
-    Privileged(admin): Privileged,
-    client: Client,
-    Path(id): Path<String>,
-) -> Result<Redirect> {
-    let target = target(&state, &id).await?;
+pub async fn delete(State(state): State<AppState>, acting: Acting) -> Result<Redirect> {
     let mut tx = state.store().begin().await?;
-    admin::delete(&mut tx, state.links(), &Actor::admin(&admin.user, &client), &target).await?.map_err(refused)?;
+    admin::delete(&mut tx, state.links(), &acting.actor(), &acting.target).await?.map_err(refused)?;
     state.outbox().commit(tx).await?;
     Ok(Redirect::to("/admin/users?notice=deleted"))
 }
