@@ -72,6 +72,7 @@ impl std::fmt::Display for Refusal {
 
 impl std::error::Error for Refusal {}
 
+/// An action's result: done, refused (what an admin may not do to themselves), or failed.
 pub type Outcome<T> = Result<Result<T, Refusal>, anyhow::Error>;
 
 /// Marks the address confirmed. `false` when it already was.
