@@ -88,7 +88,9 @@ pub async fn html(request: Request, next: Next) -> Response {
     let (mut parts, _) = response.into_parts();
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let back_to = back_to.filter(|_| matches!(status, StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS));
-    let page = ErrorPage { page: Page::default(), title: problem.title, detail: problem.detail, back_to };
+    // A handler that knows who is signed in leaves its page's header with the error.
+    let header = parts.extensions.get::<Page>().cloned().unwrap_or_default();
+    let page = ErrorPage { page: header, title: problem.title, detail: problem.detail, back_to };
     let mut page = page.into_response();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));

@@ -39,7 +39,11 @@ pub async fn needs_role(
     let current = CurrentUser::from_request_parts(&mut parts, &state).await?;
     if !current.user.has_role(role) {
         tracing::warn!(event = "role_refused", user_id = current.user.id, role, "a page needs a role the user lacks");
-        return Err(AppError::Forbidden("Your account does not have the role this page needs."));
+        // The refusal's page still shows who is signed in, so it does not read as signed out.
+        let header = Page::from_request_parts(&mut parts, &state).await?;
+        let mut refused = AppError::Forbidden("Your account does not have the role this page needs.").into_response();
+        refused.extensions_mut().insert(header);
+        return Ok(refused);
     }
     parts.extensions.insert(Privileged(current));
     Ok(next.run(Request::from_parts(parts, body)).await)

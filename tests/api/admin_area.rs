@@ -86,7 +86,9 @@ async fn visitors_are_sent_to_log_in_and_users_without_the_role_are_refused_on_e
 
         let refused = request(&app, &user, method, &path).await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{method} {path} for a plain user");
-        assert!(refused.text().await.unwrap().contains("does not have the role this page needs"));
+        let refused = refused.text().await.unwrap();
+        assert!(refused.contains("does not have the role this page needs"));
+        assert!(refused.contains("ada@example.com") && !refused.contains(">Log in<"), "still shown as signed in");
     }
     // Nothing the refused requests asked for happened.
     assert_eq!(app.get_with(&target, "/account").await.status(), StatusCode::OK, "target still signed in");
