@@ -15,6 +15,7 @@ use crate::security::csrf::CsrfToken;
 use crate::security::device;
 use crate::state::AppState;
 use crate::store::users;
+use crate::web::guard::Privileged;
 
 /// `axum::Form` whose rejections render like every other error.
 #[derive(FromRequest)]
@@ -115,7 +116,11 @@ impl FromRequestParts<AppState> for Page {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let csrf_token = parts.extensions.get::<CsrfToken>().map(|token| token.0.clone()).unwrap_or_default();
-        let user = <CurrentUser as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?;
+        // Behind the role guard the user is loaded already; elsewhere, load them.
+        let user = match parts.extensions.get::<Privileged>() {
+            Some(Privileged(current)) => Some(current.clone()),
+            None => <CurrentUser as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?,
+        };
         let is_admin = user.as_ref().is_some_and(|current| current.user.has_role(Role::ADMIN));
         Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email), is_admin })
     }
