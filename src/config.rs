@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use anyhow::Context;
 
@@ -13,6 +14,7 @@ use url::Url;
 
 use crate::domain::PasswordPolicy;
 use crate::domain::password::{LOWEST_MIN_LENGTH, MAX_LENGTH, RECOMMENDED_MIN_LENGTH};
+use crate::forward_auth::{AccessRules, rules};
 use crate::store::PoolSettings;
 
 // Each default once: the flags, the environment, the files and `Config::with_database`
@@ -87,6 +89,14 @@ pub struct Config {
     #[arg(long, env = "MAX_CONNECTIONS", value_parser = parse_max_open_connections)]
     pub max_connections: Option<usize>,
 
+    /// Share the session cookie with this domain and its subdomains, for apps behind forward auth (unset = this host only).
+    #[arg(long, env = "SESSION_COOKIE_DOMAIN", value_parser = parse_cookie_domain)]
+    pub session_cookie_domain: Option<String>,
+
+    /// The access rules for forward auth, from `gatehouse.toml` (no flag or variable).
+    #[arg(skip)]
+    pub access_rules: Arc<AccessRules>,
+
     /// Shortest password accepted at sign-up (8 to 128).
     #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = RECOMMENDED_MIN_LENGTH, value_parser = parse_min_length)]
     pub password_min_length: usize,
@@ -112,6 +122,8 @@ impl Config {
             password_min_length: RECOMMENDED_MIN_LENGTH,
             max_connections: None,
             secret_key_file: None,
+            session_cookie_domain: None,
+            access_rules: Arc::default(),
         }
     }
 
@@ -136,6 +148,20 @@ impl Config {
     pub fn login_quota(&self) -> governor::Quota {
         let burst = std::num::NonZeroU32::new(self.login_rate_burst).unwrap_or(std::num::NonZeroU32::MIN);
         governor::Quota::with_period(self.login_period()).expect("a positive period").allow_burst(burst)
+    }
+
+    /// Refuses a `SESSION_COOKIE_DOMAIN` that does not cover this server's own host: the
+    /// browser would drop every session cookie, and each sign-in would loop back to the form.
+    pub fn check_cookie_domain(&self, base_url: &Url) -> anyhow::Result<()> {
+        let (Some(domain), Some(host)) = (&self.session_cookie_domain, base_url.host_str()) else { return Ok(()) };
+        let host = host.to_ascii_lowercase();
+        if host != *domain && !host.ends_with(&format!(".{domain}")) {
+            anyhow::bail!(
+                "SESSION_COOKIE_DOMAIN {domain:?} does not contain BASE_URL's host {host:?}: browsers would refuse \
+                 the session cookie; set it to {host:?} or a parent domain of it"
+            );
+        }
+        Ok(())
     }
 
     /// `BASE_URL`, or else the address the server listens on, exactly as it prints it,
@@ -196,6 +222,7 @@ const CHECKS: &[(&str, Check)] = &[
     }),
     ("METRICS_ADDR", |v| parse_metrics_addr(v).map(drop)),
     ("PASSWORD_MIN_LENGTH", |v| parse_min_length(v).map(drop)),
+    ("SESSION_COOKIE_DOMAIN", |v| parse_cookie_domain(v).map(drop)),
     ("LOG_FORMAT", parse_log_format),
     ("CORS_ALLOWED_ORIGINS", |v| {
         v.split(',').filter(|o| !o.trim().is_empty()).try_for_each(|o| parse_origin(o).map(drop))
@@ -219,15 +246,26 @@ pub fn check_settings(files: &FileSettings) -> Vec<String> {
 /// value is the flag's, else the environment's, else `.env`'s, else the file's, else the
 /// default ([`FileSettings::get`]; for flags, clap takes the files' values as defaults).
 #[derive(Debug, Default)]
-pub struct FileSettings(HashMap<String, String>);
+pub struct FileSettings {
+    settings: HashMap<String, String>,
+    /// The forward-auth rules' part of `gatehouse.toml` (see [`rules::KEYS`]).
+    rules: toml::Table,
+}
 
 impl FileSettings {
     pub fn load() -> anyhow::Result<Self> {
         let mut settings = HashMap::new();
+        let mut rule_table = toml::Table::new();
         let path = std::env::var("GATEHOUSE_CONFIG").unwrap_or_else(|_| "gatehouse.toml".into());
         if let Ok(text) = std::fs::read_to_string(&path) {
             let table: toml::Table = text.parse().with_context(|| format!("{path} is not valid TOML"))?;
-            settings.extend(table.into_iter().map(|(key, value)| (key.to_ascii_uppercase(), toml_text(value))));
+            for (key, value) in table {
+                if rules::KEYS.contains(&key.as_str()) {
+                    rule_table.insert(key, value);
+                } else {
+                    settings.insert(key.to_ascii_uppercase(), toml_text(value));
+                }
+            }
         }
         match dotenvy::dotenv_iter() {
             Ok(lines) => {
@@ -239,17 +277,22 @@ impl FileSettings {
             Err(dotenvy::Error::Io(_)) => {}
             Err(error) => return Err(error).context(".env is not a valid dotenv file"),
         }
-        Ok(Self(settings))
+        Ok(Self { settings, rules: rule_table })
+    }
+
+    /// The forward-auth access rules, or one line per mistake in them.
+    pub fn access_rules(&self) -> Result<AccessRules, Vec<String>> {
+        AccessRules::from_toml(&self.rules)
     }
 
     /// A setting by its variable name: the environment's value, else the files'.
     pub fn get(&self, name: &str) -> Option<String> {
-        std::env::var(name).ok().or_else(|| self.0.get(name).cloned())
+        std::env::var(name).ok().or_else(|| self.settings.get(name).cloned())
     }
 
     /// The files' value for a variable, for a flag's default (clap reads the environment).
     pub fn from_files(&self, name: &str) -> Option<&str> {
-        self.0.get(name).map(String::as_str)
+        self.settings.get(name).map(String::as_str)
     }
 }
 
@@ -293,6 +336,19 @@ fn parse_smtp_url(value: &str) -> Result<SecretString, String> {
 
 fn parse_mail_from(value: &str) -> Result<Mailbox, String> {
     value.parse().map_err(|e| format!("MAIL_FROM must be an address like \"Name <a@b.org>\" ({e})"))
+}
+
+/// A host name, lower case, without the leading dot some write (browsers ignore it).
+fn parse_cookie_domain(value: &str) -> Result<String, String> {
+    let domain = value.trim().trim_start_matches('.').to_ascii_lowercase();
+    let valid = !domain.is_empty()
+        && !domain.contains(['/', ':', '*', ' '])
+        && matches!(url::Host::parse(&domain), Ok(url::Host::Domain(_)));
+    if valid {
+        Ok(domain)
+    } else {
+        Err(format!("SESSION_COOKIE_DOMAIN {value:?} must be a domain name like example.com"))
+    }
 }
 
 fn parse_cidr(value: &str) -> Result<IpNet, String> {

@@ -204,12 +204,18 @@ impl From<sqlx::Error> for AppError {
 
 impl From<tower_sessions::session::Error> for AppError {
     fn from(error: tower_sessions::session::Error) -> Self {
-        use tower_sessions::session::Error::Store;
-        let cause = anyhow::anyhow!("session store: {error}");
-        match &error {
-            Store(store_error) if store::sessions::is_unavailable(store_error) => Self::Unavailable(cause),
-            _ => Self::Internal(cause),
+        match error {
+            tower_sessions::session::Error::Store(store_error) => store_error.into(),
+            other => Self::Internal(anyhow::anyhow!("session store: {other}")),
         }
+    }
+}
+
+impl From<tower_sessions::session_store::Error> for AppError {
+    fn from(error: tower_sessions::session_store::Error) -> Self {
+        let unavailable = store::sessions::is_unavailable(&error);
+        let cause = anyhow::anyhow!("session store: {error}");
+        if unavailable { Self::Unavailable(cause) } else { Self::Internal(cause) }
     }
 }
 

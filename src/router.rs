@@ -16,6 +16,7 @@ use tower_governor::GovernorLayer;
 use tower_governor::governor::GovernorConfigBuilder;
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::SessionManagerLayer;
@@ -26,8 +27,8 @@ use crate::config::{BODY_LIMIT, Config};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::routes::{
-    account, admin, api, assets, deletion, email, errors, health, home, jwks, login, password, recovery, second_step,
-    sessions, signup, tokens, two_factor,
+    account, admin, api, assets, deletion, email, errors, forward_auth, health, home, jwks, login, password, recovery,
+    second_step, sessions, signup, tokens, two_factor,
 };
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
@@ -56,10 +57,10 @@ pub fn router(state: AppState) -> Router {
         .route("/check-email", get(signup::check_email))
         .route("/verify-email", get(signup::verify_page).post(signup::verify))
         .route("/resend-verification", post(signup::resend_verification).layer(mail_rate_limit()))
-        .route("/login", get(login::login_page).post(login::login).layer(login_rate_limit(state.config())))
+        .route("/login", get(login::login_page).post(login::login).layer(sign_in_form(&state)))
         .route(
             "/login/2fa",
-            get(second_step::second_step_page).post(second_step::second_step).layer(login_rate_limit(state.config())),
+            get(second_step::second_step_page).post(second_step::second_step).layer(sign_in_form(&state)),
         )
         .route("/logout", post(login::logout))
         .route("/account", get(account::overview))
@@ -104,7 +105,10 @@ pub fn router(state: AppState) -> Router {
             .layer(from_fn_with_state(origin_check, api_caller::same_site_unless_credential)),
     );
 
+    // Forward auth reads the session cookie itself, and sets none.
     let sessionless = Router::new()
+        .route("/auth/request", any(forward_auth::request))
+        .route("/auth/forward", any(forward_auth::forward))
         .route("/healthz", get(health::healthz))
         .route("/.well-known/jwks.json", get(jwks::jwks))
         .route("/assets/style.css", get(assets::stylesheet))
@@ -217,13 +221,33 @@ fn request_span(request: &Request) -> tracing::Span {
 }
 
 fn session_layer(state: &AppState, https: bool) -> SessionManagerLayer<SqlSessionStore> {
-    SessionManagerLayer::new(SqlSessionStore::new(state.store().clone()))
-        .with_name(crate::security::session_cookie_name(https))
+    let layer = SessionManagerLayer::new(SqlSessionStore::new(state.store().clone()))
+        .with_name(state.session_cookie_name())
         .with_secure(https)
         .with_http_only(true)
         // Lax, not Strict: a link from webmail must arrive signed in.
         .with_same_site(SameSite::Lax)
-        .with_path("/")
+        .with_path("/");
+    // Shared with the apps behind forward auth when the operator says so.
+    match &state.config().session_cookie_domain {
+        Some(domain) => layer.with_domain(domain.clone()),
+        None => layer,
+    }
+}
+
+/// What the sign-in forms share: the login budget per client IP, and a page policy that
+/// lets their answer send the browser back to an app behind forward auth (see `rd`).
+fn sign_in_form(
+    state: &AppState,
+) -> tower::layer::util::Stack<
+    RateLimit,
+    tower::layer::util::Stack<SetResponseHeaderLayer<axum::http::HeaderValue>, tower::layer::util::Identity>,
+> {
+    let policy = headers::sign_in_form_policy(&state.access_rules().form_action_sources());
+    ServiceBuilder::new()
+        .layer(SetResponseHeaderLayer::overriding(axum::http::header::CONTENT_SECURITY_POLICY, policy))
+        .layer(login_rate_limit(state.config()))
+        .into_inner()
 }
 
 type RateLimit =

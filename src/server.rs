@@ -62,6 +62,7 @@ impl Application {
             None => None,
         };
         let base_url = config.base_url_for(addr);
+        config.check_cookie_domain(&base_url)?;
         let vault = Vault::from_file(config.secret_key_file.as_deref())?;
         if !vault.seals() {
             tracing::warn!(

@@ -8,6 +8,7 @@ use url::Url;
 
 use crate::accounts::deferred::Deferred;
 use crate::config::Config;
+use crate::forward_auth::AccessRules;
 use crate::mail::Outbox;
 use crate::mail::messages::Links;
 use crate::security::hasher::PasswordHasher;
@@ -85,5 +86,13 @@ impl AppState {
     /// Cookies get `Secure` and the `__Host-` prefix when the public origin is https.
     pub fn secure_cookies(&self) -> bool {
         self.0.base_url.scheme() == "https"
+    }
+
+    pub fn session_cookie_name(&self) -> &'static str {
+        crate::security::session_cookie_name(self.secure_cookies(), self.0.config.session_cookie_domain.is_some())
+    }
+
+    pub fn access_rules(&self) -> &AccessRules {
+        &self.0.config.access_rules
     }
 }

@@ -5,6 +5,7 @@ mod users;
 
 use std::io::IsTerminal;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 use tracing_subscriber::EnvFilter;
@@ -292,7 +293,12 @@ fn init_logging(default_filter: &str, files: &FileSettings) -> anyhow::Result<()
 
 async fn run(command: Command, files: &FileSettings) -> anyhow::Result<()> {
     match command {
-        Command::Serve(config) => serve(*config).await,
+        Command::Serve(mut config) => {
+            config.access_rules = files.access_rules().map(Arc::new).map_err(|problems| {
+                anyhow::anyhow!("the access rules in gatehouse.toml are wrong:\n{}", problems.join("\n"))
+            })?;
+            serve(*config).await
+        }
         Command::Migrate(db) => {
             open(&db).await?;
             println!("migrations applied");
@@ -369,6 +375,7 @@ async fn open_existing(db: &Database, json: bool) -> anyhow::Result<Store> {
 
 async fn check_config(files: &FileSettings) -> anyhow::Result<()> {
     let mut problems = check_settings(files);
+    problems.extend(files.access_rules().err().unwrap_or_default());
     let url = files.get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
     match store::sqlite_file(&url) {
         // Connecting would create the file; the server will, on start.

@@ -26,7 +26,16 @@ pub struct LoginPage {
     page: Page,
     email: String,
     next: String,
+    /// An app behind forward auth to return to (checked by [`return_address`]).
+    rd: String,
     error: Option<&'static str>,
+}
+
+impl LoginPage {
+    /// The host of the app the sign-in returns to, for the page to name.
+    fn app_host(&self) -> Option<String> {
+        url::Url::parse(&self.rd).ok().and_then(|url| url.host_str().map(str::to_owned))
+    }
 }
 
 #[derive(Template, WebTemplate)]
@@ -40,6 +49,8 @@ pub struct UnverifiedPage {
 pub struct NextParam {
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    rd: String,
 }
 
 #[derive(Deserialize)]
@@ -52,10 +63,15 @@ pub struct LoginForm {
     remember: Option<String>,
     #[serde(default)]
     next: String,
+    #[serde(default)]
+    rd: String,
 }
 
-pub async fn login_page(page: Page, Query(param): Query<NextParam>) -> LoginPage {
-    LoginPage { page, next: local_path(&param.next).unwrap_or_default().to_owned(), ..Default::default() }
+/// The form, even for a browser already signed in: sending that browser on to `rd` at once
+/// would loop forever when the app never receives the cookie (a cookie-domain mistake).
+pub async fn login_page(State(state): State<AppState>, page: Page, Query(param): Query<NextParam>) -> LoginPage {
+    let next = local_path(&param.next).unwrap_or_default().to_owned();
+    LoginPage { page, next, rd: return_address(&state, &param.rd), ..Default::default() }
 }
 
 pub async fn login(
@@ -66,22 +82,26 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Result<Response> {
     let next = local_path(&form.next).unwrap_or_default().to_owned();
+    let rd = return_address(&state, &form.rd);
     if form.password.is_empty() {
         let error = Some("Enter your password.");
-        let again = LoginPage { page, email: form.email, next, error };
+        let again = LoginPage { page, email: form.email, next, rd, error };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
     }
+    // Where the sign-in ends: back at the app, else the page the user was going to.
+    let destination = if rd.is_empty() { next.clone() } else { rd.clone() };
     let remember = form.remember.is_some_and(|value| !matches!(value.as_str(), "" | "0" | "false" | "off"));
     let user = match password::check(&state, &form.email, SecretString::from(form.password), &client).await? {
         PasswordCheck::Accepted(user) => user,
         PasswordCheck::SecondStepNeeded(user) => {
             let second_step = second_step_address(&next);
-            PendingSignIn::new(user.id, remember, next).begin(&session).await?;
+            PendingSignIn::new(user.id, remember, destination).begin(&session).await?;
             return Ok(Redirect::to(&second_step).into_response());
         }
         PasswordCheck::Refused => {
             let error = Some("The email or password is incorrect.");
-            return Ok((StatusCode::UNAUTHORIZED, LoginPage { page, email: form.email, next, error }).into_response());
+            let again = LoginPage { page, email: form.email, next, rd, error };
+            return Ok((StatusCode::UNAUTHORIZED, again).into_response());
         }
         PasswordCheck::Throttled { retry_after_secs } => {
             return Ok(AppError::TooManyRequests { retry_after_secs }.into_response());
@@ -93,7 +113,14 @@ pub async fn login(
     };
     sessions::sign_in(&state, &session, &sessions::signed_in(&user, remember, Amr::password(), &client)).await?;
     let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());
-    Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&next))).into_response())
+    Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&destination))).into_response())
+}
+
+/// `rd` when a sign-in may return there (see [`AccessRules::return_address`]), else empty.
+///
+/// [`AccessRules::return_address`]: crate::forward_auth::AccessRules::return_address
+pub fn return_address(state: &AppState, rd: &str) -> String {
+    state.access_rules().return_address(rd).map(String::from).unwrap_or_default()
 }
 
 /// `/login/2fa`, keeping where the user was going.

@@ -9,6 +9,7 @@ pub mod assets;
 pub mod deletion;
 pub mod email;
 pub mod errors;
+pub mod forward_auth;
 pub mod health;
 pub mod home;
 pub mod jwks;

@@ -15,6 +15,7 @@ use crate::accounts::sessions::{self, CurrentUser};
 use crate::accounts::{Client, password};
 use crate::domain::Amr;
 use crate::error::{AppError, Result};
+use crate::routes::login::return_address;
 use crate::security::device;
 use crate::state::AppState;
 use crate::two_factor::pending::PendingSignIn;
@@ -33,6 +34,9 @@ pub struct SecondStepPage {
 pub struct CodeForm {
     #[serde(default)]
     code: String,
+    /// An app behind forward auth to return to, instead of where the login form said.
+    #[serde(default)]
+    rd: String,
 }
 
 pub async fn second_step_page(session: Session, page: Page, signed_in: Option<CurrentUser>) -> Result<Response> {
@@ -74,5 +78,7 @@ pub async fn second_step(
     let auth = sessions::signed_in(&user, pending.remember, Amr::password_and_code(), &client);
     sessions::sign_in(&state, &session, &auth).await?;
     let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());
-    Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&pending.next))).into_response())
+    let rd = return_address(&state, &form.rd);
+    let destination = if rd.is_empty() { pending.next } else { rd };
+    Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&destination))).into_response())
 }

@@ -6,6 +6,16 @@ use axum::response::Response;
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
+/// The policy of a sign-in form, whose answer may send the browser on to an app behind
+/// forward auth (`rd`): Chromium applies `form-action` to a form's redirects too.
+pub fn sign_in_form_policy(form_targets: &[String]) -> HeaderValue {
+    if form_targets.is_empty() {
+        return HeaderValue::from_static(CSP);
+    }
+    let policy = CSP.replace("form-action 'self'", &format!("form-action 'self' {}", form_targets.join(" ")));
+    HeaderValue::from_str(&policy).expect("rule domains are header-safe host names")
+}
+
 const ALWAYS: [(HeaderName, &str); 5] = [
     (header::CONTENT_SECURITY_POLICY, CSP),
     (header::X_FRAME_OPTIONS, "DENY"),

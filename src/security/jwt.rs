@@ -78,6 +78,15 @@ pub struct Claims {
     pub roles: Vec<String>,
 }
 
+/// What a valid access token says.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Verified {
+    pub user_id: i64,
+    pub expires_at: i64,
+    /// The factors of the sign-in it was issued for.
+    pub amr: Amr,
+}
+
 #[derive(Clone)]
 pub struct Jwt {
     store: Store,
@@ -166,7 +175,7 @@ impl Jwt {
     }
 
     /// The user id a valid access token speaks for, and when it expires.
-    pub async fn verify(&self, token: &str) -> Result<(i64, i64), JwtError> {
+    pub async fn verify(&self, token: &str) -> Result<Verified, JwtError> {
         let header = jsonwebtoken::decode_header(token)?;
         // Only EdDSA: "none", HMAC with the public key and friends are refused outright.
         if header.alg != Algorithm::EdDSA {
@@ -189,7 +198,7 @@ impl Jwt {
             return Err(JwtError::NotYetValid);
         }
         let user_id = claims.sub.parse().map_err(|_| JwtError::Malformed)?;
-        Ok((user_id, claims.exp))
+        Ok(Verified { user_id, expires_at: claims.exp, amr: claims.amr })
     }
 
     async fn verifying_key(&self, kid: &str) -> Result<Option<DecodingKey>, JwtError> {
@@ -263,7 +272,7 @@ mod tests {
                 .await
                 .unwrap();
         let (token, _) = jwt.issue(1, &Amr::password(), &[]).await.unwrap();
-        assert_eq!(jwt.verify(&token).await.unwrap().0, 1, "the signing key is known at once");
+        assert_eq!(jwt.verify(&token).await.unwrap().user_id, 1, "the signing key is known at once");
 
         let rest = token.split_once('.').unwrap().1;
         for n in 0..300 {
@@ -273,7 +282,7 @@ mod tests {
         }
         let reloads = jwt.reloads.load(std::sync::atomic::Ordering::Relaxed);
         assert!(reloads <= 3, "300 made-up ids read the keys {reloads} times");
-        assert_eq!(jwt.verify(&token).await.unwrap().0, 1, "known keys are still served from the cache");
+        assert_eq!(jwt.verify(&token).await.unwrap().user_id, 1, "known keys are still served from the cache");
     }
 
     #[tokio::test]

@@ -11,7 +11,13 @@ pub mod signing;
 pub mod throttle;
 pub mod vault;
 
-/// The session cookie's name: with the `__Host-` prefix when the site is served over https.
-pub fn session_cookie_name(secure: bool) -> &'static str {
-    if secure { "__Host-gatehouse-session" } else { "gatehouse-session" }
+/// The session cookie's name. Over https it has a prefix the browser enforces: `__Host-`
+/// (this host only), or `__Secure-` when `SESSION_COOKIE_DOMAIN` shares it with subdomains,
+/// which `__Host-` forbids.
+pub fn session_cookie_name(secure: bool, shared_with_subdomains: bool) -> &'static str {
+    match (secure, shared_with_subdomains) {
+        (true, false) => "__Host-gatehouse-session",
+        (true, true) => "__Secure-gatehouse-session",
+        (false, _) => "gatehouse-session",
+    }
 }

@@ -22,9 +22,14 @@
 //! id); every cached read goes through `Store::read_through`; what empties it is any
 //! inotify event for the database's files (or [`MAX_AGE`], or a full table).
 //!
-//! PostgreSQL instances get no cache: their writers are on other machines, which no local
-//! event can report, and revocation must reach every instance at once. For the same reason
-//! this relies on a local filesystem, which SQLite needs for its locks anyway.
+//! PostgreSQL instances learn of writes differently: their writers are on other machines,
+//! which no local event can report. There, triggers on the same tables (migration
+//! `read_cache_notifications`) `NOTIFY` every instance at commit, and a task per instance
+//! ([`listen`]) empties its cache on each notification. The notification reaches the other
+//! instances a little after the commit (well under a millisecond on one network), and
+//! while the listening connection is down the cache is not used at all.
+//!
+//! The SQLite watcher relies on a local filesystem, which SQLite needs for its locks anyway.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
@@ -45,11 +50,12 @@ const MAX_AGE: Duration = Duration::from_secs(1);
 pub struct Generation(u64);
 
 pub struct ReadCache {
-    /// Several watchers of the same files. Each is told of every write, so a lookup may ask
-    /// any of them, and takes one that no other lookup holds: with a single one, lookups on
-    /// two threads queued behind each other's system call (a contended lock in perf).
+    /// Several watchers of the same SQLite files (none on PostgreSQL). Each is told of every
+    /// write, so a lookup may ask any of them, and takes one that no other lookup holds: with
+    /// a single one, lookups on two threads queued behind each other's system call.
     watchers: Vec<Mutex<watcher::Watcher>>,
-    /// Set when a watcher fails: from then on no write is sure to be seen.
+    /// Set while writes may go unseen: for good once a watcher fails, and on PostgreSQL
+    /// until the listening connection is up (and again while it is down).
     failed: AtomicBool,
     generation: AtomicU64,
     pub(super) sessions: Table<String, super::sessions::StoredSession>,
@@ -84,11 +90,26 @@ impl ReadCache {
         })
     }
 
+    /// A cache told of writes by PostgreSQL notifications ([`listen`]); unused until that
+    /// connection is listening.
+    pub fn notified() -> Self {
+        Self {
+            watchers: Vec::new(),
+            failed: AtomicBool::new(true),
+            generation: AtomicU64::new(0),
+            sessions: Table::new(MAX_AGE),
+            users: Table::new(MAX_AGE),
+        }
+    }
+
     /// The generation a lookup may use, after taking every write reported so far; `None`
-    /// once a watcher has failed, when the cache must not be trusted any more.
+    /// while writes may go unseen, when the cache must not be trusted.
     pub fn current(&self) -> Option<Generation> {
         if self.failed.load(Ordering::Acquire) {
             return None;
+        }
+        if self.watchers.is_empty() {
+            return Some(Generation(self.generation.load(Ordering::Acquire)));
         }
         // The watcher stays locked while its events are read and applied, so a lookup on
         // another thread cannot take it while it holds events taken but not yet applied.
@@ -126,6 +147,51 @@ impl ReadCache {
     /// Whether rows read under `generation` may still be kept.
     fn is_current(&self, generation: Generation) -> bool {
         self.generation.load(Ordering::Acquire) == generation.0
+    }
+}
+
+/// The PostgreSQL channel the migration's triggers notify on each change to a cached table.
+pub const CHANNEL: &str = "gatehouse_read_cache";
+
+/// Keeps `cache` told of every write to the database at `database_url`, for as long as the
+/// cache is in use: empties it on each notification, and stops using it while the
+/// listening connection is down (notifications sent then are lost).
+pub async fn listen(cache: std::sync::Weak<ReadCache>, database_url: String) {
+    use sqlx::postgres::PgListener;
+    const RETRY: Duration = Duration::from_secs(1);
+    loop {
+        let listening = async {
+            let mut listener = PgListener::connect(&database_url).await?;
+            listener.listen(CHANNEL).await?;
+            Ok::<_, sqlx::Error>(listener)
+        };
+        let mut listener = match listening.await {
+            Ok(listener) => listener,
+            Err(error) => {
+                tracing::warn!(error = %error, "read cache: cannot listen for changes; reading without the cache");
+                tokio::time::sleep(RETRY).await;
+                continue;
+            }
+        };
+        // Nothing seen before now counts: start from an empty cache.
+        let Some(live) = cache.upgrade() else { return };
+        live.invalidate();
+        live.failed.store(false, Ordering::Release);
+        drop(live);
+        loop {
+            let notification = listener.try_recv().await;
+            let Some(live) = cache.upgrade() else { return };
+            live.invalidate();
+            if !matches!(notification, Ok(Some(_))) {
+                // The connection broke: until a new one listens, a write could go unseen.
+                live.failed.store(true, Ordering::Release);
+                live.invalidate();
+                tracing::warn!(
+                    "read cache: the listening connection dropped; reading without the cache until it is back"
+                );
+                break;
+            }
+        }
     }
 }
 

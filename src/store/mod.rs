@@ -122,12 +122,21 @@ impl Store {
         Ok(Self { pool, backend, cache: None })
     }
 
-    /// Lets the server keep sessions and users in memory (see [`cache`]): SQLite only.
+    /// Lets the server keep sessions and users in memory (see [`cache`]), told of writes by
+    /// the SQLite files' events or by PostgreSQL's notifications (a task that ends with the
+    /// store).
     pub fn with_read_cache(mut self, database_url: &str) -> Self {
-        if self.backend == Backend::Sqlite {
-            let file = sqlx::sqlite::SqliteConnectOptions::from_str(database_url).ok();
-            self.cache = file.and_then(|options| cache::ReadCache::watch(options.get_filename())).map(Arc::new);
-        }
+        self.cache = match self.backend {
+            Backend::Sqlite => {
+                let file = sqlx::sqlite::SqliteConnectOptions::from_str(database_url).ok();
+                file.and_then(|options| cache::ReadCache::watch(options.get_filename())).map(Arc::new)
+            }
+            Backend::Postgres => {
+                let cache = Arc::new(cache::ReadCache::notified());
+                tokio::spawn(cache::listen(Arc::downgrade(&cache), database_url.to_owned()));
+                Some(cache)
+            }
+        };
         self
     }
 

@@ -18,7 +18,8 @@ const TTL_SECS: i64 = 5 * 60;
 pub struct PendingSignIn {
     pub user_id: i64,
     pub remember: bool,
-    /// Where to go once signed in (a local path, or empty for the account page).
+    /// Where to go once signed in: a local path, an app's address (`rd`, checked), or
+    /// empty for the account page.
     pub next: String,
     started_at: i64,
 }

@@ -11,7 +11,7 @@ use tower_http::csrf::CsrfLayer;
 use crate::accounts::Client;
 use crate::accounts::password::{self, DISABLED, UNVERIFIED_FOR_PROGRAMS};
 use crate::accounts::sessions::CurrentUser;
-use crate::domain::{Authorization, AuthorizationError, Email, Scope, Token};
+use crate::domain::{Authorization, AuthorizationError, Email, Factor, Scope, Token};
 use crate::error::AppError;
 use crate::security::csrf;
 use crate::state::AppState;
@@ -22,7 +22,7 @@ use crate::store::{self, api_tokens};
 pub enum Credential {
     Session(Box<CurrentUser>),
     ApiToken { expires_at: Option<i64> },
-    AccessToken { expires_at: i64 },
+    AccessToken { expires_at: i64, second_factor: bool },
     Password,
 }
 
@@ -107,7 +107,11 @@ impl ApiCaller {
     }
 }
 
-async fn from_authorization(state: &AppState, value: &HeaderValue, client: &Client) -> Result<ApiCaller, AppError> {
+pub(crate) async fn from_authorization(
+    state: &AppState,
+    value: &HeaderValue,
+    client: &Client,
+) -> Result<ApiCaller, AppError> {
     let parsed = Authorization::parse(value.as_bytes());
     match parsed.map_err(|error| AppError::Unauthorized(error.explanation()))? {
         Authorization::ApiToken(token) => api_token(state, &token, None).await,
@@ -117,14 +121,16 @@ async fn from_authorization(state: &AppState, value: &HeaderValue, client: &Clie
             Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::Password })
         }
         Authorization::AccessToken(jwt) => {
-            let (user_id, expires_at) = state.jwt().verify(&jwt).await.map_err(|error| {
+            let verified = state.jwt().verify(&jwt).await.map_err(|error| {
                 tracing::info!(event = "access_token_refused", reason = %error, "bad bearer token");
                 AppError::Unauthorized(
                     "The access token is not valid: it may be malformed, forged, expired or for another service.",
                 )
             })?;
-            let user = usable(users::find_by_id(state.store().pool(), user_id).await?)?;
-            Ok(ApiCaller { user, scope: Scope::ReadWrite, credential: Credential::AccessToken { expires_at } })
+            let user = usable(users::find_by_id(state.store().pool(), verified.user_id).await?)?;
+            let second_factor = verified.amr.has(Factor::Otp);
+            let credential = Credential::AccessToken { expires_at: verified.expires_at, second_factor };
+            Ok(ApiCaller { user, scope: Scope::ReadWrite, credential })
         }
     }
 }

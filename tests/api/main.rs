@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod connections;
 mod faults;
+mod forward_auth;
 mod guidance;
 mod health;
 mod load;

@@ -22,9 +22,16 @@ struct Cluster {
 }
 
 async fn cluster(size: usize) -> Cluster {
+    cluster_with(size, &[]).await
+}
+
+/// A cluster whose instances also get `settings`, and `gatehouse.toml` holding the forward
+/// auth rules of `forward_auth::RULES`, believing a proxy on loopback.
+async fn cluster_with(size: usize, settings: &[(&str, &str)]) -> Cluster {
     let database = TestDatabase::postgres().await;
     let mail = MailServer::start().await;
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gatehouse.toml"), crate::forward_auth::RULES).unwrap();
     let instances = (0..size)
         .map(|_| {
             let mut command = gatehouse(dir.path());
@@ -34,7 +41,8 @@ async fn cluster(size: usize) -> Cluster {
                 .env("SMTP_URL", mail.url())
                 .env("BASE_URL", "http://localhost:8080")
                 .env("LOGIN_RATE_BURST", "1000")
-                .env("RUST_LOG", "warn");
+                .env("RUST_LOG", "warn")
+                .envs(settings.iter().copied());
             start(command)
         })
         .collect();
@@ -95,6 +103,55 @@ async fn a_session_from_one_instance_works_on_the_others_and_logout_ends_it_ever
             client.get(cluster.url(instance, "/api/me")).send().await.unwrap().status(),
             StatusCode::UNAUTHORIZED
         );
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs PostgreSQL: tests/run runs it when TEST_POSTGRES_URL is set"]
+async fn forward_auth_on_every_instance_sees_a_logout_or_a_new_role_on_any_other_at_once() {
+    let cluster = cluster_with(3, &[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    cluster.verified_user("ada@example.com").await;
+    let ask = |client: &Client, instance: usize, url: &'static str| {
+        client.get(cluster.url(instance, "/auth/request")).header("x-original-url", url).send()
+    };
+    // Rounds, so that a notification that is late now and then would show.
+    for round in 0..10 {
+        let fields = [("email", "ada@example.com"), ("password", PASSWORD)];
+        let (client, other) = (browser(), browser());
+        assert_eq!(cluster.post(&client, round, round, "/login", &fields).await.status(), StatusCode::SEE_OTHER);
+        assert_eq!(cluster.post(&other, round, round, "/login", &fields).await.status(), StatusCode::SEE_OTHER);
+        for instance in 0..3 {
+            // Twice each: the second answer comes from the instance's cache.
+            for _ in 0..2 {
+                let allowed = ask(&client, instance, "https://app.example.com/").await.unwrap();
+                assert_eq!(allowed.status(), StatusCode::OK, "round {round}, instance {instance}");
+            }
+        }
+        // The other browser signs this one out, on another instance; this one keeps its cookie.
+        let revoked = cluster.post(&other, round + 1, round + 1, "/account/sessions/revoke-others", &[]).await;
+        assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
+        for instance in 0..3 {
+            let refused = ask(&client, instance, "https://app.example.com/").await.unwrap();
+            assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "round {round}, instance {instance}");
+        }
+    }
+
+    let client = browser();
+    let fields = [("email", "ada@example.com"), ("password", PASSWORD)];
+    assert_eq!(cluster.post(&client, 0, 0, "/login", &fields).await.status(), StatusCode::SEE_OTHER);
+    for instance in 0..3 {
+        let refused = ask(&client, instance, "https://app.example.com/admin").await.unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "no role yet");
+    }
+    let granted = gatehouse(cluster._dir.path())
+        .args(["user", "grant", "ada@example.com", "admin"])
+        .env("DATABASE_URL", &cluster._database.url)
+        .output()
+        .unwrap();
+    assert!(granted.status.success(), "{}", String::from_utf8_lossy(&granted.stderr));
+    for instance in 0..3 {
+        let allowed = ask(&client, instance, "https://app.example.com/admin").await.unwrap();
+        assert_eq!(allowed.status(), StatusCode::OK, "instance {instance} sees the role");
     }
 }
 

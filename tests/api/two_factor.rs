@@ -10,8 +10,8 @@ use crate::helpers::totp::{code, seconds_left_in_step};
 use crate::helpers::{PASSWORD, SESSION_COOKIE, TestApp, browser, set_cookie, spawn_app};
 
 /// What enrolment handed the user: the secret for their app and the recovery codes.
-struct Enrolled {
-    secret: String,
+pub(crate) struct Enrolled {
+    pub(crate) secret: String,
     recovery_codes: Vec<String>,
 }
 
@@ -69,14 +69,14 @@ async fn enrol(app: &TestApp, client: &Client) -> Enrolled {
 }
 
 /// A verified user with two-step login on; returns the enrolment and the signed-in client.
-async fn user_with_two_factor(app: &TestApp, email: &str) -> (Enrolled, Client) {
+pub(crate) async fn user_with_two_factor(app: &TestApp, email: &str) -> (Enrolled, Client) {
     let client = app.signed_in(email).await;
     let enrolled = enrol(app, &client).await;
     (enrolled, client)
 }
 
 /// Logs in with the password on a new browser: it is now waiting for the second step.
-async fn pending(app: &TestApp, email: &str) -> Client {
+pub(crate) async fn pending(app: &TestApp, email: &str) -> Client {
     let client = browser();
     let response = app.login_with(&client, email, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::SEE_OTHER);
@@ -84,7 +84,7 @@ async fn pending(app: &TestApp, email: &str) -> Client {
     client
 }
 
-async fn second_step(app: &TestApp, client: &Client, code: &str) -> reqwest::Response {
+pub(crate) async fn second_step(app: &TestApp, client: &Client, code: &str) -> reqwest::Response {
     app.post_form_with(client, "/login/2fa", &[("code", code)]).await
 }
 

@@ -94,7 +94,7 @@ pub async fn create_token(
             confirm_password(&state, &caller, request.password.as_deref()).await?;
             *expires_at
         }
-        Credential::AccessToken { expires_at } => {
+        Credential::AccessToken { expires_at, .. } => {
             confirm_password(&state, &caller, request.password.as_deref()).await?;
             Some(*expires_at)
         }

@@ -26,6 +26,8 @@ const SETTINGS: &[&str] = &[
     "CORS_ALLOWED_ORIGINS",
     "MAX_CONNECTIONS",
     "SECRET_KEY_FILE",
+    "SESSION_COOKIE_DOMAIN",
+    "GATEHOUSE_CONFIG",
 ];
 
 pub fn gatehouse(dir: &std::path::Path) -> Command {

@@ -1,0 +1,142 @@
+//! Forward auth: a reverse proxy (nginx `auth_request`, Caddy `forward_auth`, Traefik
+//! `ForwardAuth`) asks, for each request to an app behind it, whether to let it through
+//! and as whom. The answer comes from the access rules ([`rules`]) and from the request's
+//! credential: the session cookie (shared with the apps through `SESSION_COOKIE_DOMAIN`),
+//! a bearer token or HTTP Basic.
+//!
+//! Every request to a protected app passes through here, so the session path reads its
+//! rows through the store's read cache and writes nothing but the once-a-minute touch.
+
+pub mod original;
+pub mod rules;
+
+use std::str::FromStr;
+
+use axum::http::{HeaderMap, header};
+use axum_extra::extract::cookie::CookieJar;
+use tower_sessions::SessionStore;
+use tower_sessions::session::Id;
+
+use crate::accounts::Client;
+use crate::domain::{AuthSession, Factor, Role, Scope};
+use crate::error::{AppError, Result};
+use crate::state::AppState;
+use crate::store::sessions::SqlSessionStore;
+use crate::store::users::{self, User};
+use crate::web::api_caller::{self, Credential};
+pub use original::{Convention, OriginalRequest};
+pub use rules::{AccessRules, Policy};
+
+/// The answer to "may this request through?".
+#[derive(Debug)]
+pub enum Verdict {
+    /// Yes; as this account, unless the rule asks nobody (`bypass`).
+    Allow(Option<User>),
+    /// Not without signing in (no credential came).
+    SignIn,
+    /// A credential came and is worth nothing: the caller is a program, never redirected.
+    BadCredential,
+    /// No: the rules refuse this request, or this account.
+    Deny(Refusal),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refusal {
+    /// No trusted proxy said which request it is asking about.
+    UnknownRequest,
+    /// The rule is `deny`.
+    ByRule,
+    /// The account has none of the rule's roles.
+    MissingRole,
+    /// A read-only token asked for a request that changes something.
+    ReadOnlyCredential,
+    /// The rule is `two_factor` and this sign-in passed one.
+    SecondFactorNeeded,
+}
+
+/// Who the credential shows, and how strongly.
+struct Identity {
+    user: User,
+    second_factor: bool,
+    read_only: bool,
+}
+
+enum Caller {
+    Nobody,
+    Refused,
+    Known(Identity),
+}
+
+/// Decides about `asked` (`None` when no trusted proxy described it) for the caller
+/// whose headers these are.
+pub async fn decide(
+    state: &AppState,
+    asked: Option<&OriginalRequest>,
+    headers: &HeaderMap,
+    client: &Client,
+) -> Result<Verdict> {
+    let Some(asked) = asked else { return Ok(Verdict::Deny(Refusal::UnknownRequest)) };
+    let (policy, roles) = state.access_rules().for_request(asked.host(), asked.path());
+    match policy {
+        Policy::Bypass => return Ok(Verdict::Allow(None)),
+        Policy::Deny => return Ok(Verdict::Deny(Refusal::ByRule)),
+        Policy::OneFactor | Policy::TwoFactor => {}
+    }
+    let identity = match identify(state, headers, client).await? {
+        Caller::Nobody => return Ok(Verdict::SignIn),
+        Caller::Refused => return Ok(Verdict::BadCredential),
+        Caller::Known(identity) => identity,
+    };
+    let refusal = if identity.read_only && !asked.method.is_safe() {
+        Some(Refusal::ReadOnlyCredential)
+    } else if !roles.is_empty() && !roles.iter().any(|role: &Role| identity.user.has_role(role.as_str())) {
+        Some(Refusal::MissingRole)
+    } else if policy == Policy::TwoFactor && !identity.second_factor {
+        Some(Refusal::SecondFactorNeeded)
+    } else {
+        None
+    };
+    if let Some(refusal) = refusal {
+        tracing::info!(event = "forward_auth_denied", user_id = identity.user.id, host = asked.host(), reason = ?refusal);
+        return Ok(Verdict::Deny(refusal));
+    }
+    Ok(Verdict::Allow(Some(identity.user)))
+}
+
+/// The credential in `Authorization` if there is one (a program's), else the session cookie.
+async fn identify(state: &AppState, headers: &HeaderMap, client: &Client) -> Result<Caller> {
+    let Some(authorization) = headers.get(header::AUTHORIZATION) else { return from_cookie(state, headers).await };
+    let caller = match api_caller::from_authorization(state, authorization, client).await {
+        Ok(caller) => caller,
+        Err(AppError::Unauthorized(_) | AppError::Forbidden(_)) => return Ok(Caller::Refused),
+        Err(other) => return Err(other),
+    };
+    let second_factor = matches!(caller.credential, Credential::AccessToken { second_factor: true, .. });
+    let read_only = caller.scope == Scope::Read;
+    Ok(Caller::Known(Identity { user: caller.user, second_factor, read_only }))
+}
+
+/// The signed-in session the cookie names, read without tower-sessions' layer: this
+/// answer never sets a cookie, and it is the hottest path there is.
+async fn from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
+    let jar = CookieJar::from_headers(headers);
+    let Some(id) = jar.get(state.session_cookie_name()).and_then(|cookie| Id::from_str(cookie.value()).ok()) else {
+        return Ok(Caller::Nobody);
+    };
+    let store = state.store();
+    let found = store
+        .snapshot(async {
+            let Some(record) = SqlSessionStore::new(store.clone()).load(&id).await? else { return Ok(None) };
+            let Some(auth) = record.data.get(AuthSession::KEY) else { return Ok(None) };
+            let auth: AuthSession = serde_json::from_value(auth.clone()).map_err(anyhow::Error::from)?;
+            let user = users::find_by_id_cached(store, auth.user_id).await?;
+            Ok::<_, AppError>(user.map(|user| (user, auth)))
+        })
+        .await?;
+    Ok(match found {
+        Some((user, auth)) if !user.is_disabled() => {
+            Caller::Known(Identity { user, second_factor: auth.amr.has(Factor::Otp), read_only: false })
+        }
+        _ => Caller::Nobody,
+    })
+}

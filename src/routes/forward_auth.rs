@@ -1,0 +1,140 @@
+//! `/auth/request` (nginx `auth_request`) and `/auth/forward` (Caddy `forward_auth`,
+//! Traefik `ForwardAuth`): the proxy asks about one request to an app behind it.
+
+use std::net::SocketAddr;
+
+use askama::Template;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use url::Url;
+
+use crate::accounts::Client;
+use crate::error::Result;
+use crate::forward_auth::{self, Convention, OriginalRequest, Refusal, Verdict};
+use crate::state::AppState;
+use crate::store::users::User;
+
+/// For nginx, which turns any answer but 2xx, 401 and 403 into an error: a browser that
+/// must sign in gets `401`, and the shipped `deploy/nginx.conf` asks `/auth/forward` for
+/// the redirect.
+pub async fn request(State(state): State<AppState>, client: Client, request: Request) -> Result<Response> {
+    let asked = asked(&state, &request, Convention::OriginalUrl);
+    let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), &client).await?;
+    Ok(match verdict {
+        Verdict::SignIn => StatusCode::UNAUTHORIZED.into_response(),
+        other => answer(&state, other, asked.as_ref()),
+    })
+}
+
+/// For Caddy and Traefik, which hand any answer but 2xx to the browser as it is: a browser
+/// that must sign in is sent to the login form, and back here after.
+pub async fn forward(State(state): State<AppState>, client: Client, request: Request) -> Result<Response> {
+    let asked = asked(&state, &request, Convention::Forwarded);
+    let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), &client).await?;
+    Ok(answer(&state, verdict, asked.as_ref()))
+}
+
+/// The request the proxy asks about, if the peer is a proxy we trust to say.
+fn asked(state: &AppState, request: &Request, convention: Convention) -> Option<OriginalRequest> {
+    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>()?.0.ip();
+    if !state.config().trusted_proxies.iter().any(|proxy| proxy.contains(&peer)) {
+        tracing::warn!(event = "forward_auth_untrusted_peer", %peer, "forward-auth question from a peer not in TRUSTED_PROXIES");
+        return None;
+    }
+    OriginalRequest::from_headers(request.headers(), convention)
+}
+
+fn answer(state: &AppState, verdict: Verdict, asked: Option<&OriginalRequest>) -> Response {
+    match verdict {
+        Verdict::Allow(user) => allowed(user.as_ref()),
+        Verdict::SignIn => match asked {
+            Some(asked) => {
+                (StatusCode::FOUND, [(header::LOCATION, sign_in_address(state, &asked.url).as_str())]).into_response()
+            }
+            None => StatusCode::UNAUTHORIZED.into_response(),
+        },
+        Verdict::BadCredential => {
+            let challenge = "Bearer realm=\"gatehouse\", error=\"invalid_token\"";
+            (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, challenge)]).into_response()
+        }
+        Verdict::Deny(refusal) => denied(state, refusal, asked),
+    }
+}
+
+const REMOTE_USER: HeaderName = HeaderName::from_static("remote-user");
+const REMOTE_EMAIL: HeaderName = HeaderName::from_static("remote-email");
+const REMOTE_GROUPS: HeaderName = HeaderName::from_static("remote-groups");
+
+/// `200`, naming the account for the app (none for a `bypass` rule).
+fn allowed(user: Option<&User>) -> Response {
+    let mut headers = HeaderMap::new();
+    if let Some(user) = user {
+        let values = [
+            (REMOTE_USER, user.id.to_string()),
+            (REMOTE_EMAIL, user.email.clone()),
+            (REMOTE_GROUPS, user.roles().join(",")),
+        ];
+        for (name, value) in values {
+            if let Ok(value) = HeaderValue::from_str(&value) {
+                headers.insert(name, value);
+            }
+        }
+    }
+    (StatusCode::OK, headers).into_response()
+}
+
+/// `BASE_URL/login?rd=<the original URL>`.
+fn sign_in_address(state: &AppState, original: &Url) -> Url {
+    let mut login = state.base_url().join("/login").expect("BASE_URL is an origin");
+    login.query_pairs_mut().append_pair("rd", original.as_str());
+    login
+}
+
+#[derive(Template)]
+#[template(path = "forward_denied.html")]
+struct DeniedPage<'a> {
+    base: &'a str,
+    title: &'static str,
+    detail: &'static str,
+    sign_in_again: Option<String>,
+}
+
+/// `403` with a page that says why: the proxy shows it in place of the app.
+fn denied(state: &AppState, refusal: Refusal, asked: Option<&OriginalRequest>) -> Response {
+    let (title, detail) = match refusal {
+        Refusal::UnknownRequest => (
+            "Access refused",
+            "Gatehouse could not tell which page this is for: the proxy that asked is not one it trusts.",
+        ),
+        Refusal::ByRule => ("Access refused", "This page is closed to everyone."),
+        Refusal::MissingRole => (
+            "Access refused",
+            "The account you are signed in with does not have access to this page. Ask an administrator for it.",
+        ),
+        Refusal::ReadOnlyCredential => {
+            ("Access refused", "This token may only read; this request would change something.")
+        }
+        Refusal::SecondFactorNeeded => (
+            "Two-step login needed",
+            "This page asks for a sign-in with two-step login: your password and a code from your authenticator app.",
+        ),
+    };
+    let sign_in_again = match (refusal, asked) {
+        (Refusal::SecondFactorNeeded, Some(asked)) => Some(sign_in_address(state, &asked.url).to_string()),
+        _ => None,
+    };
+    let base = state.base_url().as_str();
+    let page = DeniedPage { base, title, detail, sign_in_again };
+    let Ok(html) = page.render() else { return StatusCode::FORBIDDEN.into_response() };
+    // The page is shown at the app's address: its style comes from Gatehouse's.
+    let origin = state.base_url().origin().ascii_serialization();
+    let policy = format!(
+        "default-src 'none'; style-src {origin}; img-src {origin}; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+    );
+    let mut response = (StatusCode::FORBIDDEN, Html(html)).into_response();
+    if let Ok(policy) = HeaderValue::from_str(&policy) {
+        response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
+    response
+}
