@@ -18,6 +18,7 @@ mod login;
 mod mail;
 mod operations;
 mod programs;
+mod proxies;
 mod recovery;
 mod register;
 mod scale;

@@ -23,14 +23,14 @@ async fn setup_page(app: &TestApp, client: &Client) -> String {
 }
 
 /// The `otpauth://` URI shown on a setup page.
-fn otpauth_uri(page: &str) -> String {
+pub(crate) fn otpauth_uri(page: &str) -> String {
     let start = page.find("otpauth://totp/").expect("the setup page shows the otpauth URI");
     let end = start + page[start..].find('<').unwrap();
     // The page escapes `&` in text, as HTML must.
     page[start..end].replace("&#38;", "&").replace("&amp;", "&")
 }
 
-fn secret_of(uri: &str) -> String {
+pub(crate) fn secret_of(uri: &str) -> String {
     let url = url::Url::parse(uri).unwrap();
     url.query_pairs().find(|(key, _)| key == "secret").map(|(_, value)| value.into_owned()).unwrap()
 }

@@ -1,0 +1,419 @@
+//! Forward auth through the real proxies: Debian's nginx (`auth_request`) and Caddy
+//! (`forward_auth`), each running the shipped `deploy/` config with only its addresses
+//! changed, in front of an upstream that echoes the headers it received. Gatehouse is at
+//! `auth.gatehouse.localhost`, the app at `app.gatehouse.localhost` (both on loopback), and
+//! the session cookie is shared with `gatehouse.localhost`. `tests/run` installs the proxies.
+
+use std::net::{SocketAddr, TcpListener as StdListener};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::Request;
+use reqwest::{Client, StatusCode, header};
+use serde_json::{Value, json};
+
+use crate::forward_auth::rules;
+use crate::helpers::process::{run, stdout};
+use crate::helpers::totp::code;
+use crate::helpers::{PASSWORD, TestApp, hidden_field, spawn_app_with};
+use crate::two_factor::{otpauth_uri, secret_of};
+
+const RULES: &str = r#"
+    [[access_rules]]
+    domain = "app.gatehouse.localhost"
+    path = "^/public"
+    policy = "bypass"
+    [[access_rules]]
+    domain = "app.gatehouse.localhost"
+    path = "^/admin"
+    roles = ["admin"]
+    policy = "one_factor"
+    [[access_rules]]
+    domain = "app.gatehouse.localhost"
+    path = "^/secure"
+    policy = "two_factor"
+    [[access_rules]]
+    domain = "app.gatehouse.localhost"
+    policy = "one_factor"
+    [[access_rules]]
+    domain = "public.gatehouse.localhost"
+    policy = "bypass"
+"#;
+
+#[derive(Clone, Copy, Debug)]
+enum Kind {
+    Nginx,
+    Caddy,
+}
+
+/// Gatehouse, the echoing app and a proxy in front of it, and a browser that finds them.
+struct Site {
+    gatehouse: TestApp,
+    proxy: Proxy,
+    browser: Client,
+}
+
+impl Site {
+    async fn start(kind: Kind, share_cookie: bool) -> Self {
+        let port = free_port();
+        let gatehouse = spawn_app_with(|config| {
+            config.addr = SocketAddr::from(([127, 0, 0, 1], port));
+            config.base_url = Some(format!("http://auth.gatehouse.localhost:{port}").parse().unwrap());
+            config.session_cookie_domain = share_cookie.then(|| "gatehouse.localhost".to_owned());
+            config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+            config.access_rules = rules(RULES);
+        })
+        .await;
+        let upstream = echo_upstream().await;
+        let proxy = Proxy::start(kind, gatehouse.addr, upstream);
+        Self { gatehouse, proxy, browser: browser_at_home() }
+    }
+
+    fn app(&self, path: &str) -> String {
+        format!("http://app.gatehouse.localhost:{}{path}", self.proxy.port)
+    }
+
+    fn auth(&self, path: &str) -> String {
+        format!("http://auth.gatehouse.localhost:{}{path}", self.gatehouse.addr.port())
+    }
+
+    /// Posts a form on Gatehouse's own address, as a browser there would.
+    async fn post(&self, client: &Client, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let page = client.get(self.auth("/login")).send().await.unwrap().text().await.unwrap();
+        let token = hidden_field(&page, "csrf_token").unwrap();
+        let mut form = vec![("csrf_token", token.as_str())];
+        form.extend_from_slice(fields);
+        client.post(self.auth(path)).form(&form).send().await.unwrap()
+    }
+
+    /// A verified account signed in on `client` at Gatehouse's address.
+    async fn signed_in(&self, client: &Client, email: &str) {
+        self.gatehouse.verified_user(email).await;
+        let response = self.post(client, "/login", &[("email", email), ("password", PASSWORD)]).await;
+        assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    }
+}
+
+/// A browser-like client (cookies, no redirects followed) that resolves `*.gatehouse.localhost`
+/// to loopback, as browsers resolve `*.localhost`.
+fn browser_at_home() -> Client {
+    let loopback = SocketAddr::from(([127, 0, 0, 1], 0));
+    Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .resolve("app.gatehouse.localhost", loopback)
+        .resolve("auth.gatehouse.localhost", loopback)
+        .resolve("public.gatehouse.localhost", loopback)
+        .build()
+        .unwrap()
+}
+
+fn free_port() -> u16 {
+    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// The app behind the proxy: answers every request with what it received, as JSON.
+async fn echo_upstream() -> SocketAddr {
+    let app = Router::new().fallback(|request: Request| async move {
+        let mut headers = serde_json::Map::new();
+        for name in request.headers().keys() {
+            let values: Vec<&str> =
+                request.headers().get_all(name).iter().map(|value| value.to_str().unwrap_or("?")).collect();
+            headers.insert(name.as_str().to_owned(), json!(values));
+        }
+        axum::Json(json!({"uri": request.uri().to_string(), "headers": headers}))
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+/// What the app was told about who is asking: each `Remote-*` header's values. An empty
+/// header counts as none (nginx drops an empty one; Caddy passes `Remote-Groups:` on).
+fn remote_headers(echo: &Value) -> Vec<(String, Vec<String>)> {
+    let headers = echo["headers"].as_object().unwrap();
+    let mut remote: Vec<(String, Vec<String>)> = headers
+        .iter()
+        .filter(|(name, values)| name.starts_with("remote-") && values != &&json!([""]))
+        .map(|(name, values)| {
+            (name.clone(), values.as_array().unwrap().iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+        })
+        .collect();
+    remote.sort();
+    remote
+}
+
+struct Proxy {
+    child: Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Proxy {
+    /// The shipped config of `kind`, with Gatehouse's, the app's and its own address put in.
+    fn start(kind: Kind, gatehouse: SocketAddr, upstream: SocketAddr) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let shipped = |file: &str| {
+            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy").join(file))
+                .unwrap()
+                .replace("127.0.0.1:3000", &gatehouse.to_string())
+                .replace("127.0.0.1:8080", &upstream.to_string())
+        };
+        let mut command = match kind {
+            Kind::Nginx => {
+                let site = shipped("nginx.conf")
+                    .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
+                    .replace("server_name app.example.com;", "server_name app.gatehouse.localhost;");
+                std::fs::write(dir.path().join("site.conf"), site).unwrap();
+                std::fs::write(dir.path().join("nginx.conf"), nginx_main(dir.path(), port)).unwrap();
+                let mut command = Command::new("nginx");
+                command.args(["-p", dir.path().to_str().unwrap(), "-c", "nginx.conf", "-e", "stderr"]);
+                command
+            }
+            Kind::Caddy => {
+                let site = shipped("Caddyfile")
+                    .replace("app.example.com {", &format!("http://app.gatehouse.localhost:{port} {{"));
+                // Tests share the machine: no admin endpoint, no certificates.
+                let global = "{\n\tadmin off\n\tauto_https off\n}\n";
+                std::fs::write(dir.path().join("Caddyfile"), format!("{global}{site}")).unwrap();
+                let mut command = Command::new("caddy");
+                command
+                    .args(["run", "--adapter", "caddyfile", "--config"])
+                    .arg(dir.path().join("Caddyfile"))
+                    .env("HOME", dir.path())
+                    .env("XDG_DATA_HOME", dir.path())
+                    .env("XDG_CONFIG_HOME", dir.path());
+                command
+            }
+        };
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(if std::env::var_os("TEST_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })
+            .spawn()
+            .unwrap_or_else(|error| panic!("{kind:?} runs (tests/run installs it): {error}"));
+        for _ in 0..100 {
+            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                return Self { child, port, _dir: dir };
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                panic!("{kind:?} stopped at start ({status}); TEST_LOG=1 shows why");
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("{kind:?} did not listen on {port} within 5 s");
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// nginx's main file around the shipped site: its files in `dir`, one process in the
+/// foreground (so that killing it leaves no workers behind), and a default server that
+/// refuses hosts it does not serve (as a real nginx's default site does).
+fn nginx_main(dir: &Path, port: u16) -> String {
+    let dir = dir.display();
+    format!(
+        "daemon off;\nmaster_process off;\nuser root;\npid {dir}/nginx.pid;\nerror_log stderr warn;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{\n  access_log off;\n  client_body_temp_path {dir}/body;\n  proxy_temp_path {dir}/proxy;\n\
+         fastcgi_temp_path {dir}/fastcgi;\n  uwsgi_temp_path {dir}/uwsgi;\n  scgi_temp_path {dir}/scgi;\n\
+         server {{ listen 127.0.0.1:{port} default_server; return 444; }}\n  include {dir}/site.conf;\n}}\n"
+    )
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()[header::LOCATION].to_str().unwrap().to_owned()
+}
+
+async fn a_visitor_signs_in_and_is_sent_back_to_the_page(kind: Kind) {
+    let site = Site::start(kind, true).await;
+    site.gatehouse.verified_user("ada@example.com").await;
+    let page = site.app("/notes?a=1&b=2");
+
+    let asked = site.browser.get(&page).send().await.unwrap();
+    assert_eq!(asked.status(), StatusCode::FOUND);
+    let login = location(&asked);
+    assert!(login.starts_with(&site.auth("/login?rd=")), "{login}");
+
+    let form = site.browser.get(&login).send().await.unwrap().text().await.unwrap();
+    let rd = hidden_field(&form, "rd").expect("the form carries the return address").replace("&#38;", "&");
+    assert_eq!(rd, page);
+    let fields = [("email", "ada@example.com"), ("password", PASSWORD), ("rd", rd.as_str())];
+    let signed_in = site.post(&site.browser, "/login", &fields).await;
+    assert_eq!(signed_in.status(), StatusCode::SEE_OTHER);
+    assert_eq!(location(&signed_in), page);
+
+    let arrived = site.browser.get(&page).send().await.unwrap();
+    assert_eq!(arrived.status(), StatusCode::OK);
+    let echo: Value = arrived.json().await.unwrap();
+    assert_eq!(echo["uri"], "/notes?a=1&b=2");
+    let id = site.gatehouse.scalar("SELECT id FROM users WHERE email = 'ada@example.com'").await;
+    assert_eq!(
+        remote_headers(&echo),
+        [
+            ("remote-email".to_owned(), vec!["ada@example.com".to_owned()]),
+            ("remote-user".to_owned(), vec![id.to_string()]),
+        ],
+        "no roles, so no Remote-Groups"
+    );
+}
+
+async fn only_gatehouse_names_the_account_to_the_app(kind: Kind) {
+    let site = Site::start(kind, true).await;
+    site.signed_in(&site.browser, "ada@example.com").await;
+    let forged = [("remote-user", "1"), ("remote-email", "boss@example.com"), ("remote-groups", "admin")];
+    let with_forged =
+        |url: String| forged.iter().fold(site.browser.get(url), |request, (name, value)| request.header(*name, *value));
+
+    let echo: Value = with_forged(site.app("/notes")).send().await.unwrap().json().await.unwrap();
+    let headers = remote_headers(&echo);
+    assert_eq!(headers.len(), 2, "no Remote-Groups: Ada has no roles. {headers:?}");
+    assert!(headers.iter().all(|(_, values)| values.len() == 1), "{headers:?}");
+    assert_eq!(headers[0].1, ["ada@example.com"]);
+
+    // A bypass rule names nobody, and what the client sent is gone too.
+    let public = with_forged(site.app("/public/page")).send().await.unwrap();
+    assert_eq!(public.status(), StatusCode::OK);
+    assert_eq!(remote_headers(&public.json().await.unwrap()), []);
+
+    // A visitor cannot make the check be about another (bypassed) address.
+    let visitor = browser_at_home();
+    let spoofed = visitor
+        .get(site.app("/notes"))
+        .header("x-original-url", "http://public.gatehouse.localhost/")
+        .header("x-forwarded-host", "public.gatehouse.localhost")
+        .header("x-forwarded-uri", "/public/")
+        .header("x-forwarded-proto", "https")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(spoofed.status(), StatusCode::FOUND, "still sent to log in");
+}
+
+async fn programs_pass_with_a_bearer_token_and_are_never_redirected(kind: Kind) {
+    let site = Site::start(kind, true).await;
+    site.signed_in(&site.browser, "ada@example.com").await;
+    let created: Value = site
+        .browser
+        .post(site.auth("/api/tokens"))
+        .json(&json!({"name": "script", "scope": "read"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = created["token"].as_str().unwrap();
+
+    let program = browser_at_home();
+    let allowed = program.get(site.app("/data")).bearer_auth(token).send().await.unwrap();
+    assert_eq!(allowed.status(), StatusCode::OK);
+    assert_eq!(remote_headers(&allowed.json().await.unwrap())[0].1, ["ada@example.com"]);
+
+    let refused = program.get(site.app("/data")).bearer_auth("gh_wrong").send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(refused.headers().get(header::LOCATION).is_none());
+}
+
+async fn role_and_two_factor_rules_refuse_with_a_page_that_says_why(kind: Kind) {
+    let site = Site::start(kind, true).await;
+    site.signed_in(&site.browser, "ada@example.com").await;
+
+    let admin = site.browser.get(site.app("/admin/")).send().await.unwrap();
+    assert_eq!(admin.status(), StatusCode::FORBIDDEN);
+    assert!(admin.text().await.unwrap().contains("does not have access"));
+    stdout(&run(&site.gatehouse, &["user", "grant", "ada@example.com", "admin"], ""));
+    let admin = site.browser.get(site.app("/admin/")).send().await.unwrap();
+    assert_eq!(admin.status(), StatusCode::OK);
+    assert!(remote_headers(&admin.json().await.unwrap()).contains(&("remote-groups".into(), vec!["admin".into()])));
+
+    let secure = site.browser.get(site.app("/secure/vault")).send().await.unwrap();
+    assert_eq!(secure.status(), StatusCode::FORBIDDEN);
+    let page = secure.text().await.unwrap();
+    assert!(page.contains(&format!("href=\"{}\"", site.auth("/account/2fa"))), "{page}");
+
+    // Turn two-step login on, sign in again with a code, and the page opens.
+    let setup = site.post(&site.browser, "/account/2fa/totp/setup", &[("password", PASSWORD)]).await;
+    let secret = secret_of(&otpauth_uri(&setup.text().await.unwrap()));
+    let confirmed = site.post(&site.browser, "/account/2fa/totp/confirm", &[("code", &code(&secret, 0))]).await;
+    assert_eq!(confirmed.status(), StatusCode::OK);
+    let fresh = browser_at_home();
+    let rd = site.app("/secure/vault");
+    let first = site.post(&fresh, "/login", &[("email", "ada@example.com"), ("password", PASSWORD), ("rd", &rd)]).await;
+    assert_eq!(location(&first), "/login/2fa");
+    let second = site.post(&fresh, "/login/2fa", &[("code", &code(&secret, 1))]).await;
+    assert_eq!(location(&second), rd);
+    assert_eq!(fresh.get(&rd).send().await.unwrap().status(), StatusCode::OK);
+}
+
+/// Follows redirects like a browser, up to a bound, and says where it ended.
+async fn follow(client: &Client, mut url: String) -> (StatusCode, String, usize) {
+    for hops in 0..10 {
+        let response = client.get(&url).send().await.unwrap();
+        if !response.status().is_redirection() {
+            return (response.status(), url, hops);
+        }
+        url = location(&response);
+    }
+    panic!("a redirect loop starting at {url}");
+}
+
+async fn a_cookie_that_never_reaches_the_app_ends_at_the_login_form_not_a_loop(kind: Kind) {
+    // Host-only cookie: the browser keeps it for auth.gatehouse.localhost, never the app.
+    let site = Site::start(kind, false).await;
+    site.gatehouse.verified_user("ada@example.com").await;
+    let page = site.app("/notes");
+    let fields = [("email", "ada@example.com"), ("password", PASSWORD), ("rd", page.as_str())];
+    assert_eq!(location(&site.post(&site.browser, "/login", &fields).await), page);
+    let (status, end, hops) = follow(&site.browser, page.clone()).await;
+    assert_eq!((status, hops), (StatusCode::OK, 1), "{end}");
+    assert!(end.starts_with(&site.auth("/login?rd=")), "{end}");
+
+    // An expired shared cookie: the same single hop to the form.
+    let shared = Site::start(kind, true).await;
+    shared.signed_in(&shared.browser, "bob@example.com").await;
+    assert_eq!(shared.browser.get(shared.app("/notes")).send().await.unwrap().status(), StatusCode::OK);
+    shared.gatehouse.execute("UPDATE sessions SET expires_at = 1000000000").await;
+    let (status, end, hops) = follow(&shared.browser, shared.app("/notes")).await;
+    assert_eq!((status, hops), (StatusCode::OK, 1), "{end}");
+}
+
+macro_rules! through_each_proxy {
+    ($($scenario:ident),* $(,)?) => {
+        mod nginx {
+            $(
+                #[tokio::test]
+                #[ignore = "needs Debian's nginx: tests/run installs it"]
+                async fn $scenario() {
+                    super::$scenario(super::Kind::Nginx).await
+                }
+            )*
+        }
+        mod caddy {
+            $(
+                #[tokio::test]
+                #[ignore = "needs Caddy: tests/run installs it"]
+                async fn $scenario() {
+                    super::$scenario(super::Kind::Caddy).await
+                }
+            )*
+        }
+    };
+}
+
+through_each_proxy!(
+    a_visitor_signs_in_and_is_sent_back_to_the_page,
+    only_gatehouse_names_the_account_to_the_app,
+    programs_pass_with_a_bearer_token_and_are_never_redirected,
+    role_and_two_factor_rules_refuse_with_a_page_that_says_why,
+    a_cookie_that_never_reaches_the_app_ends_at_the_login_form_not_a_loop,
+);
