@@ -269,3 +269,28 @@ async fn in_view(browser: &Client, element: &fantoccini::elements::Element) -> s
         .await
         .unwrap()
 }
+
+#[tokio::test]
+#[ignore = "needs Chromium, ChromeDriver and Caddy: tests/run installs them and runs it"]
+async fn a_browser_sent_to_log_in_by_the_proxy_comes_back_to_the_app_page() {
+    use crate::proxies::{Kind, Site};
+    let site = Site::start(Kind::Caddy, true).await;
+    site.gatehouse.verified_user("ada@example.com").await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, browser) = start_browser(profile.path()).await;
+
+    // Chromium finds *.localhost on loopback by itself.
+    let page = site.app("/notes?a=1&b=2");
+    browser.goto(&page).await.unwrap();
+    wait_for_path(&browser, "/login").await;
+    wait_for_text(&browser, "Log in to continue to app.gatehouse.localhost").await;
+    fill(&browser, "email", "ada@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Log in").await;
+    // The form's answer sends the browser to another origin: a `form-action` that did not
+    // allow it would leave the browser on the login page.
+    wait_for_path(&browser, "/notes").await;
+    assert_eq!(browser.current_url().await.unwrap().as_str(), page);
+    wait_for_text(&browser, "ada@example.com").await;
+    browser.close().await.unwrap();
+}

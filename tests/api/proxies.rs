@@ -43,20 +43,20 @@ const RULES: &str = r#"
 "#;
 
 #[derive(Clone, Copy, Debug)]
-enum Kind {
+pub(crate) enum Kind {
     Nginx,
     Caddy,
 }
 
 /// Gatehouse, the echoing app and a proxy in front of it, and a browser that finds them.
-struct Site {
-    gatehouse: TestApp,
+pub(crate) struct Site {
+    pub(crate) gatehouse: TestApp,
     proxy: Proxy,
     browser: Client,
 }
 
 impl Site {
-    async fn start(kind: Kind, share_cookie: bool) -> Self {
+    pub(crate) async fn start(kind: Kind, share_cookie: bool) -> Self {
         let port = free_port();
         let gatehouse = spawn_app_with(|config| {
             config.addr = SocketAddr::from(([127, 0, 0, 1], port));
@@ -71,7 +71,7 @@ impl Site {
         Self { gatehouse, proxy, browser: browser_at_home() }
     }
 
-    fn app(&self, path: &str) -> String {
+    pub(crate) fn app(&self, path: &str) -> String {
         format!("http://app.gatehouse.localhost:{}{path}", self.proxy.port)
     }
 
