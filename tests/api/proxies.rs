@@ -57,7 +57,7 @@ pub(crate) struct Site {
 
 impl Site {
     pub(crate) async fn start(kind: Kind, share_cookie: bool) -> Self {
-        let port = free_port();
+        let port = unclaimed_port();
         let gatehouse = spawn_app_with(|config| {
             config.addr = SocketAddr::from(([127, 0, 0, 1], port));
             config.base_url = Some(format!("http://auth.gatehouse.localhost:{port}").parse().unwrap());
@@ -110,8 +110,16 @@ fn browser_at_home() -> Client {
         .unwrap()
 }
 
-fn free_port() -> u16 {
-    StdListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+/// A port free now that no other test can be given meanwhile: the proxies and Gatehouse here
+/// bind a port chosen before they start, so it is drawn from below Linux's ephemeral range
+/// (32768 and up), which is where every `bind(127.0.0.1:0)` of the other tests lands.
+fn unclaimed_port() -> u16 {
+    loop {
+        let port = rand::random_range(20_000..32_768);
+        if StdListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// The app behind the proxy: answers every request with what it received, as JSON.
@@ -154,58 +162,74 @@ struct Proxy {
 
 impl Proxy {
     /// The shipped config of `kind`, with Gatehouse's, the app's and its own address put in.
+    /// Another proxy test may have drawn the same port in the same instant; the loser exits
+    /// at start and tries the next one.
     fn start(kind: Kind, gatehouse: SocketAddr, upstream: SocketAddr) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let port = free_port();
-        let shipped = |file: &str| {
-            std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy").join(file))
-                .unwrap()
-                .replace("127.0.0.1:3000", &gatehouse.to_string())
-                .replace("127.0.0.1:8080", &upstream.to_string())
-        };
-        let mut command = match kind {
-            Kind::Nginx => {
-                let site = shipped("nginx.conf")
-                    .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
-                    .replace("server_name app.example.com;", "server_name app.gatehouse.localhost;");
-                std::fs::write(dir.path().join("site.conf"), site).unwrap();
-                std::fs::write(dir.path().join("nginx.conf"), nginx_main(dir.path(), port)).unwrap();
-                let mut command = Command::new("nginx");
-                command.args(["-p", dir.path().to_str().unwrap(), "-c", "nginx.conf", "-e", "stderr"]);
-                command
-            }
-            Kind::Caddy => {
-                let site = shipped("Caddyfile")
-                    .replace("app.example.com {", &format!("http://app.gatehouse.localhost:{port} {{"));
-                // Tests share the machine: no admin endpoint, no certificates.
-                let global = "{\n\tadmin off\n\tauto_https off\n}\n";
-                std::fs::write(dir.path().join("Caddyfile"), format!("{global}{site}")).unwrap();
-                let mut command = Command::new("caddy");
-                command
-                    .args(["run", "--adapter", "caddyfile", "--config"])
-                    .arg(dir.path().join("Caddyfile"))
-                    .env("HOME", dir.path())
-                    .env("XDG_DATA_HOME", dir.path())
-                    .env("XDG_CONFIG_HOME", dir.path());
-                command
-            }
-        };
-        let mut child = command
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(if std::env::var_os("TEST_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })
-            .spawn()
-            .unwrap_or_else(|error| panic!("{kind:?} runs (tests/run installs it): {error}"));
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+        for _ in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let port = unclaimed_port();
+            let mut child = command(kind, dir.path(), port, gatehouse, upstream)
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(if std::env::var_os("TEST_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })
+                .spawn()
+                .unwrap_or_else(|error| panic!("{kind:?} runs (tests/run installs it): {error}"));
+            if listens(&mut child, port) {
                 return Self { child, port, _dir: dir };
             }
-            if let Ok(Some(status)) = child.try_wait() {
-                panic!("{kind:?} stopped at start ({status}); TEST_LOG=1 shows why");
-            }
-            std::thread::sleep(Duration::from_millis(50));
         }
-        panic!("{kind:?} did not listen on {port} within 5 s");
+        panic!("{kind:?} stopped at start five times; TEST_LOG=1 shows why");
+    }
+}
+
+/// Whether `child` listens on `port` (within 5 s) rather than exiting.
+fn listens(child: &mut Child, port: u16) -> bool {
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return true;
+        }
+        if let Ok(Some(_)) = child.try_wait() {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("the proxy did not listen on {port} within 5 s");
+}
+
+/// The command that runs `kind` on `port` with its files in `dir`.
+fn command(kind: Kind, dir: &Path, port: u16, gatehouse: SocketAddr, upstream: SocketAddr) -> Command {
+    let shipped = |file: &str| {
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("deploy").join(file))
+            .unwrap()
+            .replace("127.0.0.1:3000", &gatehouse.to_string())
+            .replace("127.0.0.1:8080", &upstream.to_string())
+    };
+    match kind {
+        Kind::Nginx => {
+            let site = shipped("nginx.conf")
+                .replace("listen 80;", &format!("listen 127.0.0.1:{port};"))
+                .replace("server_name app.example.com;", "server_name app.gatehouse.localhost;");
+            std::fs::write(dir.join("site.conf"), site).unwrap();
+            std::fs::write(dir.join("nginx.conf"), nginx_main(dir, port)).unwrap();
+            let mut command = Command::new("nginx");
+            command.args(["-p", dir.to_str().unwrap(), "-c", "nginx.conf", "-e", "stderr"]);
+            command
+        }
+        Kind::Caddy => {
+            let site =
+                shipped("Caddyfile").replace("app.example.com {", &format!("http://app.gatehouse.localhost:{port} {{"));
+            // Tests share the machine: no admin endpoint, no certificates.
+            let global = "{\n\tadmin off\n\tauto_https off\n}\n";
+            std::fs::write(dir.join("Caddyfile"), format!("{global}{site}")).unwrap();
+            let mut command = Command::new("caddy");
+            command
+                .args(["run", "--adapter", "caddyfile", "--config"])
+                .arg(dir.join("Caddyfile"))
+                .env("HOME", dir)
+                .env("XDG_DATA_HOME", dir)
+                .env("XDG_CONFIG_HOME", dir);
+            command
+        }
     }
 }
 
