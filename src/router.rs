@@ -27,8 +27,8 @@ use crate::config::{BODY_LIMIT, Config};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::routes::{
-    account, admin, api, assets, deletion, email, errors, forward_auth, health, home, jwks, login, password, recovery,
-    second_step, sessions, signup, tokens, two_factor,
+    account, admin, api, assets, deletion, email, errors, forward_auth, health, home, jwks, login, passkey_login,
+    passkeys, password, recovery, second_step, sessions, signup, tokens, two_factor,
 };
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
@@ -80,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/2fa/totp/confirm", post(two_factor::confirm_setup))
         .route("/account/2fa/recovery-codes", post(two_factor::renew_recovery_codes))
         .route("/account/2fa/disable", post(two_factor::turn_off))
+        .merge(passkey_pages(&state))
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
         .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
         .route("/problems/{slug}", get(errors::problem_type))
@@ -95,6 +96,14 @@ pub fn router(state: AppState) -> Router {
                 .layer(from_fn_with_state(origin_check.clone(), csrf::same_site_only))
                 .layer(from_fn_with_state(state.clone(), csrf::protect_forms)),
         );
+
+    let passkey_calls = passkey_calls(&state).layer(
+        ServiceBuilder::new()
+            .map_response(headers::not_stored)
+            .map_response(errors::problem_json)
+            .layer(session_layer(&state, https))
+            .layer(from_fn_with_state(origin_check.clone(), csrf::same_site_only)),
+    );
 
     let api = api_routes().layer(
         ServiceBuilder::new()
@@ -112,10 +121,11 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/.well-known/jwks.json", get(jwks::jwks))
         .route("/assets/style.css", get(assets::stylesheet))
+        .route("/assets/passkeys.js", get(assets::passkeys_script))
         .route("/assets/mark.svg", get(assets::mark))
         .route("/favicon.ico", get(assets::mark));
 
-    let routes = Router::new().merge(pages).merge(api).merge(sessionless).layer(
+    let routes = Router::new().merge(pages).merge(passkey_calls).merge(api).merge(sessionless).layer(
         ServiceBuilder::new()
             .layer(
                 TraceLayer::new_for_http()
@@ -158,6 +168,35 @@ fn admin_routes(state: &AppState) -> Router<AppState> {
                 .layer(from_fn_with_state((state.clone(), Role::ADMIN), guard::needs_role))
                 .layer(from_fn_with_state(state.clone(), guard::fresh_sign_in)),
         )
+}
+
+/// The passkeys page and its forms; the page runs `assets/passkeys.js`, and deleting a
+/// passkey needs a fresh sign-in (so does the form that renews one before adding a passkey).
+fn passkey_pages(state: &AppState) -> Router<AppState> {
+    let scripted = SetResponseHeaderLayer::overriding(
+        axum::http::header::CONTENT_SECURITY_POLICY,
+        axum::http::HeaderValue::from_static(headers::SCRIPTED_CSP),
+    );
+    Router::new()
+        .route("/account/passkeys/delete", post(passkeys::delete))
+        .route("/account/passkeys/confirm", post(passkeys::confirm))
+        .route_layer(from_fn_with_state(state.clone(), guard::fresh_sign_in))
+        .route("/account/passkeys", get(passkeys::passkeys_page).layer(scripted))
+        .route("/account/passkeys/rename", post(passkeys::rename))
+}
+
+/// The passkey ceremonies' JSON calls, from `assets/passkeys.js` on this site only. The
+/// sign-in calls get the login form's kind of per-IP budget: one for answers, one for
+/// the challenges (each kept in a session until answered).
+fn passkey_calls(state: &AppState) -> Router<AppState> {
+    let (answers, challenges) = (login_rate_limit(state.config()), login_rate_limit(state.config()));
+    Router::new()
+        .route("/account/passkeys/register/start", post(passkeys::start_registration))
+        .route("/account/passkeys/register/finish", post(passkeys::finish_registration))
+        .route("/login/passkey/start", post(passkey_login::start).layer(challenges.clone()))
+        .route("/login/passkey/finish", post(passkey_login::finish).layer(answers.clone()))
+        .route("/login/2fa/passkey/start", post(passkey_login::start_second_step).layer(challenges))
+        .route("/login/2fa/passkey/finish", post(passkey_login::finish_second_step).layer(answers))
 }
 
 /// Every `/api` route by its full path (merged, not nested: nesting costs every request a

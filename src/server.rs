@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::listener;
 use crate::mail::messages::Links;
 use crate::mail::{Outbox, sender};
+use crate::passkeys;
 use crate::router::service;
 use crate::security::hasher::{self, PasswordHasher};
 use crate::security::jwt::Jwt;
@@ -75,6 +76,14 @@ impl Application {
         let origin = base_url.origin().ascii_serialization();
         let jwt = Jwt::start(store.clone(), vault.clone(), origin, config.jwt_audience.clone()).await?;
         let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
+        let webauthn = passkeys::relying_party(&base_url).context("BASE_URL as the passkeys' relying party")?;
+        if webauthn.is_none() {
+            tracing::info!(
+                %base_url,
+                "passkeys are off: BASE_URL names an IP address, which cannot be a WebAuthn relying party \
+                 (set BASE_URL=http://localhost:PORT, or your domain, to offer them)"
+            );
+        }
         let state = AppState::new(Inner {
             hasher: PasswordHasher::start(hasher::production_params())?,
             links: Links::new(base_url.clone()),
@@ -84,6 +93,7 @@ impl Application {
             vault,
             jwt,
             password_limiter,
+            webauthn,
             base_url,
             store,
             config,

@@ -35,6 +35,8 @@ pub struct Inner {
     /// Password checks outside the login form (HTTP Basic, the token endpoint) share
     /// the login form's per-IP budget.
     pub password_limiter: Arc<governor::DefaultKeyedRateLimiter<IpAddr>>,
+    /// The passkeys' relying party; `None` when `BASE_URL` names an IP address.
+    pub webauthn: Option<webauthn_rs::Webauthn>,
     pub base_url: Url,
 }
 
@@ -71,6 +73,9 @@ impl AppState {
     }
     pub fn base_url(&self) -> &Url {
         &self.0.base_url
+    }
+    pub fn webauthn(&self) -> Option<&webauthn_rs::Webauthn> {
+        self.0.webauthn.as_ref()
     }
 
     /// Seconds to wait if `ip` has used up its password-check budget.

@@ -10,6 +10,10 @@ pub enum Factor {
     Pwd,
     /// A one-time code: from an authenticator app, or a recovery code.
     Otp,
+    /// Proof of a hardware-secured key: a passkey.
+    Hwk,
+    /// The user was verified on their device (a PIN, a fingerprint) to use the passkey.
+    User,
 }
 
 impl Factor {
@@ -17,7 +21,13 @@ impl Factor {
         match self {
             Self::Pwd => "pwd",
             Self::Otp => "otp",
+            Self::Hwk => "hwk",
+            Self::User => "user",
         }
+    }
+
+    fn parse(word: &str) -> Option<Self> {
+        [Self::Pwd, Self::Otp, Self::Hwk, Self::User].into_iter().find(|factor| factor.as_str() == word)
     }
 }
 
@@ -34,8 +44,24 @@ impl Amr {
         Self(vec![Factor::Pwd, Factor::Otp])
     }
 
+    /// A passkey alone: it is something the user has, unlocked by something they are or
+    /// know (user verification is required), so it counts as two factors.
+    pub fn passkey() -> Self {
+        Self(vec![Factor::Hwk, Factor::User])
+    }
+
+    /// A password, then a passkey as the second step.
+    pub fn password_and_passkey() -> Self {
+        Self(vec![Factor::Pwd, Factor::Hwk])
+    }
+
     pub fn has(&self, factor: Factor) -> bool {
         self.0.contains(&factor)
+    }
+
+    /// Whether the sign-in passed more than one factor: what `two_factor` rules ask for.
+    pub fn is_multi_factor(&self) -> bool {
+        self.has(Factor::Otp) || self.has(Factor::Hwk)
     }
 
     pub fn factors(&self) -> &[Factor] {
@@ -47,13 +73,11 @@ impl Amr {
         self.0.iter().map(|factor| factor.as_str()).collect::<Vec<_>>().join(" ")
     }
 
-    /// Reads [`Amr::to_column`] back; a sign-in is at least a password one.
+    /// Reads [`Amr::to_column`] back; unknown words are skipped, and a sign-in with no
+    /// known factor counts as a password one.
     pub fn from_column(column: &str) -> Self {
-        if column.split(' ').any(|word| word == Factor::Otp.as_str()) {
-            Self::password_and_code()
-        } else {
-            Self::password()
-        }
+        let factors: Vec<Factor> = column.split(' ').filter_map(Factor::parse).collect();
+        if factors.is_empty() { Self::password() } else { Self(factors) }
     }
 }
 
@@ -70,7 +94,7 @@ mod tests {
 
     #[test]
     fn the_column_form_reads_back() {
-        for amr in [Amr::password(), Amr::password_and_code()] {
+        for amr in [Amr::password(), Amr::password_and_code(), Amr::passkey(), Amr::password_and_passkey()] {
             assert_eq!(Amr::from_column(&amr.to_column()), amr);
         }
         assert_eq!(Amr::password_and_code().to_column(), "pwd otp");
@@ -80,5 +104,14 @@ mod tests {
     #[test]
     fn it_serialises_as_the_rfc_8176_values() {
         assert_eq!(serde_json::to_string(&Amr::password_and_code()).unwrap(), r#"["pwd","otp"]"#);
+        assert_eq!(serde_json::to_string(&Amr::passkey()).unwrap(), r#"["hwk","user"]"#);
+    }
+
+    #[test]
+    fn a_code_or_a_passkey_makes_a_sign_in_multi_factor() {
+        assert!(!Amr::password().is_multi_factor());
+        assert!(Amr::password_and_code().is_multi_factor());
+        assert!(Amr::passkey().is_multi_factor());
+        assert!(Amr::password_and_passkey().is_multi_factor());
     }
 }

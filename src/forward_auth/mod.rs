@@ -18,7 +18,7 @@ use tower_sessions::SessionStore;
 use tower_sessions::session::Id;
 
 use crate::accounts::Client;
-use crate::domain::{AuthSession, Factor, Role, Scope};
+use crate::domain::{AuthSession, Role, Scope};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::store::sessions::SqlSessionStore;
@@ -135,7 +135,7 @@ async fn from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
         .await?;
     Ok(match found {
         Some((user, auth)) if !user.is_disabled() => {
-            Caller::Known(Identity { user, second_factor: auth.amr.has(Factor::Otp), read_only: false })
+            Caller::Known(Identity { user, second_factor: auth.amr.is_multi_factor(), read_only: false })
         }
         _ => Caller::Nobody,
     })

@@ -196,6 +196,23 @@ pub fn recovery_code_used(links: &Links, to: &Email, left: i64) -> OutgoingMail 
     notice(links, to, "A recovery code was used", &what)
 }
 
+pub fn passkey_added(links: &Links, to: &Email, name: &str) -> OutgoingMail {
+    let what = format!(
+        "A passkey named \"{name}\" was just added to your account: it can now sign in to your account \
+         without your password."
+    );
+    notice(links, to, "A passkey was added to your account", &what)
+}
+
+pub fn passkey_removed(links: &Links, to: &Email) -> OutgoingMail {
+    notice(
+        links,
+        to,
+        "A passkey was deleted from your account",
+        "A passkey was just deleted from your account: it can no longer be used to sign in.",
+    )
+}
+
 fn render(template: &impl Template) -> String {
     template.render().expect("mail templates render")
 }

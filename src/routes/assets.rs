@@ -1,4 +1,4 @@
-//! The stylesheet and the brand mark (also the favicon), compiled into the binary so they
+//! The stylesheet, the brand mark (also the favicon) and the passkeys script, compiled into the binary so they
 //! serve from any working directory.
 
 use std::sync::LazyLock;
@@ -44,6 +44,17 @@ static MARK: Asset = Asset {
     body: include_str!("../../assets/mark.svg"),
     etag: LazyLock::new(|| etag_of(MARK.body)),
 };
+
+static PASSKEYS: Asset = Asset {
+    content_type: "text/javascript; charset=utf-8",
+    body: include_str!("../../assets/passkeys.js"),
+    etag: LazyLock::new(|| etag_of(PASSKEYS.body)),
+};
+
+/// The one script: the passkey ceremonies on the login, second-step and passkeys pages.
+pub async fn passkeys_script(request_headers: HeaderMap) -> Response {
+    PASSKEYS.serve(&request_headers)
+}
 
 pub async fn stylesheet(request_headers: HeaderMap) -> Response {
     STYLE.serve(&request_headers)

@@ -14,6 +14,8 @@ pub mod health;
 pub mod home;
 pub mod jwks;
 pub mod login;
+pub mod passkey_login;
+pub mod passkeys;
 pub mod password;
 pub mod recovery;
 pub mod second_step;

@@ -15,6 +15,7 @@ use crate::accounts::sessions::{self, CurrentUser};
 use crate::accounts::{Client, password};
 use crate::domain::Amr;
 use crate::error::{AppError, Result};
+use crate::passkeys;
 use crate::routes::login::return_address;
 use crate::security::device;
 use crate::state::AppState;
@@ -28,6 +29,15 @@ use crate::web::{Form, Page};
 pub struct SecondStepPage {
     page: Page,
     error: Option<&'static str>,
+    /// Whether to offer the account's passkeys instead of a code.
+    passkey: bool,
+}
+
+impl SecondStepPage {
+    async fn new(state: &AppState, pending: &PendingSignIn, page: Page, error: Option<&'static str>) -> Result<Self> {
+        let passkey = page.passkeys && passkeys::has_any(state, pending.user_id).await?;
+        Ok(Self { page, error, passkey })
+    }
 }
 
 #[derive(Deserialize)]
@@ -39,9 +49,14 @@ pub struct CodeForm {
     rd: String,
 }
 
-pub async fn second_step_page(session: Session, page: Page, signed_in: Option<CurrentUser>) -> Result<Response> {
-    if PendingSignIn::of(&session).await?.is_some() {
-        return Ok(SecondStepPage { page, error: None }.into_response());
+pub async fn second_step_page(
+    State(state): State<AppState>,
+    session: Session,
+    page: Page,
+    signed_in: Option<CurrentUser>,
+) -> Result<Response> {
+    if let Some(pending) = PendingSignIn::of(&session).await? {
+        return Ok(SecondStepPage::new(&state, &pending, page, None).await?.into_response());
     }
     Ok(elsewhere(signed_in.is_some()))
 }
@@ -69,7 +84,8 @@ pub async fn second_step(
         Verdict::Accepted { .. } => {}
         Verdict::Wrong => {
             let error = Some("That code is not right. Enter the current code from your app, or a recovery code.");
-            return Ok((StatusCode::UNAUTHORIZED, SecondStepPage { page, error }).into_response());
+            let again = SecondStepPage::new(&state, &pending, page, error).await?;
+            return Ok((StatusCode::UNAUTHORIZED, again).into_response());
         }
         Verdict::Throttled { retry_after_secs } => return Err(AppError::TooManyRequests { retry_after_secs }),
     }

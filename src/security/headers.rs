@@ -6,13 +6,20 @@ use axum::response::Response;
 const CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                    object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
 
-/// The policy of a sign-in form, whose answer may send the browser on to an app behind
-/// forward auth (`rd`): Chromium applies `form-action` to a form's redirects too.
+/// The policy of the pages that run `assets/passkeys.js`: that one file, and its calls
+/// back to this site. No inline script, no other source.
+pub const SCRIPTED_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; \
+                                img-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; \
+                                frame-ancestors 'none'";
+
+/// The policy of a sign-in form (which offers passkeys too), whose answer may send the
+/// browser on to an app behind forward auth (`rd`): Chromium applies `form-action` to a
+/// form's redirects too.
 pub fn sign_in_form_policy(form_targets: &[String]) -> HeaderValue {
     if form_targets.is_empty() {
-        return HeaderValue::from_static(CSP);
+        return HeaderValue::from_static(SCRIPTED_CSP);
     }
-    let policy = CSP.replace("form-action 'self'", &format!("form-action 'self' {}", form_targets.join(" ")));
+    let policy = SCRIPTED_CSP.replace("form-action 'self'", &format!("form-action 'self' {}", form_targets.join(" ")));
     HeaderValue::from_str(&policy).expect("rule domains are header-safe host names")
 }
 

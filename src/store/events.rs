@@ -23,6 +23,8 @@ pub enum EventKind {
     RecoveryCodesRenewed,
     RecoveryCodeUsed,
     SecondStepFailed,
+    PasskeyAdded,
+    PasskeyRemoved,
     AdminVerified,
     AdminDisabled,
     AdminEnabled,
@@ -52,6 +54,8 @@ impl EventKind {
             Self::RecoveryCodesRenewed => "recovery_codes_renewed",
             Self::RecoveryCodeUsed => "recovery_code_used",
             Self::SecondStepFailed => "second_step_failed",
+            Self::PasskeyAdded => "passkey_added",
+            Self::PasskeyRemoved => "passkey_removed",
             Self::AdminVerified => "admin_verified",
             Self::AdminDisabled => "admin_disabled",
             Self::AdminEnabled => "admin_enabled",
@@ -81,6 +85,8 @@ impl EventKind {
             "recovery_codes_renewed" => "New recovery codes made",
             "recovery_code_used" => "Signed in with a recovery code",
             "second_step_failed" => "Wrong two-step login code",
+            "passkey_added" => "Passkey added",
+            "passkey_removed" => "Passkey deleted",
             "admin_verified" => "Email address marked confirmed by an administrator",
             "admin_disabled" => "Account disabled by an administrator",
             "admin_enabled" => "Account enabled again by an administrator",
@@ -102,7 +108,7 @@ pub struct Event {
 }
 
 /// Every kind, for the admin area's filter.
-pub const ALL_KINDS: [EventKind; 23] = [
+pub const ALL_KINDS: [EventKind; 25] = [
     EventKind::LoggedIn,
     EventKind::LoginFailed,
     EventKind::LoggedOut,
@@ -119,6 +125,8 @@ pub const ALL_KINDS: [EventKind; 23] = [
     EventKind::RecoveryCodesRenewed,
     EventKind::RecoveryCodeUsed,
     EventKind::SecondStepFailed,
+    EventKind::PasskeyAdded,
+    EventKind::PasskeyRemoved,
     EventKind::AdminVerified,
     EventKind::AdminDisabled,
     EventKind::AdminEnabled,

@@ -9,6 +9,7 @@ pub mod keys;
 pub mod mail_budget;
 pub mod mail_requests;
 pub mod outbox;
+pub mod passkeys;
 pub mod refresh_tokens;
 pub mod roles;
 pub mod sessions;

@@ -11,10 +11,11 @@ use super::Page;
 use crate::accounts::sessions::CurrentUser;
 
 /// The pages of the account area, in the menu's order: (path, label).
-pub const SECTIONS: [(&str, &str); 7] = [
+pub const SECTIONS: [(&str, &str); 8] = [
     ("/account", "Overview"),
     ("/account/settings", "Email and password"),
     ("/account/2fa", "Two-step login"),
+    ("/account/passkeys", "Passkeys"),
     ("/account/sessions", "Sessions"),
     ("/account/tokens", "API tokens"),
     ("/account/activity", "Activity"),
@@ -30,6 +31,9 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "session-revoked" => "That session was signed out.",
         "others-revoked" => "Every other session was signed out.",
         "token-revoked" => "The API token was revoked.",
+        "passkey-added" => "The passkey was added. You can now log in with it, without your password.",
+        "passkey-renamed" => "The passkey was renamed.",
+        "passkey-deleted" => "The passkey was deleted. It can no longer be used to log in.",
         "two-factor-off" => "Two-step login is off. Signing in asks for your password only.",
         _ => return None,
     })

@@ -11,7 +11,7 @@ use tower_http::csrf::CsrfLayer;
 use crate::accounts::Client;
 use crate::accounts::password::{self, DISABLED, UNVERIFIED_FOR_PROGRAMS};
 use crate::accounts::sessions::CurrentUser;
-use crate::domain::{Authorization, AuthorizationError, Email, Factor, Scope, Token};
+use crate::domain::{Authorization, AuthorizationError, Email, Scope, Token};
 use crate::error::AppError;
 use crate::security::csrf;
 use crate::state::AppState;
@@ -128,7 +128,7 @@ pub(crate) async fn from_authorization(
                 )
             })?;
             let user = usable(users::find_by_id(state.store().pool(), verified.user_id).await?)?;
-            let second_factor = verified.amr.has(Factor::Otp);
+            let second_factor = verified.amr.is_multi_factor();
             let credential = Credential::AccessToken { expires_at: verified.expires_at, second_factor };
             Ok(ApiCaller { user, scope: Scope::ReadWrite, credential })
         }

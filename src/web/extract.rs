@@ -109,6 +109,8 @@ pub struct Page {
     pub signed_in_as: Option<String>,
     /// Whether to show the way to the admin area.
     pub is_admin: bool,
+    /// Whether this site offers passkeys (`BASE_URL` names a domain).
+    pub passkeys: bool,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -122,6 +124,7 @@ impl FromRequestParts<AppState> for Page {
             None => <CurrentUser as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state).await?,
         };
         let is_admin = user.as_ref().is_some_and(|current| current.user.has_role(Role::ADMIN));
-        Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email), is_admin })
+        let passkeys = state.webauthn().is_some();
+        Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email), is_admin, passkeys })
     }
 }

@@ -62,20 +62,23 @@ impl FromRequestParts<AppState> for Privileged {
 /// The form field that carries the password on the page [`fresh_sign_in`] shows.
 const CONFIRM_FIELD: &str = "confirm_password";
 
-/// Changes made behind [`needs_role`] need a sign-in within the last ten minutes. Older:
+/// Changes made behind [`needs_role`] (and deleting a passkey) need a sign-in within the
+/// last ten minutes. Older:
 /// a page asks for the password again and posts the same form once more with it; the
 /// right password renews the sign-in and lets the change through in that one step.
 pub async fn fresh_sign_in(State(state): State<AppState>, request: Request, next: Next) -> Result<Response> {
     if matches!(*request.method(), Method::GET | Method::HEAD) {
         return Ok(next.run(request).await);
     }
-    let Some(Privileged(current)) = request.extensions().get::<Privileged>().cloned() else {
-        return Err(AppError::Internal(anyhow::anyhow!("fresh_sign_in runs behind needs_role")));
+    let (mut parts, body) = request.into_parts();
+    // Behind `needs_role` the user is loaded already.
+    let current = match parts.extensions.get::<Privileged>().cloned() {
+        Some(Privileged(current)) => current,
+        None => CurrentUser::from_request_parts(&mut parts, &state).await?,
     };
     if recently_authenticated(&current.auth) {
-        return Ok(next.run(request).await);
+        return Ok(next.run(Request::from_parts(parts, body)).await);
     }
-    let (parts, body) = request.into_parts();
     let bytes = to_bytes(body, crate::config::BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;
     let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
     let typed = fields.iter().find(|(name, _)| name == CONFIRM_FIELD).map(|(_, value)| value.as_str());
@@ -94,10 +97,16 @@ pub async fn fresh_sign_in(State(state): State<AppState>, request: Request, next
     Ok((StatusCode::UNAUTHORIZED, confirm).into_response())
 }
 
-/// The page a form posting to `action` was on, for "Cancel": its first three segments
-/// (`/admin/users/7/disable` was on `/admin/users/7`).
+/// The page a form posting to `action` was on, for "Cancel": up to its id
+/// (`/admin/users/7/roles/grant` was on `/admin/users/7`), else its parent
+/// (`/account/passkeys/delete` was on `/account/passkeys`).
 fn page_of(action: &str) -> String {
-    action.split('/').take(4).collect::<Vec<_>>().join("/")
+    let segments: Vec<&str> = action.split('/').collect();
+    let end = match segments.iter().position(|segment| segment.parse::<i64>().is_ok()) {
+        Some(id) => id + 1,
+        None => segments.len().saturating_sub(1),
+    };
+    segments[..end].join("/")
 }
 
 /// Counts the password just re-entered as a sign-in now, for the ten minutes that follow.
@@ -117,4 +126,16 @@ pub struct ConfirmPage {
     back: String,
     fields: Vec<(String, String)>,
     error: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::page_of;
+
+    #[test]
+    fn cancel_goes_back_to_the_page_the_form_was_on() {
+        assert_eq!(page_of("/admin/users/7/disable"), "/admin/users/7");
+        assert_eq!(page_of("/admin/users/7/roles/grant"), "/admin/users/7");
+        assert_eq!(page_of("/account/passkeys/delete"), "/account/passkeys");
+    }
 }

@@ -36,15 +36,6 @@ fn location(response: &reqwest::Response) -> &str {
     response.headers()[header::LOCATION].to_str().unwrap()
 }
 
-/// Makes the session of every signed-in browser look as if its password was entered
-/// long ago (the session itself stays valid).
-async fn age_sign_ins(app: &TestApp) {
-    app.execute(
-        r#"UPDATE sessions SET data = replace(data, '"authenticated_at":', '"authenticated_at":1000000000,"was":')"#,
-    )
-    .await;
-}
-
 /// Every admin route, as (method, path) with `{id}` for an account.
 const ROUTES: [(&str, &str); 13] = [
     ("GET", "/admin"),
@@ -298,7 +289,7 @@ async fn an_admin_change_after_a_stale_sign_in_asks_for_the_password_first() {
     let admin = admin(&app, "root@example.com").await;
     app.verified_user("ada@example.com").await;
     let id = user_id(&app, "ada@example.com").await;
-    age_sign_ins(&app).await;
+    app.age_sign_ins().await;
     assert_eq!(app.get_with(&admin, "/admin").await.status(), StatusCode::OK, "looking needs no fresh sign-in");
 
     let path = format!("/admin/users/{id}/roles/grant");
@@ -334,7 +325,7 @@ async fn guessing_the_password_on_the_confirm_page_is_throttled() {
     let app = spawn_app().await;
     let admin = admin(&app, "root@example.com").await;
     let me = user_id(&app, "root@example.com").await;
-    age_sign_ins(&app).await;
+    app.age_sign_ins().await;
     let path = format!("/admin/users/{me}/roles/grant");
     let guess = |password: &'static str| {
         let (app, admin, path) = (&app, &admin, &path);

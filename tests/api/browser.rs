@@ -9,7 +9,7 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, process, spawn_app, totp};
+use crate::helpers::{PASSWORD, process, spawn_app, spawn_app_on_localhost_with, totp};
 
 /// ChromeDriver and, should a failed test leave it behind, the Chromium it started.
 struct Driver {
@@ -292,5 +292,80 @@ async fn a_browser_sent_to_log_in_by_the_proxy_comes_back_to_the_app_page() {
     wait_for_path(&browser, "/notes").await;
     assert_eq!(browser.current_url().await.unwrap().as_str(), page);
     wait_for_text(&browser, "ada@example.com").await;
+    browser.close().await.unwrap();
+}
+
+/// WebDriver's virtual authenticator (WebAuthn §11.3): a CTAP2 authenticator built into
+/// Chromium, holding resident keys and verifying its user, who always consents.
+#[derive(Debug)]
+struct AddVirtualAuthenticator;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for AddVirtualAuthenticator {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/webauthn/authenticator", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let options = json!({
+            "protocol": "ctap2", "transport": "internal", "hasResidentKey": true,
+            "hasUserVerification": true, "isUserConsenting": true, "isUserVerified": true,
+        });
+        (axum::http::Method::POST, Some(options.to_string()))
+    }
+}
+
+/// The credentials a virtual authenticator holds.
+#[derive(Debug)]
+struct Credentials(String);
+
+impl fantoccini::wd::WebDriverCompatibleCommand for Credentials {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/webauthn/authenticator/{}/credentials", session.unwrap_or_default(), self.0))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        (axum::http::Method::GET, None)
+    }
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and ChromeDriver: tests/run installs them and runs it"]
+async fn a_person_adds_a_passkey_and_logs_in_with_it_alone_in_a_real_browser() {
+    let app = spawn_app_on_localhost_with(|_| {}).await;
+    app.verified_user("lovelace@example.com").await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, browser) = start_browser(profile.path()).await;
+    let authenticator = browser.issue_cmd(AddVirtualAuthenticator).await.unwrap();
+    let authenticator = authenticator.as_str().expect("the authenticator's id").to_owned();
+    let page = |path: &str| format!("{}{path}", app.base_url);
+
+    browser.goto(&page("/login")).await.unwrap();
+    fill(&browser, "email", "lovelace@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Log in").await;
+    wait_for_path(&browser, "/account").await;
+
+    set_viewport(&browser, 390, 844).await;
+    browser.goto(&page("/account/passkeys")).await.unwrap();
+    fill(&browser, "passkey_name", "This browser").await;
+    press(&browser, "Add a passkey").await;
+    wait_for_text(&browser, "The passkey was added").await;
+    let notice = browser.find(Locator::Css("p.notice")).await.unwrap();
+    assert_eq!(in_view(&browser, &notice).await, json!(true), "the result shows where the user is looking");
+    assert!(browser.source().await.unwrap().contains("<strong>This browser</strong>"));
+    let held = browser.issue_cmd(Credentials(authenticator)).await.unwrap();
+    let held = held.as_array().unwrap();
+    assert_eq!(held.len(), 1, "{held:?}");
+    assert_eq!(held[0]["isResidentCredential"], json!(true), "a discoverable credential: {held:?}");
+    assert_eq!(held[0]["rpId"], "localhost");
+
+    set_viewport(&browser, 1280, 800).await;
+    browser.goto(&page("/account")).await.unwrap();
+    press(&browser, "Log out").await;
+    wait_for_path(&browser, "/").await;
+    browser.goto(&page("/login?next=/account/sessions")).await.unwrap();
+    press(&browser, "Log in with a passkey").await;
+    wait_for_path(&browser, "/account/sessions").await;
+    assert!(browser.source().await.unwrap().contains("lovelace@example.com"), "signed in, no email typed");
     browser.close().await.unwrap();
 }

@@ -17,6 +17,7 @@ mod load;
 mod login;
 mod mail;
 mod operations;
+mod passkeys;
 mod programs;
 mod proxies;
 mod recovery;

@@ -4,7 +4,7 @@
 //! `auth.gatehouse.localhost`, the app at `app.gatehouse.localhost` (both on loopback), and
 //! the session cookie is shared with `gatehouse.localhost`. `tests/run` installs the proxies.
 
-use std::net::{SocketAddr, TcpListener as StdListener};
+use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::forward_auth::rules;
 use crate::helpers::process::{run, stdout};
 use crate::helpers::totp::code;
-use crate::helpers::{PASSWORD, TestApp, hidden_field, spawn_app_with};
+use crate::helpers::{PASSWORD, TestApp, hidden_field, spawn_app_with, unclaimed_port};
 use crate::two_factor::{otpauth_uri, secret_of};
 
 const RULES: &str = r#"
@@ -108,18 +108,6 @@ fn browser_at_home() -> Client {
         .resolve("public.gatehouse.localhost", loopback)
         .build()
         .unwrap()
-}
-
-/// A port free now that no other test can be given meanwhile: the proxies and Gatehouse here
-/// bind a port chosen before they start, so it is drawn from below Linux's ephemeral range
-/// (32768 and up), which is where every `bind(127.0.0.1:0)` of the other tests lands.
-fn unclaimed_port() -> u16 {
-    loop {
-        let port = rand::random_range(20_000..32_768);
-        if StdListener::bind(("127.0.0.1", port)).is_ok() {
-            return port;
-        }
-    }
 }
 
 /// The app behind the proxy: answers every request with what it received, as JSON.

@@ -1,6 +1,7 @@
 //! Spawns the real application on a random loopback port, with its own database and a
 //! real SMTP server, and drives it over HTTP like a browser would.
 
+pub mod authenticator;
 pub mod process;
 pub mod smtp;
 pub mod totp;
@@ -61,6 +62,30 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
         let _ = stopped.await;
     }));
     TestApp { addr, base_url, mail, state, client: browser(), stop: Some(stop), database, _dir: dir }
+}
+
+/// The app at `http://localhost:PORT`, as passkeys need: a domain name (`localhost`) for
+/// their relying party, where an IP address cannot be one. Requests still go to loopback.
+pub async fn spawn_app_on_localhost_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    let port = unclaimed_port();
+    spawn_app_with(|config| {
+        config.addr = SocketAddr::from(([127, 0, 0, 1], port));
+        config.base_url = Some(format!("http://localhost:{port}").parse().unwrap());
+        configure(config);
+    })
+    .await
+}
+
+/// A port free now that no other test can be given meanwhile, for a server whose address
+/// must be known before it starts. Drawn from below Linux's ephemeral range (32768 and
+/// up), which is where every `bind(127.0.0.1:0)` of the other tests lands.
+pub fn unclaimed_port() -> u16 {
+    loop {
+        let port = rand::random_range(20_000..32_768);
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
 }
 
 /// Each test gets its own database: a SQLite file in a temporary directory, or, with
@@ -222,6 +247,15 @@ impl TestApp {
             sqlx::query("BEGIN EXCLUSIVE").execute(&mut connection).await.unwrap();
         }
         connection
+    }
+
+    /// Makes every session look as if its password was entered long ago (the session
+    /// itself stays valid), for the changes that ask for a recent sign-in.
+    pub async fn age_sign_ins(&self) {
+        self.execute(
+            r#"UPDATE sessions SET data = replace(data, '"authenticated_at":', '"authenticated_at":1000000000,"was":')"#,
+        )
+        .await;
     }
 
     pub async fn execute(&self, sql: &str) {
