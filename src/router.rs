@@ -97,7 +97,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(from_fn_with_state(state.clone(), csrf::protect_forms)),
         );
 
-    let passkey_calls = passkey_calls(&state).layer(
+    let passkey_calls = passkey_calls().layer(
         ServiceBuilder::new()
             .map_response(headers::not_stored)
             .map_response(errors::problem_json)
@@ -186,17 +186,18 @@ fn passkey_pages(state: &AppState) -> Router<AppState> {
 }
 
 /// The passkey ceremonies' JSON calls, from `assets/passkeys.js` on this site only. The
-/// sign-in calls get the login form's kind of per-IP budget: one for answers, one for
-/// the challenges (each kept in a session until answered).
-fn passkey_calls(state: &AppState) -> Router<AppState> {
-    let (answers, challenges) = (login_rate_limit(state.config()), login_rate_limit(state.config()));
+/// sign-in calls share a per-IP budget: an answer cannot be guessed (it is a signature),
+/// so the budget only bounds the challenges (each kept in a session until answered) and
+/// the verifying, and is roomier than the password's.
+fn passkey_calls() -> Router<AppState> {
+    let budget = per_ip_limit(Duration::from_secs(1), 60, "passkey_rate_limited");
     Router::new()
         .route("/account/passkeys/register/start", post(passkeys::start_registration))
         .route("/account/passkeys/register/finish", post(passkeys::finish_registration))
-        .route("/login/passkey/start", post(passkey_login::start).layer(challenges.clone()))
-        .route("/login/passkey/finish", post(passkey_login::finish).layer(answers.clone()))
-        .route("/login/2fa/passkey/start", post(passkey_login::start_second_step).layer(challenges))
-        .route("/login/2fa/passkey/finish", post(passkey_login::finish_second_step).layer(answers))
+        .route("/login/passkey/start", post(passkey_login::start).layer(budget.clone()))
+        .route("/login/passkey/finish", post(passkey_login::finish).layer(budget.clone()))
+        .route("/login/2fa/passkey/start", post(passkey_login::start_second_step).layer(budget.clone()))
+        .route("/login/2fa/passkey/finish", post(passkey_login::finish_second_step).layer(budget))
 }
 
 /// Every `/api` route by its full path (merged, not nested: nesting costs every request a
