@@ -92,6 +92,7 @@ pub fn router(state: AppState) -> Router {
                 // Outside the sessions, so a session that cannot be saved (an empty 500 from
                 // tower-sessions) still gets a page.
                 .layer(from_fn(errors::html))
+                .layer(from_fn_with_state(state.clone(), read_your_writes))
                 .layer(session_layer(&state, https))
                 .layer(from_fn_with_state(origin_check.clone(), csrf::same_site_only))
                 .layer(from_fn_with_state(state.clone(), csrf::protect_forms)),
@@ -101,6 +102,7 @@ pub fn router(state: AppState) -> Router {
         ServiceBuilder::new()
             .map_response(headers::not_stored)
             .map_response(errors::problem_json)
+            .layer(from_fn_with_state(state.clone(), read_your_writes))
             .layer(session_layer(&state, https))
             .layer(from_fn_with_state(origin_check.clone(), csrf::same_site_only)),
     );
@@ -109,6 +111,7 @@ pub fn router(state: AppState) -> Router {
         ServiceBuilder::new()
             .map_response(headers::not_stored)
             .map_response(errors::problem_json)
+            .layer(from_fn_with_state(state.clone(), read_your_writes))
             .layer(session_layer(&state, https))
             .layer(cors(state.config()))
             .layer(from_fn_with_state(origin_check, api_caller::same_site_unless_credential)),
@@ -144,6 +147,24 @@ pub fn router(state: AppState) -> Router {
         None => routes,
     };
     routes.with_state(state)
+}
+
+/// After a request that may have written (any but GET, HEAD and OPTIONS), this instance's
+/// read cache forgets what it holds, so the client's next request reads what this one
+/// wrote, before PostgreSQL's notification of the write arrives (see `store::cache`).
+/// Outside the session layer, so it runs after the session is saved. Not in front of
+/// forward auth, which writes nothing.
+async fn read_your_writes(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let wrote = !request.method().is_safe();
+    let response = next.run(request).await;
+    if wrote {
+        state.store().forget_cached_reads();
+    }
+    response
 }
 
 /// The admin area: every route behind the one role check, and its changes behind a

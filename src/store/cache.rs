@@ -27,7 +27,10 @@
 //! `read_cache_notifications`) `NOTIFY` every instance at commit, and a task per instance
 //! ([`listen`]) empties its cache on each notification. The notification reaches the other
 //! instances a little after the commit (well under a millisecond on one network), and
-//! while the listening connection is down the cache is not used at all.
+//! while the listening connection is down the cache is not used at all. That "little
+//! after" holds for the writing instance too, so it also empties its own cache at once
+//! (`Store::forget_cached_reads`): when it saves a session, and when an unsafe request
+//! ends. A browser's next request then reads what its last one wrote.
 //!
 //! The SQLite watcher relies on a local filesystem, which SQLite needs for its locks anyway.
 
@@ -138,7 +141,7 @@ impl ReadCache {
         free.unwrap_or_else(|| self.watchers[0].lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 
-    fn invalidate(&self) {
+    pub(super) fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.sessions.clear();
         self.users.clear();

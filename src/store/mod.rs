@@ -183,6 +183,15 @@ impl Store {
         Ok(row)
     }
 
+    /// Drops what the read cache holds, after this instance wrote: PostgreSQL's
+    /// notification of the write comes a little later, and the writer's next reads must
+    /// see it already. (SQLite's file events are there before the write returns.)
+    pub fn forget_cached_reads(&self) {
+        if let Some(cache) = &self.cache {
+            cache.invalidate();
+        }
+    }
+
     /// Runs `lookups` with one look at the database's writes for all their cached reads
     /// (a signed-in request reads its session, then its user), taken by the first: they
     /// see the database as it was then, as one read transaction would, and pay for one

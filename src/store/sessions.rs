@@ -144,6 +144,7 @@ impl SessionStore for SqlSessionStore {
             .await
             .map_err(backend)?;
             if inserted.rows_affected() == 1 {
+                self.store.forget_cached_reads();
                 return Ok(());
             }
             // 128 random bits collided: astronomically unlikely, but never share a session.
@@ -160,6 +161,7 @@ impl SessionStore for SqlSessionStore {
             .execute(&self.pool)
             .await
             .map_err(backend)?;
+        self.store.forget_cached_reads();
         if updated.rows_affected() == 0 {
             // The session was revoked while this request ran: it must stay ended.
             tracing::debug!("not saving a session that no longer exists");
@@ -178,6 +180,7 @@ impl SessionStore for SqlSessionStore {
                 .execute(&self.pool)
                 .await
                 .map_err(backend)?;
+            self.store.forget_cached_reads();
             return Ok(None);
         }
         // Reading keeps a session alive too, with a write at most once a minute.
@@ -188,6 +191,7 @@ impl SessionStore for SqlSessionStore {
                 .execute(&self.pool)
                 .await
                 .map_err(backend)?;
+            self.store.forget_cached_reads();
         }
         let expiry = (now + session.idle_timeout).min(session.expires_at);
         let expiry_date =
@@ -201,6 +205,7 @@ impl SessionStore for SqlSessionStore {
             .execute(&self.pool)
             .await
             .map_err(backend)?;
+        self.store.forget_cached_reads();
         Ok(())
     }
 }
