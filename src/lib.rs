@@ -14,6 +14,7 @@ pub mod forward_auth;
 pub mod listener;
 pub mod mail;
 pub mod metrics;
+pub mod oidc;
 pub mod passkeys;
 pub mod router;
 pub mod routes;

@@ -27,8 +27,8 @@ use crate::config::{BODY_LIMIT, Config};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::routes::{
-    account, admin, api, assets, deletion, email, errors, forward_auth, health, home, jwks, login, passkey_login,
-    passkeys, password, recovery, second_step, sessions, signup, tokens, two_factor,
+    account, admin, api, apps, assets, deletion, email, errors, forward_auth, health, home, jwks, login, oidc,
+    passkey_login, passkeys, password, recovery, second_step, sessions, signup, tokens, two_factor,
 };
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
@@ -81,6 +81,10 @@ pub fn router(state: AppState) -> Router {
         .route("/account/2fa/recovery-codes", post(two_factor::renew_recovery_codes))
         .route("/account/2fa/disable", post(two_factor::turn_off))
         .merge(passkey_pages(&state))
+        .route("/account/apps", get(apps::apps_page))
+        .route("/account/apps/revoke", post(apps::revoke))
+        .route("/oauth2/authorize", get(oidc::authorize).post(oidc::decide))
+        .route("/oauth2/logout", get(oidc::logout))
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
         .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
         .route("/problems/{slug}", get(errors::problem_type))
@@ -117,12 +121,17 @@ pub fn router(state: AppState) -> Router {
             .layer(from_fn_with_state(origin_check, api_caller::same_site_unless_credential)),
     );
 
-    // Forward auth reads the session cookie itself, and sets none.
+    // Forward auth reads the session cookie itself, and sets none; the OpenID Connect
+    // endpoints for apps' servers read no session at all.
     let sessionless = Router::new()
         .route("/auth/request", any(forward_auth::request))
         .route("/auth/forward", any(forward_auth::forward))
         .route("/healthz", get(health::healthz))
         .route("/.well-known/jwks.json", get(jwks::jwks))
+        .route("/.well-known/openid-configuration", get(oidc::discovery))
+        .route("/oauth2/token", post(oidc::token))
+        .route("/oauth2/userinfo", get(oidc::userinfo).post(oidc::userinfo))
+        .route("/oauth2/revoke", post(oidc::revoke))
         .route("/assets/style.css", get(assets::stylesheet))
         .route("/assets/passkeys.js", get(assets::passkeys_script))
         .route("/assets/mark.svg", get(assets::mark))
@@ -306,7 +315,8 @@ fn sign_in_form(
 > {
     let policy = headers::sign_in_form_policy(&state.access_rules().form_action_sources());
     ServiceBuilder::new()
-        .layer(SetResponseHeaderLayer::overriding(axum::http::header::CONTENT_SECURITY_POLICY, policy))
+        // A page that continues to an OpenID Connect app sets a wider policy of its own.
+        .layer(SetResponseHeaderLayer::if_not_present(axum::http::header::CONTENT_SECURITY_POLICY, policy))
         .layer(login_rate_limit(state.config()))
         .into_inner()
 }

@@ -17,6 +17,7 @@ use crate::config::Config;
 use crate::listener;
 use crate::mail::messages::Links;
 use crate::mail::{Outbox, sender};
+use crate::oidc::keys::IdTokenKeys;
 use crate::passkeys;
 use crate::router::service;
 use crate::security::hasher::{self, PasswordHasher};
@@ -75,6 +76,7 @@ impl Application {
         let signing_key = SigningKey::new(&hex::decode(secret).context("stored signing key is not hex")?);
         let origin = base_url.origin().ascii_serialization();
         let jwt = Jwt::start(store.clone(), vault.clone(), origin, config.jwt_audience.clone()).await?;
+        let id_token_keys = IdTokenKeys::new(store.clone(), vault.clone());
         let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
         let webauthn = passkeys::relying_party(&base_url).context("BASE_URL as the passkeys' relying party")?;
         if webauthn.is_none() {
@@ -92,6 +94,7 @@ impl Application {
             signing_key,
             vault,
             jwt,
+            id_token_keys,
             password_limiter,
             webauthn,
             base_url,
@@ -157,6 +160,8 @@ async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
         let result = async {
             store::sessions::delete_expired(store.pool(), now).await?;
             store::tokens::delete_stale(store.pool(), now).await?;
+            // Kept a day after expiry, so a code that comes back still revokes what it bought.
+            store::oauth::delete_expired_codes(store.pool(), now - 24 * 60 * 60).await?;
             store::mail_budget::delete_stale(store.pool(), now - crate::accounts::notices::WINDOW_SECS).await?;
             store::throttle::delete_stale(store.pool(), now - crate::security::throttle::FORGET_AFTER_SECS).await?;
             store::outbox::delete_sent_before(store.pool(), now - 7 * 24 * 60 * 60).await?;

@@ -11,6 +11,7 @@ use crate::config::Config;
 use crate::forward_auth::AccessRules;
 use crate::mail::Outbox;
 use crate::mail::messages::Links;
+use crate::oidc::keys::IdTokenKeys;
 use crate::security::hasher::PasswordHasher;
 use crate::security::jwt::Jwt;
 use crate::security::signing::SigningKey;
@@ -32,6 +33,8 @@ pub struct Inner {
     /// Seals secrets kept in the database (signing keys, TOTP secrets) with `SECRET_KEY_FILE`.
     pub vault: Vault,
     pub jwt: Jwt,
+    /// The RSA keys that sign OpenID Connect ID tokens.
+    pub id_token_keys: IdTokenKeys,
     /// Password checks outside the login form (HTTP Basic, the token endpoint) share
     /// the login form's per-IP budget.
     pub password_limiter: Arc<governor::DefaultKeyedRateLimiter<IpAddr>>,
@@ -70,6 +73,9 @@ impl AppState {
     }
     pub fn jwt(&self) -> &Jwt {
         &self.0.jwt
+    }
+    pub fn id_token_keys(&self) -> &IdTokenKeys {
+        &self.0.id_token_keys
     }
     pub fn base_url(&self) -> &Url {
         &self.0.base_url

@@ -56,7 +56,9 @@ pub async fn redeem_refresh(state: &AppState, presented: &str) -> Result<(User, 
         .ok_or(AppError::Unauthorized(BAD_REFRESH))?;
     let now = store::now();
     let mut tx = state.store().begin().await?;
-    let row = refresh_tokens::find(&mut *tx, &token).await?.filter(|row| row.matches(&token));
+    // An OpenID Connect client's refresh token is redeemed at its own endpoint only.
+    let row = refresh_tokens::find(&mut *tx, &token).await?;
+    let row = row.filter(|row| row.matches(&token) && row.client_id.is_none());
     let Some(row) = row else { return Err(AppError::Unauthorized(BAD_REFRESH)) };
     if row.revoked_at.is_some() || row.expires_at <= now {
         return Err(AppError::Unauthorized(BAD_REFRESH));

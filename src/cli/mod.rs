@@ -1,6 +1,7 @@
 //! The command line: `serve` (the default) and the operator's commands. Settings come
 //! from flags, the environment, `.env` and `gatehouse.toml`, in that order.
 
+mod clients;
 mod users;
 
 use std::io::IsTerminal;
@@ -44,14 +45,53 @@ enum Command {
     /// Look at and retry mail waiting to be sent.
     #[command(subcommand)]
     Outbox(OutboxCommand),
-    /// Manage the keys that sign access tokens.
+    /// Manage the keys that sign access tokens and ID tokens.
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Register the apps that sign their users in through Gatehouse (OpenID Connect).
+    #[command(subcommand)]
+    Client(ClientCommand),
+}
+
+#[derive(Subcommand)]
+enum ClientCommand {
+    /// Register an app; prints its client_id and, unless --public, its secret (shown once).
+    Add {
+        /// The app's name, shown to users on the consent page and their account page.
+        #[arg(long)]
+        name: String,
+        /// Where the app receives the code; matched exactly. Repeat for several.
+        #[arg(long = "redirect-uri", required = true)]
+        redirect_uris: Vec<String>,
+        /// A public client (a single-page or mobile app): no secret, PKCE only.
+        #[arg(long)]
+        public: bool,
+        /// A trusted first-party app: no consent page.
+        #[arg(long)]
+        skip_consent: bool,
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// The registered apps.
+    List {
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Remove an app: its codes, consents and refresh tokens stop working.
+    Remove {
+        client_id: String,
+        #[command(flatten)]
+        db: Database,
+    },
 }
 
 #[derive(Subcommand)]
 enum KeysCommand {
-    /// Sign new access tokens with a fresh key; the old key stays published until its tokens expire.
+    /// Sign new access tokens and ID tokens with fresh keys; the old keys stay published until their tokens expire.
     Rotate {
         /// The file that seals the keys, as for `serve`.
         #[arg(long, env = "SECRET_KEY_FILE")]
@@ -312,10 +352,26 @@ async fn run(command: Command, files: &FileSettings) -> anyhow::Result<()> {
         Command::Outbox(OutboxCommand::Retry { db }) => users::retry_outbox(&open_existing(&db, false).await?).await,
         Command::Keys(KeysCommand::Rotate { secret_key_file, db }) => {
             let vault = crate::security::vault::Vault::from_file(secret_key_file.as_deref())?;
-            let kid = crate::security::jwt::rotate(&open_existing(&db, false).await?, &vault).await?;
+            let store = open_existing(&db, false).await?;
+            let kid = crate::security::jwt::rotate(&store, &vault).await?;
             println!("access tokens are now signed with key {kid}");
+            let kid = crate::oidc::keys::rotate(&store, &vault).await?;
+            println!("ID tokens are now signed with key {kid}");
             Ok(())
         }
+        Command::Client(command) => client(command).await,
+    }
+}
+
+async fn client(command: ClientCommand) -> anyhow::Result<()> {
+    use ClientCommand as C;
+    match command {
+        C::Add { name, redirect_uris, public, skip_consent, json, db } => {
+            let store = open_existing(&db, json).await?;
+            clients::add_client(&store, &name, &redirect_uris, public, skip_consent, json).await
+        }
+        C::List { json, db } => clients::list_clients(&open_existing(&db, json).await?, json).await,
+        C::Remove { client_id, db } => clients::remove_client(&open_existing(&db, false).await?, &client_id).await,
     }
 }
 

@@ -1,4 +1,5 @@
-//! `GET /.well-known/jwks.json`: the keys other services verify access tokens with.
+//! `GET /.well-known/jwks.json`: the keys other services verify access tokens (EdDSA)
+//! and OpenID Connect ID tokens (RS256) with.
 
 use axum::extract::State;
 use axum::http::header;
@@ -8,6 +9,7 @@ use crate::error::Result;
 use crate::state::AppState;
 
 pub async fn jwks(State(state): State<AppState>) -> Result<Response> {
-    let keys = state.jwt().jwks().await?;
+    let mut keys = state.jwt().jwks().await?;
+    keys.keys.extend(state.id_token_keys().jwks().await?);
     Ok(([(header::CACHE_CONTROL, "public, max-age=300")], axum::Json(keys)).into_response())
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use secrecy::SecretString;
@@ -14,7 +14,8 @@ use crate::accounts::password::{self, DISABLED, PasswordCheck};
 use crate::accounts::{Client, sessions};
 use crate::domain::Amr;
 use crate::error::{AppError, Result};
-use crate::security::device;
+use crate::oidc;
+use crate::security::{device, headers};
 use crate::state::AppState;
 use crate::two_factor::pending::PendingSignIn;
 use crate::web::format::{SECOND_STEP, after_sign_in, local_path};
@@ -69,9 +70,19 @@ pub struct LoginForm {
 
 /// The form, even for a browser already signed in: sending that browser on to `rd` at once
 /// would loop forever when the app never receives the cookie (a cookie-domain mistake).
-pub async fn login_page(State(state): State<AppState>, page: Page, Query(param): Query<NextParam>) -> LoginPage {
+pub async fn login_page(State(state): State<AppState>, page: Page, Query(param): Query<NextParam>) -> Result<Response> {
     let next = local_path(&param.next).unwrap_or_default().to_owned();
-    LoginPage { page, next, rd: return_address(&state, &param.rd), ..Default::default() }
+    let policy = form_policy(&state, &next).await?;
+    Ok((policy, LoginPage { page, next, rd: return_address(&state, &param.rd), ..Default::default() }).into_response())
+}
+
+/// When the sign-in continues to an OpenID Connect app (`next` is its authorization
+/// request), the sign-in form's policy also lets the form's redirects reach the app.
+pub async fn form_policy(state: &AppState, next: &str) -> Result<Option<[(HeaderName, HeaderValue); 1]>> {
+    let Some(origin) = oidc::continues_to(state, next).await? else { return Ok(None) };
+    let mut targets = state.access_rules().form_action_sources();
+    targets.push(origin);
+    Ok(Some([(header::CONTENT_SECURITY_POLICY, headers::sign_in_form_policy(&targets))]))
 }
 
 pub async fn login(
@@ -83,10 +94,11 @@ pub async fn login(
 ) -> Result<Response> {
     let next = local_path(&form.next).unwrap_or_default().to_owned();
     let rd = return_address(&state, &form.rd);
+    let policy = form_policy(&state, &next).await?;
     if form.password.is_empty() {
         let error = Some("Enter your password.");
         let again = LoginPage { page, email: form.email, next, rd, error };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, policy, again).into_response());
     }
     // Where the sign-in ends: back at the app, else the page the user was going to.
     let destination = if rd.is_empty() { next.clone() } else { rd.clone() };
@@ -101,7 +113,7 @@ pub async fn login(
         PasswordCheck::Refused => {
             let error = Some("The email or password is incorrect.");
             let again = LoginPage { page, email: form.email, next, rd, error };
-            return Ok((StatusCode::UNAUTHORIZED, again).into_response());
+            return Ok((StatusCode::UNAUTHORIZED, policy, again).into_response());
         }
         PasswordCheck::Throttled { retry_after_secs } => {
             return Ok(AppError::TooManyRequests { retry_after_secs }.into_response());

@@ -5,6 +5,7 @@
 pub mod account;
 pub mod admin;
 pub mod api;
+pub mod apps;
 pub mod assets;
 pub mod deletion;
 pub mod email;
@@ -14,6 +15,7 @@ pub mod health;
 pub mod home;
 pub mod jwks;
 pub mod login;
+pub mod oidc;
 pub mod passkey_login;
 pub mod passkeys;
 pub mod password;

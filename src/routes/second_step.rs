@@ -16,7 +16,7 @@ use crate::accounts::{Client, password};
 use crate::domain::Amr;
 use crate::error::{AppError, Result};
 use crate::passkeys;
-use crate::routes::login::return_address;
+use crate::routes::login::{form_policy, return_address};
 use crate::security::device;
 use crate::state::AppState;
 use crate::two_factor::pending::PendingSignIn;
@@ -56,7 +56,8 @@ pub async fn second_step_page(
     signed_in: Option<CurrentUser>,
 ) -> Result<Response> {
     if let Some(pending) = PendingSignIn::of(&session).await? {
-        return Ok(SecondStepPage::new(&state, &pending, page, None).await?.into_response());
+        let policy = form_policy(&state, &pending.next).await?;
+        return Ok((policy, SecondStepPage::new(&state, &pending, page, None).await?).into_response());
     }
     Ok(elsewhere(signed_in.is_some()))
 }
@@ -85,7 +86,8 @@ pub async fn second_step(
         Verdict::Wrong => {
             let error = Some("That code is not right. Enter the current code from your app, or a recovery code.");
             let again = SecondStepPage::new(&state, &pending, page, error).await?;
-            return Ok((StatusCode::UNAUTHORIZED, again).into_response());
+            let policy = form_policy(&state, &pending.next).await?;
+            return Ok((StatusCode::UNAUTHORIZED, policy, again).into_response());
         }
         Verdict::Throttled { retry_after_secs } => return Err(AppError::TooManyRequests { retry_after_secs }),
     }

@@ -12,6 +12,13 @@ pub const SCRIPTED_CSP: &str = "default-src 'none'; script-src 'self'; connect-s
                                 img-src 'self'; form-action 'self'; object-src 'none'; base-uri 'none'; \
                                 frame-ancestors 'none'";
 
+/// The page policy with its forms' answers allowed to lead to `targets` too (origins or
+/// CSP sources): the consent form's redirect goes to the app.
+pub fn with_form_targets(targets: &[String]) -> HeaderValue {
+    let policy = CSP.replace("form-action 'self'", &format!("form-action 'self' {}", targets.join(" ")));
+    HeaderValue::from_str(&policy).expect("origins are header-safe")
+}
+
 /// The policy of a sign-in form (which offers passkeys too), whose answer may send the
 /// browser on to an app behind forward auth (`rd`): Chromium applies `form-action` to a
 /// form's redirects too.

@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use super::vault::Vault;
 use crate::domain::Amr;
+use crate::store::keys::KeyTable;
 use crate::store::{self, Store, keys};
 
 /// Access tokens live 15 minutes; a retired key is published that long after rotation.
@@ -76,6 +77,9 @@ pub struct Claims {
     /// The user's roles when the token was issued (a token lives 15 minutes).
     #[serde(default)]
     pub roles: Vec<String>,
+    /// For an OpenID Connect client's token: the scopes the user granted it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
 }
 
 /// What a valid access token says.
@@ -85,6 +89,14 @@ pub struct Verified {
     pub expires_at: i64,
     /// The factors of the sign-in it was issued for.
     pub amr: Amr,
+}
+
+/// What a valid access token of an OpenID Connect client says.
+#[derive(Debug, PartialEq, Eq)]
+pub struct ClientToken {
+    pub user_id: i64,
+    pub client_id: String,
+    pub scope: String,
 }
 
 #[derive(Clone)]
@@ -117,7 +129,7 @@ fn random_hex(bytes: usize) -> String {
 pub async fn rotate(store: &Store, vault: &Vault) -> anyhow::Result<String> {
     let kid = random_hex(8);
     let mut tx = store.begin().await?;
-    keys::add_jwt_key(&mut tx, &kid, &vault.seal(&random_hex(32)), store::now(), true).await?;
+    keys::add_jwt_key(&mut tx, KeyTable::AccessTokens, &kid, &vault.seal(&random_hex(32)), store::now(), true).await?;
     tx.commit().await?;
     Ok(kid)
 }
@@ -125,13 +137,21 @@ pub async fn rotate(store: &Store, vault: &Vault) -> anyhow::Result<String> {
 impl Jwt {
     /// Makes sure a signing key exists (the first instance to start creates it).
     pub async fn start(store: Store, vault: Vault, issuer: String, audience: String) -> anyhow::Result<Self> {
-        let existing = keys::jwt_keys(store.pool(), store::now(), 0).await?;
+        let existing = keys::jwt_keys(store.pool(), KeyTable::AccessTokens, store::now(), 0).await?;
         match existing.first() {
             // Fail at start, not at the first sign-in, when the keys cannot be opened.
             Some(newest) => drop(decode_key(&vault, &newest.secret).context("the newest access-token key")?),
             None => {
                 let mut tx = store.begin().await?;
-                keys::add_jwt_key(&mut tx, &random_hex(8), &vault.seal(&random_hex(32)), store::now(), false).await?;
+                keys::add_jwt_key(
+                    &mut tx,
+                    KeyTable::AccessTokens,
+                    &random_hex(8),
+                    &vault.seal(&random_hex(32)),
+                    store::now(),
+                    false,
+                )
+                .await?;
                 tx.commit().await?;
             }
         }
@@ -148,8 +168,32 @@ impl Jwt {
 
     /// A signed access token for `user_id`, and its lifetime in seconds.
     pub async fn issue(&self, user_id: i64, amr: &Amr, roles: &[&str]) -> anyhow::Result<(String, i64)> {
+        self.sign(user_id, amr, roles, &self.audience, None).await
+    }
+
+    /// An access token for an OpenID Connect client: its `aud` is the client id (so the
+    /// API, which expects its own audience, refuses it) and `scope` what the user granted.
+    pub async fn issue_for_client(
+        &self,
+        user_id: i64,
+        amr: &Amr,
+        roles: &[&str],
+        client_id: &str,
+        scope: &str,
+    ) -> anyhow::Result<(String, i64)> {
+        self.sign(user_id, amr, roles, client_id, Some(scope)).await
+    }
+
+    async fn sign(
+        &self,
+        user_id: i64,
+        amr: &Amr,
+        roles: &[&str],
+        audience: &str,
+        scope: Option<&str>,
+    ) -> anyhow::Result<(String, i64)> {
         let now = store::now();
-        let newest = keys::jwt_keys(self.store.pool(), now, 0).await?.into_iter().next();
+        let newest = keys::jwt_keys(self.store.pool(), KeyTable::AccessTokens, now, 0).await?.into_iter().next();
         let key = newest.ok_or_else(|| anyhow::anyhow!("no JWT signing key"))?;
         let signing = decode_key(&self.vault, &key.secret).with_context(|| format!("JWT key {}", key.kid))?;
         let der = signing.to_pkcs8_der().map_err(|e| anyhow::anyhow!("JWT key {} as PKCS#8: {e}", key.kid))?;
@@ -162,13 +206,14 @@ impl Jwt {
         let header = Header { kid: Some(key.kid), ..Header::new(Algorithm::EdDSA) };
         let claims = Claims {
             iss: self.issuer.clone(),
-            aud: self.audience.clone(),
+            aud: audience.to_owned(),
             sub: user_id.to_string(),
             exp: now + ACCESS_TTL_SECS,
             iat: now,
             jti: random_hex(16),
             amr: amr.clone(),
             roles: roles.iter().map(|&role| role.to_owned()).collect(),
+            scope: scope.map(str::to_owned),
         };
         let token = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(der.as_bytes()))?;
         Ok((token, ACCESS_TTL_SECS))
@@ -176,6 +221,23 @@ impl Jwt {
 
     /// The user id a valid access token speaks for, and when it expires.
     pub async fn verify(&self, token: &str) -> Result<Verified, JwtError> {
+        let claims = self.check(token, Some(&self.audience)).await?;
+        let user_id = claims.sub.parse().map_err(|_| JwtError::Malformed)?;
+        Ok(Verified { user_id, expires_at: claims.exp, amr: claims.amr })
+    }
+
+    /// A valid access token issued to an OpenID Connect client (any client: the caller
+    /// looks the client up): who it speaks for, for which client, with which scopes.
+    pub async fn verify_client_token(&self, token: &str) -> Result<ClientToken, JwtError> {
+        let claims = self.check(token, None).await?;
+        let scope = claims.scope.ok_or(JwtError::WrongAudience)?;
+        let user_id = claims.sub.parse().map_err(|_| JwtError::Malformed)?;
+        Ok(ClientToken { user_id, client_id: claims.aud, scope })
+    }
+
+    /// The claims of a token signed by one of our keys, unexpired, from this issuer, for
+    /// `audience` (or, with `None`, any audience: it is still required).
+    async fn check(&self, token: &str, audience: Option<&str>) -> Result<Claims, JwtError> {
         let header = jsonwebtoken::decode_header(token)?;
         // Only EdDSA: "none", HMAC with the public key and friends are refused outright.
         if header.alg != Algorithm::EdDSA {
@@ -190,15 +252,17 @@ impl Jwt {
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.leeway = LEEWAY_SECS;
         validation.validate_nbf = true;
-        validation.set_audience(&[&self.audience]);
+        match audience {
+            Some(audience) => validation.set_audience(&[audience]),
+            None => validation.validate_aud = false,
+        }
         validation.set_issuer(&[&self.issuer]);
         validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
         let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)?.claims;
         if claims.iat > store::now() + LEEWAY_SECS as i64 {
             return Err(JwtError::NotYetValid);
         }
-        let user_id = claims.sub.parse().map_err(|_| JwtError::Malformed)?;
-        Ok(Verified { user_id, expires_at: claims.exp, amr: claims.amr })
+        Ok(claims)
     }
 
     async fn verifying_key(&self, kid: &str) -> Result<Option<DecodingKey>, JwtError> {
@@ -215,10 +279,12 @@ impl Jwt {
             *reloaded = Some(std::time::Instant::now());
         }
         self.reloads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let keys = keys::jwt_keys(self.store.pool(), store::now(), ACCESS_TTL_SECS).await.map_err(|error| {
-            tracing::warn!(error = %error, "cannot load JWT keys");
-            JwtError::UnknownKey
-        })?;
+        let keys = keys::jwt_keys(self.store.pool(), KeyTable::AccessTokens, store::now(), ACCESS_TTL_SECS)
+            .await
+            .map_err(|error| {
+                tracing::warn!(error = %error, "cannot load JWT keys");
+                JwtError::UnknownKey
+            })?;
         let mut cache = self.verifying.write().expect("key cache");
         cache.clear();
         for key in keys {
@@ -231,7 +297,7 @@ impl Jwt {
 
     /// The public keys, as a JSON Web Key Set (RFC 7517, OKP keys of RFC 8037).
     pub async fn jwks(&self) -> Result<JwkSet, sqlx::Error> {
-        let keys = keys::jwt_keys(self.store.pool(), store::now(), ACCESS_TTL_SECS).await?;
+        let keys = keys::jwt_keys(self.store.pool(), KeyTable::AccessTokens, store::now(), ACCESS_TTL_SECS).await?;
         let keys = keys
             .into_iter()
             .filter_map(|key| Some(public_jwk(key.kid, &decode_key(&self.vault, &key.secret).ok()?)))
@@ -299,7 +365,7 @@ mod tests {
         )
         .await
         .unwrap();
-        let key = keys::jwt_keys(store.pool(), store::now(), 0).await.unwrap().remove(0);
+        let key = keys::jwt_keys(store.pool(), KeyTable::AccessTokens, store::now(), 0).await.unwrap().remove(0);
         let der = decode_key(&Vault::from_file(None).unwrap(), &key.secret).unwrap().to_pkcs8_der().unwrap();
         let sign = |header: Header, claims: serde_json::Value| {
             let header = Header { kid: Some(key.kid.clone()), ..header };

@@ -19,7 +19,25 @@ where
     sqlx::query_scalar("SELECT secret FROM signing_keys WHERE name = $1").bind(name).fetch_one(db).await
 }
 
-/// An Ed25519 key for access tokens.
+/// The two kinds of token-signing keys, each in its own table.
+#[derive(Debug, Clone, Copy)]
+pub enum KeyTable {
+    /// Ed25519 keys for access tokens.
+    AccessTokens,
+    /// RSA keys for OpenID Connect ID tokens.
+    IdTokens,
+}
+
+impl KeyTable {
+    fn name(self) -> &'static str {
+        match self {
+            Self::AccessTokens => "jwt_keys",
+            Self::IdTokens => "id_token_keys",
+        }
+    }
+}
+
+/// A token-signing key, as stored (sealed by the vault when it has a key).
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct JwtKey {
     pub kid: String,
@@ -31,13 +49,15 @@ pub struct JwtKey {
 /// `grace_secs` ago, so tokens signed just before a rotation stay valid until they expire.
 pub async fn jwt_keys<'e>(
     db: impl Executor<'e, Database = Db>,
+    table: KeyTable,
     now: i64,
     grace_secs: i64,
 ) -> Result<Vec<JwtKey>, sqlx::Error> {
-    sqlx::query_as(
-        "SELECT kid, secret, created_at FROM jwt_keys WHERE retired_at IS NULL OR retired_at > $1 \
+    sqlx::query_as(&format!(
+        "SELECT kid, secret, created_at FROM {} WHERE retired_at IS NULL OR retired_at > $1 \
          ORDER BY created_at DESC, kid",
-    )
+        table.name()
+    ))
     .bind(now - grace_secs)
     .fetch_all(db)
     .await
@@ -46,15 +66,17 @@ pub async fn jwt_keys<'e>(
 /// Adds a key; with `retire_others`, every older key stops signing now (a rotation).
 pub async fn add_jwt_key(
     db: &mut sqlx::AnyConnection,
+    table: KeyTable,
     kid: &str,
     secret: &str,
     now: i64,
     retire_others: bool,
 ) -> Result<(), sqlx::Error> {
     if retire_others {
-        sqlx::query("UPDATE jwt_keys SET retired_at = $1 WHERE retired_at IS NULL").bind(now).execute(&mut *db).await?;
+        let retire = format!("UPDATE {} SET retired_at = $1 WHERE retired_at IS NULL", table.name());
+        sqlx::query(&retire).bind(now).execute(&mut *db).await?;
     }
-    sqlx::query("INSERT INTO jwt_keys (kid, secret, created_at) VALUES ($1, $2, $3)")
+    sqlx::query(&format!("INSERT INTO {} (kid, secret, created_at) VALUES ($1, $2, $3)", table.name()))
         .bind(kid)
         .bind(secret)
         .bind(now)

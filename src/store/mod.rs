@@ -8,6 +8,7 @@ pub mod events;
 pub mod keys;
 pub mod mail_budget;
 pub mod mail_requests;
+pub mod oauth;
 pub mod outbox;
 pub mod passkeys;
 pub mod refresh_tokens;

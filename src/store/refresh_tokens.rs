@@ -16,6 +16,11 @@ pub struct RefreshToken {
     pub expires_at: i64,
     pub used_at: Option<i64>,
     pub revoked_at: Option<i64>,
+    /// The OpenID Connect client it was issued to; `None` for the API's own programs.
+    pub client_id: Option<String>,
+    /// For a client's token: the granted scopes, and when the user signed in.
+    pub scope: Option<String>,
+    pub auth_time: Option<i64>,
 }
 
 impl RefreshToken {
@@ -50,13 +55,70 @@ pub async fn insert<'e>(
     Ok(())
 }
 
+/// What an OpenID Connect client's refresh token carries besides the program's.
+pub struct ClientGrant<'a> {
+    pub client_id: &'a str,
+    pub scope: &'a str,
+    pub auth_time: i64,
+}
+
+/// A refresh token of an OpenID Connect client.
+#[allow(clippy::too_many_arguments)]
+pub async fn insert_for_client<'e>(
+    db: impl Executor<'e, Database = Db>,
+    token: &Token,
+    user_id: i64,
+    family: &str,
+    amr: &str,
+    grant: &ClientGrant<'_>,
+    now: i64,
+    expires_at: i64,
+) -> Result<(), sqlx::Error> {
+    let parts = token.parts();
+    sqlx::query(
+        "INSERT INTO refresh_tokens (selector, verifier_hash, user_id, family, amr, created_at, expires_at, \
+         client_id, scope, auth_time) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+    )
+    .bind(parts.selector)
+    .bind(parts.verifier_hash)
+    .bind(user_id)
+    .bind(family)
+    .bind(amr)
+    .bind(now)
+    .bind(expires_at)
+    .bind(grant.client_id)
+    .bind(grant.scope)
+    .bind(grant.auth_time)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// When the user takes an app's access away: every refresh token it holds for them.
+pub async fn revoke_for_client<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    client_id: &str,
+    now: i64,
+) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query(
+        "UPDATE refresh_tokens SET revoked_at = $3 WHERE user_id = $1 AND client_id = $2 AND revoked_at IS NULL",
+    )
+    .bind(user_id)
+    .bind(client_id)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected())
+}
+
 pub async fn find<'e>(
     db: impl Executor<'e, Database = Db>,
     token: &Token,
 ) -> Result<Option<RefreshToken>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT selector, verifier_hash, user_id, family, amr, expires_at, used_at, revoked_at \
-         FROM refresh_tokens WHERE selector = $1",
+        "SELECT selector, verifier_hash, user_id, family, amr, expires_at, used_at, revoked_at, client_id, scope, \
+         auth_time FROM refresh_tokens WHERE selector = $1",
     )
     .bind(token.selector())
     .fetch_optional(db)

@@ -11,13 +11,14 @@ use super::Page;
 use crate::accounts::sessions::CurrentUser;
 
 /// The pages of the account area, in the menu's order: (path, label).
-pub const SECTIONS: [(&str, &str); 8] = [
+pub const SECTIONS: [(&str, &str); 9] = [
     ("/account", "Overview"),
     ("/account/settings", "Email and password"),
     ("/account/2fa", "Two-step login"),
     ("/account/passkeys", "Passkeys"),
     ("/account/sessions", "Sessions"),
     ("/account/tokens", "API tokens"),
+    ("/account/apps", "Apps with access"),
     ("/account/activity", "Activity"),
     ("/account/delete", "Delete account"),
 ];
@@ -32,6 +33,7 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "others-revoked" => "Every other session was signed out.",
         "token-revoked" => "The API token was revoked.",
         "passkey-added" => "The passkey was added. You can now log in with it, without your password.",
+        "app-revoked" => "The app no longer has access. It must ask you again to sign you in.",
         "passkey-renamed" => "The passkey was renamed.",
         "passkey-deleted" => "The passkey was deleted. It can no longer be used to log in.",
         "two-factor-off" => "Two-step login is off. Signing in asks for your password only.",

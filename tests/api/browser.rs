@@ -369,3 +369,105 @@ async fn a_person_adds_a_passkey_and_logs_in_with_it_alone_in_a_real_browser() {
     assert!(browser.source().await.unwrap().contains("lovelace@example.com"), "signed in, no email typed");
     browser.close().await.unwrap();
 }
+
+/// A web app that signs its users in through Gatehouse: `/start` sends the browser to
+/// authorize (PKCE S256), `/callback` trades the code for tokens on the server side and
+/// greets the user the ID token names.
+async fn app_that_signs_in_with(gatehouse: &crate::helpers::TestApp) -> String {
+    use axum::extract::Query;
+    use axum::response::{Html, Redirect};
+    use base64::Engine;
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use sha2::Digest;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let callback = format!("{origin}/callback");
+    let registered = gatehouse::oidc::clients::register(
+        gatehouse.state.store(),
+        "Notes",
+        std::slice::from_ref(&callback),
+        false,
+        false,
+    )
+    .await
+    .unwrap();
+    let verifier = URL_SAFE_NO_PAD.encode([7u8; 32]);
+    let challenge = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("client_id", registered.client_id.as_str()),
+            ("redirect_uri", &callback),
+            ("response_type", "code"),
+            ("scope", "openid email"),
+            ("state", "xyz"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .finish();
+    let authorize = gatehouse.url(&format!("/oauth2/authorize?{query}"));
+    let token_endpoint = gatehouse.url("/oauth2/token");
+    let secret = registered.client_secret.unwrap();
+    let client_id = registered.client_id;
+    let app =
+        axum::Router::new().route("/start", axum::routing::get(move || async move { Redirect::to(&authorize) })).route(
+            "/callback",
+            axum::routing::get(move |Query(params): Query<std::collections::HashMap<String, String>>| async move {
+                let form = [
+                    ("grant_type", "authorization_code"),
+                    ("code", params.get("code").map(String::as_str).unwrap_or_default()),
+                    ("redirect_uri", &callback),
+                    ("code_verifier", &verifier),
+                ];
+                let tokens: serde_json::Value = reqwest::Client::new()
+                    .post(&token_endpoint)
+                    .basic_auth(&client_id, Some(&secret))
+                    .form(&form)
+                    .send()
+                    .await
+                    .unwrap()
+                    .json()
+                    .await
+                    .unwrap();
+                let id_token = tokens["id_token"].as_str().unwrap_or_default();
+                let payload = id_token.split('.').nth(1).unwrap_or_default();
+                let claims: serde_json::Value =
+                    serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap_or_default()).unwrap_or_default();
+                Html(format!("<h1>Notes: signed in as {}</h1>", claims["email"].as_str().unwrap_or("nobody")))
+            }),
+        );
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    origin
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and ChromeDriver: tests/run installs them and runs it"]
+async fn a_person_signs_in_to_another_app_through_gatehouse_in_a_real_browser() {
+    let app = spawn_app().await;
+    app.verified_user("noether@example.com").await;
+    let notes = app_that_signs_in_with(&app).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, browser) = start_browser(profile.path()).await;
+
+    browser.goto(&format!("{notes}/start")).await.unwrap();
+    wait_for_path(&browser, "/login").await;
+    fill(&browser, "email", "noether@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Log in").await;
+    wait_for_text(&browser, "Allow Notes to use your account?").await;
+    press(&browser, "Allow").await;
+    wait_for_text(&browser, "Notes: signed in as noether@example.com").await;
+    assert!(browser.current_url().await.unwrap().as_str().starts_with(&notes), "the consent form's answer left");
+
+    // Allowed before: the login form itself now leads straight back to the app.
+    browser.goto(&app.url("/account")).await.unwrap();
+    press(&browser, "Log out").await;
+    wait_for_path(&browser, "/").await;
+    browser.goto(&format!("{notes}/start")).await.unwrap();
+    wait_for_path(&browser, "/login").await;
+    fill(&browser, "email", "noether@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Log in").await;
+    wait_for_text(&browser, "Notes: signed in as noether@example.com").await;
+    browser.close().await.unwrap();
+}

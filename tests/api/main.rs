@@ -16,6 +16,7 @@ mod health;
 mod load;
 mod login;
 mod mail;
+mod oidc;
 mod operations;
 mod passkeys;
 mod programs;

@@ -1,0 +1,147 @@
+//! RS256 keys for ID tokens. OpenID Connect requires RS256 and many apps accept nothing
+//! else. A key is made with `rsa` (the first time one is needed, and at each rotation),
+//! stored as PKCS#8 sealed by the vault, and signs through ring's `RsaKeyPair`, whose
+//! private-key operation is constant-time (rsa's is not). Every instance on a database
+//! signs with the newest key; retired keys stay published a day.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use anyhow::Context;
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::jwk::{
+    AlgorithmParameters, CommonParameters, Jwk, KeyAlgorithm, PublicKeyUse, RSAKeyParameters, RSAKeyType,
+};
+use jsonwebtoken::{Algorithm, Header};
+use ring::rand::SystemRandom;
+use ring::signature::{RSA_PKCS1_SHA256, RsaKeyPair};
+use rsa::pkcs8::{DecodePrivateKey, EncodePrivateKey};
+use rsa::traits::PublicKeyParts;
+use serde::Serialize;
+
+use crate::security::vault::Vault;
+use crate::store::keys::{self, JwtKey, KeyTable};
+use crate::store::{self, Store};
+
+/// ID tokens live an hour at most; a retired key is published a day.
+const RETIRED_KEYS_PUBLISHED_SECS: i64 = 24 * 3600;
+const RSA_BITS: usize = 2048;
+
+#[derive(Clone)]
+pub struct IdTokenKeys {
+    store: Store,
+    vault: Vault,
+    /// Parsed signing keys by kid: parsing PKCS#8 costs more than signing.
+    parsed: Arc<RwLock<HashMap<String, Arc<RsaKeyPair>>>>,
+}
+
+impl IdTokenKeys {
+    pub fn new(store: Store, vault: Vault) -> Self {
+        Self { store, vault, parsed: Arc::default() }
+    }
+
+    /// `claims` as a compact JWS signed RS256 with the newest key (RFC 7515).
+    pub async fn sign(&self, claims: &impl Serialize) -> anyhow::Result<String> {
+        let (kid, key) = self.signing_key().await?;
+        let header = Header { kid: Some(kid), ..Header::new(Algorithm::RS256) };
+        let message = format!("{}.{}", part(&header)?, part(claims)?);
+        let mut signature = vec![0; key.public().modulus_len()];
+        key.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), message.as_bytes(), &mut signature)
+            .map_err(|_| anyhow::anyhow!("RSA signing failed"))?;
+        Ok(format!("{message}.{}", URL_SAFE_NO_PAD.encode(signature)))
+    }
+
+    async fn signing_key(&self) -> anyhow::Result<(String, Arc<RsaKeyPair>)> {
+        let newest = match self.published().await?.into_iter().next() {
+            Some(newest) => newest,
+            None => {
+                add_key(&self.store, &self.vault, false).await?;
+                self.published().await?.into_iter().next().context("no ID token key after adding one")?
+            }
+        };
+        if let Some(key) = self.parsed.read().expect("key cache").get(&newest.kid) {
+            return Ok((newest.kid, key.clone()));
+        }
+        let der = hex::decode(self.vault.open(&newest.secret)?).context("ID token key is not hex")?;
+        let key = Arc::new(RsaKeyPair::from_pkcs8(&der).map_err(|error| anyhow::anyhow!("ID token key: {error}"))?);
+        self.parsed.write().expect("key cache").insert(newest.kid.clone(), key.clone());
+        Ok((newest.kid, key))
+    }
+
+    async fn published(&self) -> Result<Vec<JwtKey>, sqlx::Error> {
+        keys::jwt_keys(self.store.pool(), KeyTable::IdTokens, store::now(), RETIRED_KEYS_PUBLISHED_SECS).await
+    }
+
+    /// The public keys, for the JWKS beside the access tokens' keys; made first if there
+    /// is none, so an app can fetch the key before its first ID token.
+    pub async fn jwks(&self) -> anyhow::Result<Vec<Jwk>> {
+        self.signing_key().await?;
+        self.published().await?.into_iter().map(|key| public_jwk(&self.vault, key)).collect()
+    }
+}
+
+impl IdTokenKeys {
+    /// The audience (client id) of an ID token we signed, expired or not: what
+    /// RP-initiated logout needs to know which app asks. `None` for anything else.
+    pub async fn audience_of(&self, token: &str, issuer: &str) -> Option<String> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.alg != Algorithm::RS256 {
+            return None;
+        }
+        let kid = header.kid?;
+        let jwk = self.jwks().await.ok()?.into_iter().find(|jwk| jwk.common.key_id.as_deref() == Some(&kid))?;
+        let key = jsonwebtoken::DecodingKey::from_jwk(&jwk).ok()?;
+        let mut validation = jsonwebtoken::Validation::new(Algorithm::RS256);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.set_issuer(&[issuer]);
+        validation.set_required_spec_claims(&["iss", "aud", "sub"]);
+        let claims = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).ok()?.claims;
+        claims["aud"].as_str().map(str::to_owned)
+    }
+}
+
+/// Retires the signing key (it stays published a day) and makes a new one.
+pub async fn rotate(store: &Store, vault: &Vault) -> anyhow::Result<String> {
+    add_key(store, vault, true).await
+}
+
+async fn add_key(store: &Store, vault: &Vault, retire_others: bool) -> anyhow::Result<String> {
+    let pkcs8 = tokio::task::spawn_blocking(|| {
+        let key = rsa::RsaPrivateKey::new(&mut rsa::rand_core::OsRng, RSA_BITS)?;
+        anyhow::Ok(hex::encode(key.to_pkcs8_der()?.as_bytes()))
+    })
+    .await??;
+    let mut id = [0u8; 8];
+    getrandom::fill(&mut id).expect("the operating system's random source failed");
+    let kid = format!("rs-{}", hex::encode(id));
+    let mut tx = store.begin().await?;
+    keys::add_jwt_key(&mut tx, KeyTable::IdTokens, &kid, &vault.seal(&pkcs8), store::now(), retire_others).await?;
+    tx.commit().await?;
+    tracing::info!(event = "id_token_key_added", kid, "a new RS256 key signs ID tokens");
+    Ok(kid)
+}
+
+fn public_jwk(vault: &Vault, key: JwtKey) -> anyhow::Result<Jwk> {
+    let der = hex::decode(vault.open(&key.secret)?).context("ID token key is not hex")?;
+    let public = rsa::RsaPrivateKey::from_pkcs8_der(&der).context("ID token key")?.to_public_key();
+    Ok(Jwk {
+        common: CommonParameters {
+            public_key_use: Some(PublicKeyUse::Signature),
+            key_algorithm: Some(KeyAlgorithm::RS256),
+            key_id: Some(key.kid),
+            ..CommonParameters::default()
+        },
+        algorithm: AlgorithmParameters::RSA(RSAKeyParameters {
+            key_type: RSAKeyType::RSA,
+            n: URL_SAFE_NO_PAD.encode(public.n().to_bytes_be()),
+            e: URL_SAFE_NO_PAD.encode(public.e().to_bytes_be()),
+        }),
+    })
+}
+
+/// A JWS part: JSON, then base64url.
+fn part(value: &impl Serialize) -> anyhow::Result<String> {
+    Ok(URL_SAFE_NO_PAD.encode(serde_json::to_vec(value)?))
+}

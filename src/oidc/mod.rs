@@ -1,0 +1,111 @@
+//! The OpenID Connect provider: other apps (clients the operator registers) sign their
+//! users in through Gatehouse with the authorization code flow and PKCE (S256 only), get
+//! RS256 ID tokens, EdDSA access tokens and rotating refresh tokens, and read `userinfo`.
+//! Consent is remembered per user, client and scopes. The rules serve the routes in
+//! `routes/oidc.rs`, the account page's "apps with access" and the operator's commands.
+
+pub mod authorize;
+pub mod clients;
+pub mod keys;
+pub mod tokens;
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use sha2::{Digest, Sha256};
+
+/// The scopes Gatehouse knows, in the order they are shown and stored.
+pub const SCOPES: [&str; 5] = ["openid", "email", "profile", "roles", "offline_access"];
+
+/// The known scopes among `requested` (space-separated), in [`SCOPES`]' order; unknown
+/// ones are dropped, as RFC 6749 §3.3 allows.
+pub fn known_scopes(requested: &str) -> String {
+    let asked: Vec<&str> = requested.split(' ').collect();
+    SCOPES.iter().filter(|scope| asked.contains(scope)).copied().collect::<Vec<_>>().join(" ")
+}
+
+/// Whether every scope of `wanted` is among `granted`.
+pub fn covers(granted: &str, wanted: &str) -> bool {
+    let granted: Vec<&str> = granted.split(' ').collect();
+    wanted.split(' ').filter(|scope| !scope.is_empty()).all(|scope| granted.contains(&scope))
+}
+
+pub fn has_scope(scopes: &str, scope: &str) -> bool {
+    scopes.split(' ').any(|granted| granted == scope)
+}
+
+/// The app an RP-initiated logout comes from: the audience of the ID token it presents,
+/// if we signed it and the app is still registered.
+pub async fn logout_client(
+    state: &crate::state::AppState,
+    id_token_hint: &str,
+) -> crate::error::Result<Option<crate::store::oauth::Client>> {
+    let issuer = authorize::issuer(state);
+    let Some(client_id) = state.id_token_keys().audience_of(id_token_hint, &issuer).await else { return Ok(None) };
+    Ok(crate::store::oauth::client(state.store().pool(), &client_id).await?)
+}
+
+/// Where a sign-in that continues to `next` ends up, when `next` is an app's authorization
+/// request: the origin of its (registered) redirect URI. The login and second-step pages
+/// allow their forms to lead there, as Chromium applies `form-action` to the whole chain
+/// of redirects after a form (login → `/oauth2/authorize` → the app).
+pub async fn continues_to(state: &crate::state::AppState, next: &str) -> crate::error::Result<Option<String>> {
+    let Some(query) = next.strip_prefix("/oauth2/authorize?") else { return Ok(None) };
+    let param = |name: &str| {
+        form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
+    };
+    let (Some(client_id), Some(redirect_uri)) = (param("client_id"), param("redirect_uri")) else { return Ok(None) };
+    let Some(client) = crate::store::oauth::client(state.store().pool(), &client_id).await? else { return Ok(None) };
+    if !client.redirect_uris().any(|uri| uri == redirect_uri) {
+        return Ok(None);
+    }
+    Ok(url::Url::parse(&redirect_uri).ok().map(|url| url.origin().ascii_serialization()))
+}
+
+/// The apps the user allowed, for the account page.
+pub async fn apps_with_access(
+    state: &crate::state::AppState,
+    user_id: i64,
+) -> crate::error::Result<Vec<crate::store::oauth::Grant>> {
+    Ok(crate::store::oauth::grants(state.store().pool(), user_id).await?)
+}
+
+/// Takes an app's access away: the consent (it asks again next time) and every refresh
+/// token it holds for the user. `false` when the user had not allowed it.
+pub async fn revoke_access(
+    state: &crate::state::AppState,
+    user_id: i64,
+    client_id: &str,
+) -> crate::error::Result<bool> {
+    let mut tx = state.store().begin().await?;
+    let had = crate::store::oauth::delete_consent(&mut *tx, user_id, client_id).await?;
+    let now = crate::store::now();
+    let revoked = crate::store::refresh_tokens::revoke_for_client(&mut *tx, user_id, client_id, now).await?;
+    tx.commit().await?;
+    tracing::info!(event = "oauth_access_revoked", user_id, client_id, revoked, "an app's access was taken away");
+    Ok(had || revoked > 0)
+}
+
+/// 256 random bits, base64url: codes and client secrets.
+fn random_secret() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// How codes and client secrets are kept: they are random, so a plain hash is enough.
+fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_scopes_are_dropped_and_the_rest_put_in_order() {
+        assert_eq!(known_scopes("email openid admin"), "openid email");
+        assert_eq!(known_scopes(""), "");
+        assert!(covers("openid email roles", "roles openid"));
+        assert!(!covers("openid", "openid email"));
+    }
+}

@@ -1,0 +1,292 @@
+//! `/oauth2/token`, `/oauth2/userinfo` and `/oauth2/revoke`: a code (with its PKCE
+//! verifier) or a refresh token buys an ID token, an access token and, with
+//! `offline_access`, a new refresh token. Codes are single use; one that comes back
+//! revokes everything it bought. Refresh tokens rotate like the API's (reuse revokes the
+//! family).
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use serde::Serialize;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+use super::authorize::issuer;
+use super::{has_scope, hash};
+use crate::domain::{Amr, Token};
+use crate::error::AppError;
+use crate::state::AppState;
+use crate::store::oauth::{self, Client};
+use crate::store::refresh_tokens::{self, ClientGrant};
+use crate::store::users::{self, User};
+use crate::store::{self};
+
+const ID_TOKEN_TTL_SECS: i64 = 60 * 60;
+const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
+pub const REFRESH_TOKEN_PREFIX: &str = "gor_";
+
+/// An RFC 6749 §5.2 error.
+#[derive(Debug, thiserror::Error)]
+pub enum TokenError {
+    #[error("invalid_request: {0}")]
+    InvalidRequest(&'static str),
+    #[error("invalid_client")]
+    InvalidClient,
+    #[error("invalid_grant: {0}")]
+    InvalidGrant(&'static str),
+    #[error("unsupported_grant_type")]
+    UnsupportedGrantType,
+    #[error(transparent)]
+    Failed(#[from] AppError),
+}
+
+impl From<sqlx::Error> for TokenError {
+    fn from(error: sqlx::Error) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+impl From<anyhow::Error> for TokenError {
+    fn from(error: anyhow::Error) -> Self {
+        Self::Failed(error.into())
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenResponse {
+    pub access_token: String,
+    pub token_type: &'static str,
+    pub expires_in: i64,
+    pub id_token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refresh_token: Option<String>,
+    pub scope: String,
+}
+
+/// What a code or refresh token grants: the same things, whichever bought the tokens.
+struct Grant {
+    user: User,
+    scope: String,
+    amr: Amr,
+    auth_time: i64,
+    nonce: Option<String>,
+    family: String,
+}
+
+#[derive(Serialize)]
+struct IdTokenClaims<'a> {
+    iss: String,
+    sub: String,
+    aud: &'a str,
+    exp: i64,
+    iat: i64,
+    auth_time: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    nonce: Option<&'a str>,
+    amr: &'a Amr,
+    #[serde(flatten)]
+    scoped: Value,
+}
+
+/// The code's tokens, for the client it was issued to, with the redirect URI and PKCE
+/// verifier of its request.
+pub async fn exchange_code(
+    state: &AppState,
+    client: &Client,
+    code: &str,
+    redirect_uri: &str,
+    verifier: &str,
+) -> Result<TokenResponse, TokenError> {
+    const BAD_CODE: &str = "The code is not valid: it may be expired, used, or not this client's.";
+    let pool = state.store().pool();
+    let now = store::now();
+    let Some(row) = oauth::code(pool, &hash(code)).await? else { return Err(TokenError::InvalidGrant(BAD_CODE)) };
+    if row.client_id != client.client_id {
+        return Err(TokenError::InvalidGrant(BAD_CODE));
+    }
+    let family = new_family();
+    if row.used_at.is_some() || !oauth::use_code(pool, &row.code_hash, &family, now).await? {
+        // A code that comes back was intercepted, or replayed: what it bought goes too.
+        if let Some(bought) = oauth::code(pool, &row.code_hash).await?.and_then(|row| row.family) {
+            refresh_tokens::revoke_family(pool, &bought, now).await?;
+        }
+        tracing::warn!(event = "oauth_code_reused", user_id = row.user_id, client_id = %client.client_id,
+            "a used code came back; its refresh tokens are revoked");
+        return Err(TokenError::InvalidGrant(BAD_CODE));
+    }
+    if row.expires_at <= now {
+        return Err(TokenError::InvalidGrant(BAD_CODE));
+    }
+    if row.redirect_uri != redirect_uri {
+        return Err(TokenError::InvalidGrant("redirect_uri is not the one the code was issued for."));
+    }
+    if !pkce_matches(verifier, &row.code_challenge) {
+        return Err(TokenError::InvalidGrant("The code_verifier does not match the code_challenge."));
+    }
+    let user = live_user(state, row.user_id).await?.ok_or(TokenError::InvalidGrant(BAD_CODE))?;
+    let grant = Grant {
+        user,
+        scope: row.scope,
+        amr: Amr::from_column(&row.amr),
+        auth_time: row.auth_time,
+        nonce: row.nonce,
+        family,
+    };
+    issue(state, client, grant).await
+}
+
+/// RFC 7636 S256: BASE64URL(SHA256(verifier)) is the challenge.
+fn pkce_matches(verifier: &str, challenge: &str) -> bool {
+    let valid = (43..=128).contains(&verifier.len())
+        && verifier.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b));
+    let computed = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    valid && bool::from(computed.as_bytes().ct_eq(challenge.as_bytes()))
+}
+
+/// New tokens for a refresh token of this client; a used one revokes its family.
+pub async fn refresh(state: &AppState, client: &Client, presented: &str) -> Result<TokenResponse, TokenError> {
+    const BAD_REFRESH: &str = "The refresh token is not valid: it may be expired, revoked or already used.";
+    let token = presented
+        .strip_prefix(REFRESH_TOKEN_PREFIX)
+        .and_then(|rest| Token::parse(rest).ok())
+        .ok_or(TokenError::InvalidGrant(BAD_REFRESH))?;
+    let now = store::now();
+    let mut tx = state.store().begin().await?;
+    let row = refresh_tokens::find(&mut *tx, &token).await?;
+    let row = row.filter(|row| row.matches(&token) && row.client_id.as_deref() == Some(&client.client_id));
+    let Some(row) = row else { return Err(TokenError::InvalidGrant(BAD_REFRESH)) };
+    if row.revoked_at.is_some() || row.expires_at <= now {
+        return Err(TokenError::InvalidGrant(BAD_REFRESH));
+    }
+    if row.used_at.is_some() || !refresh_tokens::consume(&mut *tx, &row.selector, now).await? {
+        refresh_tokens::revoke_family(&mut *tx, &row.family, now).await?;
+        tx.commit().await?;
+        tracing::warn!(event = "refresh_token_reused", user_id = row.user_id, client_id = %client.client_id,
+            "a used refresh token came back; its family is revoked");
+        return Err(TokenError::InvalidGrant(BAD_REFRESH));
+    }
+    tx.commit().await?;
+    let user = live_user(state, row.user_id).await?.ok_or(TokenError::InvalidGrant(BAD_REFRESH))?;
+    let grant = Grant {
+        user,
+        scope: row.scope.unwrap_or_default(),
+        amr: Amr::from_column(&row.amr),
+        auth_time: row.auth_time.unwrap_or(now),
+        nonce: None,
+        family: row.family,
+    };
+    issue(state, client, grant).await
+}
+
+async fn live_user(state: &AppState, user_id: i64) -> Result<Option<User>, TokenError> {
+    let user = users::find_by_id(state.store().pool(), user_id).await?;
+    Ok(user.filter(|user| !user.is_disabled()))
+}
+
+fn new_family() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    hex::encode(bytes)
+}
+
+async fn issue(state: &AppState, client: &Client, grant: Grant) -> Result<TokenResponse, TokenError> {
+    let Grant { user, scope, amr, auth_time, nonce, family } = grant;
+    let roles = user.roles();
+    let (access_token, expires_in) =
+        state.jwt().issue_for_client(user.id, &amr, &roles, &client.client_id, &scope).await?;
+    let now = store::now();
+    let claims = IdTokenClaims {
+        iss: issuer(state),
+        sub: user.id.to_string(),
+        aud: &client.client_id,
+        exp: now + ID_TOKEN_TTL_SECS,
+        iat: now,
+        auth_time,
+        nonce: nonce.as_deref(),
+        amr: &amr,
+        scoped: scoped_claims(&user, &scope),
+    };
+    let id_token = state.id_token_keys().sign(&claims).await?;
+    let refresh_token = if has_scope(&scope, "offline_access") {
+        let token = Token::generate();
+        let grant = ClientGrant { client_id: &client.client_id, scope: &scope, auth_time };
+        let pool = state.store().pool();
+        refresh_tokens::insert_for_client(
+            pool,
+            &token,
+            user.id,
+            &family,
+            &amr.to_column(),
+            &grant,
+            now,
+            now + REFRESH_TTL_SECS,
+        )
+        .await?;
+        Some(format!("{REFRESH_TOKEN_PREFIX}{}", token.encode()))
+    } else {
+        None
+    };
+    tracing::info!(event = "oauth_tokens_issued", user_id = user.id, client_id = %client.client_id, "tokens issued");
+    Ok(TokenResponse { access_token, token_type: "Bearer", expires_in, id_token, refresh_token, scope })
+}
+
+/// The claims of the granted scopes: `email` and `email_verified` with `email`, the
+/// address as `preferred_username` with `profile`, `roles` with `roles`.
+fn scoped_claims(user: &User, scope: &str) -> Value {
+    let mut claims = serde_json::Map::new();
+    if has_scope(scope, "email") {
+        claims.insert("email".into(), json!(user.email));
+        claims.insert("email_verified".into(), json!(user.is_verified()));
+    }
+    if has_scope(scope, "profile") {
+        claims.insert("preferred_username".into(), json!(user.email));
+    }
+    if has_scope(scope, "roles") {
+        claims.insert("roles".into(), json!(user.roles()));
+    }
+    Value::Object(claims)
+}
+
+/// `userinfo`: `sub` and the claims of the scopes the access token carries; `None` for
+/// a token that is not valid, or whose client, user or consent is gone.
+pub async fn userinfo(state: &AppState, access_token: &str) -> Result<Option<Value>, AppError> {
+    let Ok(token) = state.jwt().verify_client_token(access_token).await else { return Ok(None) };
+    let pool = state.store().pool();
+    if oauth::client(pool, &token.client_id).await?.is_none() {
+        return Ok(None);
+    }
+    let Some(user) = users::find_by_id(pool, token.user_id).await?.filter(|user| !user.is_disabled()) else {
+        return Ok(None);
+    };
+    let mut claims = scoped_claims(&user, &token.scope);
+    claims["sub"] = json!(user.id.to_string());
+    Ok(Some(claims))
+}
+
+/// RFC 7009: revokes a refresh token of this client (its whole family). Anything else,
+/// including an access token (they live 15 minutes), is answered the same way.
+pub async fn revoke(state: &AppState, client: &Client, presented: &str) -> Result<(), AppError> {
+    let Some(token) = presented.strip_prefix(REFRESH_TOKEN_PREFIX).and_then(|rest| Token::parse(rest).ok()) else {
+        return Ok(());
+    };
+    let pool = state.store().pool();
+    let row = refresh_tokens::find(pool, &token).await?;
+    if let Some(row) = row.filter(|row| row.matches(&token) && row.client_id.as_deref() == Some(&client.client_id)) {
+        refresh_tokens::revoke_family(pool, &row.family, store::now()).await?;
+        tracing::info!(event = "oauth_token_revoked", user_id = row.user_id, client_id = %client.client_id, "refresh token revoked");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::pkce_matches;
+
+    #[test]
+    fn the_rfc_7636_example_verifier_matches_its_challenge() {
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+        assert!(pkce_matches(verifier, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
+        assert!(!pkce_matches(verifier, "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cN"));
+        assert!(!pkce_matches("short", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"));
+    }
+}

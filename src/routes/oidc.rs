@@ -1,0 +1,362 @@
+//! The OpenID Connect provider's endpoints: discovery, `/oauth2/authorize` (with the
+//! consent form), `/oauth2/token`, `/oauth2/userinfo`, `/oauth2/revoke` and
+//! `/oauth2/logout`. The rules are in [`crate::oidc`].
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{OriginalUri, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use serde::Deserialize;
+use serde_json::json;
+use tower_sessions::Session;
+
+use crate::accounts::sessions::{self, CurrentUser};
+use crate::error::{AppError, Result};
+use crate::oidc::authorize::{Params, Refusal, Request, issuer};
+use crate::oidc::tokens::{self, TokenError};
+use crate::oidc::{SCOPES, clients};
+use crate::security::headers;
+use crate::state::AppState;
+use crate::store::oauth::Client;
+use crate::web::{Form, Page, Query};
+
+/// `GET /.well-known/openid-configuration` (OpenID Connect Discovery 1.0).
+pub async fn discovery(State(state): State<AppState>) -> Response {
+    let issuer = issuer(&state);
+    let document = json!({
+        "issuer": issuer,
+        "authorization_endpoint": format!("{issuer}/oauth2/authorize"),
+        "token_endpoint": format!("{issuer}/oauth2/token"),
+        "userinfo_endpoint": format!("{issuer}/oauth2/userinfo"),
+        "revocation_endpoint": format!("{issuer}/oauth2/revoke"),
+        "end_session_endpoint": format!("{issuer}/oauth2/logout"),
+        "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
+        "response_types_supported": ["code"],
+        "response_modes_supported": ["query"],
+        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "code_challenge_methods_supported": ["S256"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": SCOPES,
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "email",
+                             "email_verified", "preferred_username", "roles"],
+        "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "prompt_values_supported": ["none", "login", "consent"],
+        "authorization_response_iss_parameter_supported": true,
+    });
+    ([(header::CACHE_CONTROL, "public, max-age=300")], axum::Json(document)).into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "consent.html")]
+pub struct ConsentPage {
+    page: Page,
+    app: String,
+    email: String,
+    scopes: Vec<(&'static str, &'static str)>,
+    /// The request, carried through the form as it came.
+    fields: Vec<(&'static str, String)>,
+}
+
+/// What each scope lets the app see, for the consent page.
+fn describe(scope: &str) -> &'static str {
+    match scope {
+        "openid" => "Know who you are on this site (an account number)",
+        "email" => "See your email address",
+        "profile" => "See your user name",
+        "roles" => "See your roles",
+        "offline_access" => "Stay signed in while you are away",
+        _ => "",
+    }
+}
+
+/// `GET /oauth2/authorize`: a good request from a signed-in user who allowed the app
+/// goes straight back to it with a code; otherwise the login page or the consent page.
+pub async fn authorize(
+    State(state): State<AppState>,
+    signed_in: Option<CurrentUser>,
+    page: Page,
+    OriginalUri(uri): OriginalUri,
+    Query(params): Query<Params>,
+) -> Result<Response> {
+    let request = match params.check(&state).await {
+        Ok(request) => request,
+        Err(refusal) => return refused(refusal),
+    };
+    let current = match signed_in {
+        Some(current) if !request.wants_new_sign_in(&current.auth) => current,
+        _ if request.prompt_is("none") => {
+            let to = request.error_redirect(&state, "login_required", "The user is not signed in.");
+            return Ok(Redirect::to(&to).into_response());
+        }
+        _ => return Ok(Redirect::to(&login_address(uri.query().unwrap_or_default())).into_response()),
+    };
+    if request.needs_consent(&state, &current.user).await? || request.prompt_is("consent") {
+        if request.prompt_is("none") {
+            let to = request.error_redirect(&state, "consent_required", "The user has not allowed this app yet.");
+            return Ok(Redirect::to(&to).into_response());
+        }
+        return Ok(consent_page(page, &current, &request, uri.query().unwrap_or_default()));
+    }
+    let to = request.allow(&state, &current.user, &current.auth).await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+fn refused(refusal: Refusal) -> Result<Response> {
+    match refusal {
+        Refusal::Page(why) => Err(AppError::BadRequest(why.into())),
+        Refusal::Redirect(to) => Ok(Redirect::to(&to).into_response()),
+    }
+}
+
+/// The login page, coming back to this request; a `prompt=login` is dropped from it, as
+/// the sign-in it asked for will have happened.
+fn login_address(query: &str) -> String {
+    let kept: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(
+            form_urlencoded::parse(query.as_bytes()).filter(|(name, value)| !(name == "prompt" && value == "login")),
+        )
+        .finish();
+    let next: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("next", &format!("/oauth2/authorize?{kept}"))
+        .finish();
+    format!("/login?{next}")
+}
+
+/// The consent form. Its answer redirects to the app, so the page's `form-action` lets it.
+fn consent_page(page: Page, current: &CurrentUser, request: &Request, query: &str) -> Response {
+    let fields = form_urlencoded::parse(query.as_bytes())
+        .filter_map(|(name, value)| {
+            FIELDS.iter().find(|field| **field == name).map(|field| (*field, value.into_owned()))
+        })
+        .collect();
+    let consent = ConsentPage {
+        page,
+        app: request.client.name.clone(),
+        email: current.user.email.clone(),
+        scopes: request.scope_list().into_iter().map(|scope| (scope, describe(scope))).collect(),
+        fields,
+    };
+    let policy = headers::with_form_targets(&[request.redirect_origin()]);
+    ([(header::CONTENT_SECURITY_POLICY, policy)], consent).into_response()
+}
+
+/// The request's parameters the consent form carries back.
+const FIELDS: [&str; 9] = [
+    "client_id",
+    "redirect_uri",
+    "response_type",
+    "scope",
+    "state",
+    "nonce",
+    "code_challenge",
+    "code_challenge_method",
+    "max_age",
+];
+
+#[derive(Deserialize)]
+pub struct Decision {
+    #[serde(flatten)]
+    params: Params,
+    #[serde(default)]
+    decision: String,
+}
+
+/// `POST /oauth2/authorize`: the consent form's answer.
+pub async fn decide(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    Form(form): Form<Decision>,
+) -> Result<Response> {
+    let request = match form.params.check(&state).await {
+        Ok(request) => request,
+        Err(refusal) => return refused(refusal),
+    };
+    if form.decision != "allow" {
+        tracing::info!(event = "oauth_consent_denied", user_id = current.user.id, client_id = %request.client.client_id);
+        let to = request.error_redirect(&state, "access_denied", "The user did not allow the app.");
+        return Ok(Redirect::to(&to).into_response());
+    }
+    let to = request.allow(&state, &current.user, &current.auth).await?;
+    Ok(Redirect::to(&to).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    grant_type: String,
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    redirect_uri: String,
+    #[serde(default)]
+    code_verifier: String,
+    #[serde(default)]
+    refresh_token: String,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// `POST /oauth2/token`. Errors are RFC 6749 §5.2 JSON.
+pub async fn token(State(state): State<AppState>, request_headers: HeaderMap, Form(form): Form<TokenForm>) -> Response {
+    let basic = basic_credentials(&request_headers);
+    let answer = async {
+        let client =
+            client_of(&state, basic.as_ref(), form.client_id.as_deref(), form.client_secret.as_deref()).await?;
+        match form.grant_type.as_str() {
+            "authorization_code" => {
+                tokens::exchange_code(&state, &client, &form.code, &form.redirect_uri, &form.code_verifier).await
+            }
+            "refresh_token" => tokens::refresh(&state, &client, &form.refresh_token).await,
+            "" => Err(TokenError::InvalidRequest("grant_type is required.")),
+            _ => Err(TokenError::UnsupportedGrantType),
+        }
+    }
+    .await;
+    match answer {
+        Ok(issued) => (no_store(), axum::Json(issued)).into_response(),
+        Err(error) => token_error(error, basic.is_some()),
+    }
+}
+
+/// The client, authenticated by HTTP Basic or by form fields, or a public one by its id.
+async fn client_of(
+    state: &AppState,
+    basic: Option<&(String, String)>,
+    form_id: Option<&str>,
+    form_secret: Option<&str>,
+) -> Result<Client, TokenError> {
+    let (client_id, secret) = match basic {
+        Some((id, secret)) => (id.as_str(), Some(secret.as_str())),
+        None => (form_id.ok_or(TokenError::InvalidClient)?, form_secret),
+    };
+    clients::authenticate(state.store(), client_id, secret).await?.ok_or(TokenError::InvalidClient)
+}
+
+/// `Authorization: Basic` with the client id and secret, each form-urlencoded (RFC 6749 §2.3.1).
+fn basic_credentials(request_headers: &HeaderMap) -> Option<(String, String)> {
+    let value = request_headers.get(header::AUTHORIZATION)?.to_str().ok()?;
+    let encoded = value.strip_prefix("Basic ").or_else(|| value.strip_prefix("basic "))?;
+    let decoded = String::from_utf8(STANDARD.decode(encoded.trim()).ok()?).ok()?;
+    let (id, secret) = decoded.split_once(':')?;
+    let unescape =
+        |part: &str| form_urlencoded::parse(format!("x={part}").as_bytes()).next().map(|(_, v)| v.into_owned());
+    Some((unescape(id)?, unescape(secret)?))
+}
+
+fn no_store() -> [(header::HeaderName, HeaderValue); 2] {
+    [
+        (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (header::PRAGMA, HeaderValue::from_static("no-cache")),
+    ]
+}
+
+fn token_error(error: TokenError, used_basic: bool) -> Response {
+    let (status, code, description) = match &error {
+        TokenError::InvalidRequest(why) => (StatusCode::BAD_REQUEST, "invalid_request", *why),
+        TokenError::InvalidClient => {
+            (StatusCode::UNAUTHORIZED, "invalid_client", "The client is unknown or its secret is wrong.")
+        }
+        TokenError::InvalidGrant(why) => (StatusCode::BAD_REQUEST, "invalid_grant", *why),
+        TokenError::UnsupportedGrantType => {
+            (StatusCode::BAD_REQUEST, "unsupported_grant_type", "Use authorization_code or refresh_token.")
+        }
+        TokenError::Failed(_) => {
+            return AppError::Internal(anyhow::anyhow!("{error}")).into_response();
+        }
+    };
+    if status == StatusCode::BAD_REQUEST || status == StatusCode::UNAUTHORIZED {
+        tracing::warn!(event = "oauth_token_refused", error = code, "token request refused");
+    }
+    let body = axum::Json(json!({"error": code, "error_description": description}));
+    let mut response = (status, no_store(), body).into_response();
+    if used_basic && code == "invalid_client" {
+        response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Basic realm=\"gatehouse\""));
+    }
+    response
+}
+
+/// `GET`/`POST /oauth2/userinfo` with the access token.
+pub async fn userinfo(State(state): State<AppState>, request_headers: HeaderMap) -> Result<Response> {
+    let bearer = request_headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "));
+    let claims = match bearer {
+        Some(token) => tokens::userinfo(&state, token.trim()).await?,
+        None => None,
+    };
+    Ok(match claims {
+        Some(claims) => (no_store(), axum::Json(claims)).into_response(),
+        None => {
+            let challenge = HeaderValue::from_static("Bearer error=\"invalid_token\"");
+            (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, challenge)]).into_response()
+        }
+    })
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    token: String,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// `POST /oauth2/revoke` (RFC 7009): `200` whether or not the token was known.
+pub async fn revoke(
+    State(state): State<AppState>,
+    request_headers: HeaderMap,
+    Form(form): Form<RevokeForm>,
+) -> Response {
+    let basic = basic_credentials(&request_headers);
+    let answer = async {
+        let client =
+            client_of(&state, basic.as_ref(), form.client_id.as_deref(), form.client_secret.as_deref()).await?;
+        tokens::revoke(&state, &client, &form.token).await.map_err(TokenError::Failed)
+    }
+    .await;
+    match answer {
+        Ok(()) => StatusCode::OK.into_response(),
+        Err(error) => token_error(error, basic.is_some()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LogoutParams {
+    #[serde(default)]
+    id_token_hint: String,
+    #[serde(default)]
+    post_logout_redirect_uri: String,
+    state: Option<String>,
+}
+
+/// `GET /oauth2/logout` (RP-initiated logout): with an ID token we issued, ends this
+/// browser's session and returns to `post_logout_redirect_uri` if it is one of that app's
+/// registered redirect URIs; any other address is never followed.
+pub async fn logout(
+    State(state): State<AppState>,
+    session: Session,
+    Query(params): Query<LogoutParams>,
+) -> Result<Response> {
+    let Some(client) = crate::oidc::logout_client(&state, &params.id_token_hint).await? else {
+        return Err(AppError::BadRequest(
+            "This sign-out link did not come with a valid ID token. Log out from your account page instead.".into(),
+        ));
+    };
+    sessions::log_out(&state, &session).await?;
+    tracing::info!(event = "oauth_logout", client_id = %client.client_id, "signed out at the app's request");
+    if !client.redirect_uris().any(|uri| uri == params.post_logout_redirect_uri) {
+        return Ok(Redirect::to("/?notice=signed-out").into_response());
+    }
+    let mut url =
+        url::Url::parse(&params.post_logout_redirect_uri).map_err(|error| AppError::Internal(error.into()))?;
+    if let Some(value) = &params.state {
+        url.query_pairs_mut().append_pair("state", value);
+    }
+    Ok(Redirect::to(url.as_str()).into_response())
+}

@@ -1,0 +1,197 @@
+//! The OpenID Connect provider's tables: clients, authorization codes and consents.
+//! Its refresh tokens live in `refresh_tokens` (see [`super::refresh_tokens`]).
+
+use sqlx::{Executor, FromRow};
+
+use super::Db;
+
+#[derive(Debug, Clone, FromRow)]
+pub struct Client {
+    pub client_id: String,
+    /// SHA-256 of the secret, hex; `None` for a public client.
+    pub secret_hash: Option<String>,
+    pub name: String,
+    /// One registered redirect URI per line.
+    pub redirect_uris: String,
+    pub skip_consent: i64,
+    pub created_at: i64,
+}
+
+impl Client {
+    pub fn redirect_uris(&self) -> impl Iterator<Item = &str> {
+        self.redirect_uris.lines()
+    }
+
+    pub fn skips_consent(&self) -> bool {
+        self.skip_consent != 0
+    }
+}
+
+const CLIENT_COLUMNS: &str = "client_id, secret_hash, name, redirect_uris, skip_consent, created_at";
+
+pub async fn insert_client<'e>(db: impl Executor<'e, Database = Db>, client: &Client) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!("INSERT INTO oauth_clients ({CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"))
+        .bind(&client.client_id)
+        .bind(&client.secret_hash)
+        .bind(&client.name)
+        .bind(&client.redirect_uris)
+        .bind(client.skip_consent)
+        .bind(client.created_at)
+        .execute(db)
+        .await?;
+    Ok(())
+}
+
+pub async fn client<'e>(db: impl Executor<'e, Database = Db>, client_id: &str) -> Result<Option<Client>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {CLIENT_COLUMNS} FROM oauth_clients WHERE client_id = $1"))
+        .bind(client_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn clients<'e>(db: impl Executor<'e, Database = Db>) -> Result<Vec<Client>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {CLIENT_COLUMNS} FROM oauth_clients ORDER BY created_at, client_id"))
+        .fetch_all(db)
+        .await
+}
+
+/// `false` when there is no such client. Its codes and consents go with it.
+pub async fn delete_client<'e>(db: impl Executor<'e, Database = Db>, client_id: &str) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM oauth_clients WHERE client_id = $1").bind(client_id).execute(db).await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// An authorization code, as issued (only its hash is kept).
+#[derive(Debug, Clone, FromRow)]
+pub struct Code {
+    pub code_hash: String,
+    pub client_id: String,
+    pub user_id: i64,
+    pub redirect_uri: String,
+    pub code_challenge: String,
+    pub scope: String,
+    pub nonce: Option<String>,
+    pub auth_time: i64,
+    pub amr: String,
+    pub expires_at: i64,
+    pub used_at: Option<i64>,
+    pub family: Option<String>,
+}
+
+const CODE_COLUMNS: &str = "code_hash, client_id, user_id, redirect_uri, code_challenge, scope, nonce, auth_time, \
+                            amr, expires_at, used_at, family";
+
+pub async fn insert_code<'e>(db: impl Executor<'e, Database = Db>, code: &Code) -> Result<(), sqlx::Error> {
+    sqlx::query(&format!(
+        "INSERT INTO oauth_codes ({CODE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL)"
+    ))
+    .bind(&code.code_hash)
+    .bind(&code.client_id)
+    .bind(code.user_id)
+    .bind(&code.redirect_uri)
+    .bind(&code.code_challenge)
+    .bind(&code.scope)
+    .bind(&code.nonce)
+    .bind(code.auth_time)
+    .bind(&code.amr)
+    .bind(code.expires_at)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn code<'e>(db: impl Executor<'e, Database = Db>, code_hash: &str) -> Result<Option<Code>, sqlx::Error> {
+    sqlx::query_as(&format!("SELECT {CODE_COLUMNS} FROM oauth_codes WHERE code_hash = $1"))
+        .bind(code_hash)
+        .fetch_optional(db)
+        .await
+}
+
+/// Uses the code up, recording the refresh-token family it starts; `false` when another
+/// request used it first.
+pub async fn use_code<'e>(
+    db: impl Executor<'e, Database = Db>,
+    code_hash: &str,
+    family: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("UPDATE oauth_codes SET used_at = $2, family = $3 WHERE code_hash = $1 AND used_at IS NULL")
+        .bind(code_hash)
+        .bind(now)
+        .bind(family)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}
+
+/// Codes are worth nothing a minute after they were made; the housekeeping drops them.
+pub async fn delete_expired_codes<'e>(db: impl Executor<'e, Database = Db>, before: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM oauth_codes WHERE expires_at < $1").bind(before).execute(db).await?;
+    Ok(done.rows_affected())
+}
+
+/// The scopes the user allowed the client, space-separated.
+pub async fn consent<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    client_id: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("SELECT scope FROM oauth_consents WHERE user_id = $1 AND client_id = $2")
+        .bind(user_id)
+        .bind(client_id)
+        .fetch_optional(db)
+        .await
+}
+
+pub async fn save_consent<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    client_id: &str,
+    scope: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO oauth_consents (user_id, client_id, scope, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (user_id, client_id) DO UPDATE SET scope = $3, created_at = $4",
+    )
+    .bind(user_id)
+    .bind(client_id)
+    .bind(scope)
+    .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// An app the user allowed, for the account page.
+#[derive(Debug, Clone, FromRow)]
+pub struct Grant {
+    pub client_id: String,
+    pub name: String,
+    pub scope: String,
+    pub created_at: i64,
+}
+
+pub async fn grants<'e>(db: impl Executor<'e, Database = Db>, user_id: i64) -> Result<Vec<Grant>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT c.client_id, c.name, g.scope, g.created_at FROM oauth_consents g \
+         JOIN oauth_clients c ON c.client_id = g.client_id WHERE g.user_id = $1 ORDER BY c.name, c.client_id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await
+}
+
+/// `false` when the user had not allowed the client.
+pub async fn delete_consent<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    client_id: &str,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query("DELETE FROM oauth_consents WHERE user_id = $1 AND client_id = $2")
+        .bind(user_id)
+        .bind(client_id)
+        .execute(db)
+        .await?;
+    Ok(done.rows_affected() == 1)
+}

@@ -1,0 +1,489 @@
+//! The OpenID Connect provider, black-box: clients registered with the operator's
+//! command, a browser-like client through authorize, login and consent, and an app's
+//! server at the token, userinfo and revocation endpoints. ID tokens are checked against
+//! the published JWKS. (tests/oidc/ drives the same flow with a real OpenID Connect library.)
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jsonwebtoken::jwk::JwkSet;
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
+use reqwest::{Client, StatusCode, header};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::helpers::process::{fails_with, run, stdout};
+use crate::helpers::{PASSWORD, TestApp, browser, hidden_field, spawn_app};
+use crate::two_factor::{pending, second_step, user_with_two_factor};
+
+const CALLBACK: &str = "http://127.0.0.1:9/callback";
+
+/// An app registered with `gatehouse client add`: its id and secret.
+struct App {
+    id: String,
+    secret: String,
+}
+
+fn add_client(app: &TestApp, extra: &[&str]) -> App {
+    let mut args = vec!["client", "add", "--name", "Wiki", "--redirect-uri", CALLBACK, "--json"];
+    args.extend_from_slice(extra);
+    let registered: Value = serde_json::from_str(&stdout(&run(app, &args, ""))).unwrap();
+    App {
+        id: registered["client_id"].as_str().unwrap().to_owned(),
+        secret: registered["client_secret"].as_str().unwrap_or_default().to_owned(),
+    }
+}
+
+struct Pkce {
+    verifier: String,
+    challenge: String,
+}
+
+fn pkce() -> Pkce {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).unwrap();
+    let verifier = URL_SAFE_NO_PAD.encode(bytes);
+    let challenge = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+    Pkce { verifier, challenge }
+}
+
+/// `/oauth2/authorize?…` for `client` with the usual parameters, `extra` replacing or adding.
+fn authorize_path(client: &App, pkce: &Pkce, extra: &[(&str, &str)]) -> String {
+    let mut pairs = vec![
+        ("client_id", client.id.as_str()),
+        ("redirect_uri", CALLBACK),
+        ("response_type", "code"),
+        ("scope", "openid email roles offline_access"),
+        ("state", "st-123"),
+        ("nonce", "n-456"),
+        ("code_challenge", pkce.challenge.as_str()),
+        ("code_challenge_method", "S256"),
+    ];
+    for (name, value) in extra {
+        pairs.retain(|(known, _)| known != name);
+        if !value.is_empty() {
+            pairs.push((name, value));
+        }
+    }
+    let query: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    format!("/oauth2/authorize?{query}")
+}
+
+fn location(response: &reqwest::Response) -> String {
+    response.headers()[header::LOCATION].to_str().unwrap().to_owned()
+}
+
+/// The query parameters of a redirect to the app.
+fn callback_params(to: &str) -> Vec<(String, String)> {
+    let url = url::Url::parse(to).unwrap();
+    assert_eq!(&url[..url::Position::AfterPath], CALLBACK, "{to}");
+    url.query_pairs().into_owned().collect()
+}
+
+fn param(params: &[(String, String)], name: &str) -> Option<String> {
+    params.iter().find(|(key, _)| key == name).map(|(_, value)| value.clone())
+}
+
+/// Answers the consent page the browser is on with `decision`; where the app is sent.
+async fn decide(app: &TestApp, browser: &Client, consent_page: &str, decision: &str) -> reqwest::Response {
+    let mut fields: Vec<(String, String)> = ["client_id", "redirect_uri", "response_type", "scope", "state", "nonce"]
+        .into_iter()
+        .chain(["code_challenge", "code_challenge_method", "csrf_token"])
+        .filter_map(|name| hidden_field(consent_page, name).map(|value| (name.to_owned(), unescape(&value))))
+        .collect();
+    fields.push(("decision".into(), decision.into()));
+    browser.post(app.url("/oauth2/authorize")).form(&fields).send().await.unwrap()
+}
+
+/// An attribute value as the page escaped it, back to text.
+fn unescape(value: &str) -> String {
+    value
+        .replace("&#x2f;", "/")
+        .replace("&#47;", "/")
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
+        .replace("&#34;", "\"")
+}
+
+/// A signed-in browser through authorize and consent: the code the app receives.
+async fn code_for(app: &TestApp, browser: &Client, client: &App, pkce: &Pkce) -> String {
+    let asked = app.get_with(browser, &authorize_path(client, pkce, &[])).await;
+    let sent = if asked.status() == StatusCode::OK {
+        let page = asked.text().await.unwrap();
+        decide(app, browser, &page, "allow").await
+    } else {
+        asked
+    };
+    assert_eq!(sent.status(), StatusCode::SEE_OTHER);
+    let params = callback_params(&location(&sent));
+    assert_eq!(param(&params, "state").as_deref(), Some("st-123"));
+    assert_eq!(param(&params, "iss").as_deref(), Some(app.base_url.as_str()));
+    param(&params, "code").expect("a code")
+}
+
+async fn token_request(app: &TestApp, client: &App, form: &[(&str, &str)]) -> reqwest::Response {
+    reqwest::Client::new()
+        .post(app.url("/oauth2/token"))
+        .basic_auth(&client.id, Some(&client.secret))
+        .form(form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn exchange(app: &TestApp, client: &App, code: &str, verifier: &str) -> reqwest::Response {
+    let form =
+        [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", CALLBACK), ("code_verifier", verifier)];
+    token_request(app, client, &form).await
+}
+
+async fn oauth_error(response: reqwest::Response) -> String {
+    let body: Value = response.json().await.unwrap();
+    body["error"].as_str().unwrap().to_owned()
+}
+
+/// The claims of an ID token, checked against the published keys as an app would.
+async fn verified_id_token(app: &TestApp, client: &App, id_token: &str) -> Value {
+    let header = jsonwebtoken::decode_header(id_token).unwrap();
+    assert_eq!(header.alg, Algorithm::RS256);
+    let keys: JwkSet = reqwest::get(app.url("/.well-known/jwks.json")).await.unwrap().json().await.unwrap();
+    let jwk = keys.find(&header.kid.unwrap()).expect("the key is published");
+    let mut validation = Validation::new(Algorithm::RS256);
+    validation.set_audience(&[&client.id]);
+    validation.set_issuer(&[&app.base_url]);
+    jsonwebtoken::decode::<Value>(id_token, &DecodingKey::from_jwk(jwk).unwrap(), &validation).unwrap().claims
+}
+
+async fn user_id(app: &TestApp, email: &str) -> i64 {
+    app.scalar(&format!("SELECT id FROM users WHERE email = '{email}'")).await
+}
+
+#[tokio::test]
+async fn discovery_names_every_endpoint_and_what_is_supported() {
+    let app = spawn_app().await;
+    let document: Value = app.get("/.well-known/openid-configuration").await.json().await.unwrap();
+    assert_eq!(document["issuer"], app.base_url);
+    for (key, path) in [
+        ("authorization_endpoint", "/oauth2/authorize"),
+        ("token_endpoint", "/oauth2/token"),
+        ("userinfo_endpoint", "/oauth2/userinfo"),
+        ("revocation_endpoint", "/oauth2/revoke"),
+        ("end_session_endpoint", "/oauth2/logout"),
+        ("jwks_uri", "/.well-known/jwks.json"),
+    ] {
+        assert_eq!(document[key], format!("{}{path}", app.base_url), "{key}");
+    }
+    assert_eq!(document["response_types_supported"], serde_json::json!(["code"]));
+    assert_eq!(document["code_challenge_methods_supported"], serde_json::json!(["S256"]));
+    assert!(document["id_token_signing_alg_values_supported"].as_array().unwrap().contains(&"RS256".into()));
+    for scope in ["openid", "email", "profile", "roles", "offline_access"] {
+        assert!(document["scopes_supported"].as_array().unwrap().contains(&scope.into()), "{scope}");
+    }
+}
+
+#[tokio::test]
+async fn an_app_signs_a_user_in_and_gets_verified_tokens_userinfo_and_refreshes() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+
+    let asked = app.get_with(&browser, &authorize_path(&client, &pkce, &[])).await;
+    assert_eq!(asked.status(), StatusCode::OK, "the consent page");
+    let policy = asked.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
+    assert!(policy.contains("form-action 'self' http://127.0.0.1:9"), "{policy}");
+    let page = asked.text().await.unwrap();
+    assert!(page.contains("Allow Wiki to use your account?") && page.contains("See your email address"));
+    let sent = decide(&app, &browser, &page, "allow").await;
+    let code = param(&callback_params(&location(&sent)), "code").unwrap();
+
+    let answered = exchange(&app, &client, &code, &pkce.verifier).await;
+    assert_eq!(answered.status(), StatusCode::OK);
+    assert_eq!(answered.headers()[header::CACHE_CONTROL], "no-store");
+    let tokens: Value = answered.json().await.unwrap();
+    assert_eq!(tokens["token_type"], "Bearer");
+    let claims = verified_id_token(&app, &client, tokens["id_token"].as_str().unwrap()).await;
+    assert_eq!(claims["sub"], user_id(&app, "ada@example.com").await.to_string());
+    assert_eq!(claims["nonce"], "n-456");
+    assert_eq!(claims["email"], "ada@example.com");
+    assert_eq!(claims["email_verified"], true);
+    assert_eq!(claims["amr"], serde_json::json!(["pwd"]));
+    assert_eq!(claims["roles"], serde_json::json!([]));
+    assert!(claims["auth_time"].as_i64().unwrap() <= claims["iat"].as_i64().unwrap());
+
+    let access_token = tokens["access_token"].as_str().unwrap();
+    let info: Value = reqwest::Client::new()
+        .get(app.url("/oauth2/userinfo"))
+        .bearer_auth(access_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["sub"], claims["sub"]);
+    assert_eq!(info["email"], "ada@example.com");
+    assert!(info.get("preferred_username").is_none(), "no profile scope was granted");
+    let api = reqwest::Client::new().get(app.url("/api/me")).bearer_auth(access_token).send().await.unwrap();
+    assert_eq!(api.status(), StatusCode::UNAUTHORIZED, "an app's token is not for Gatehouse's own API");
+
+    let refresh_token = tokens["refresh_token"].as_str().unwrap();
+    let form = [("grant_type", "refresh_token"), ("refresh_token", refresh_token)];
+    let refreshed: Value = token_request(&app, &client, &form).await.json().await.unwrap();
+    let newer = refreshed["refresh_token"].as_str().unwrap();
+    assert_ne!(newer, refresh_token, "refresh tokens rotate");
+    assert_eq!(verified_id_token(&app, &client, refreshed["id_token"].as_str().unwrap()).await["sub"], claims["sub"]);
+    let replayed = token_request(&app, &client, &form).await;
+    assert_eq!(oauth_error(replayed).await, "invalid_grant");
+    let form = [("grant_type", "refresh_token"), ("refresh_token", newer)];
+    assert_eq!(oauth_error(token_request(&app, &client, &form).await).await, "invalid_grant", "the family is revoked");
+}
+
+#[tokio::test]
+async fn consent_is_remembered_per_app_and_scopes_and_can_be_denied_or_taken_back() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+
+    let page = app.get_with(&browser, &authorize_path(&client, &pkce, &[])).await.text().await.unwrap();
+    let denied = decide(&app, &browser, &page, "deny").await;
+    let params = callback_params(&location(&denied));
+    assert_eq!(param(&params, "error").as_deref(), Some("access_denied"));
+    assert_eq!(param(&params, "state").as_deref(), Some("st-123"));
+
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    let again = app.get_with(&browser, &authorize_path(&client, &pkce, &[])).await;
+    assert_eq!(again.status(), StatusCode::SEE_OTHER, "allowed before: straight back");
+    let more = app.get_with(&browser, &authorize_path(&client, &pkce, &[("scope", "openid profile")])).await;
+    assert_eq!(more.status(), StatusCode::OK, "a scope not allowed before asks again");
+
+    let listed = app.get_with(&browser, "/account/apps").await.text().await.unwrap();
+    assert!(listed.contains("<strong>Wiki</strong>"), "{listed}");
+    let removed = app.post_form_with(&browser, "/account/apps/revoke", &[("client_id", &client.id)]).await;
+    assert_eq!(removed.status(), StatusCode::SEE_OTHER);
+    let form = [("grant_type", "refresh_token"), ("refresh_token", tokens["refresh_token"].as_str().unwrap())];
+    assert_eq!(oauth_error(token_request(&app, &client, &form).await).await, "invalid_grant");
+    let asked = app.get_with(&browser, &authorize_path(&client, &pkce, &[])).await;
+    assert_eq!(asked.status(), StatusCode::OK, "asked again");
+
+    let trusted = add_client(&app, &["--skip-consent"]);
+    assert_eq!(app.get_with(&browser, &authorize_path(&trusted, &pkce, &[])).await.status(), StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn an_unknown_app_or_an_unregistered_return_address_gets_a_page_never_a_redirect() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+    for extra in [
+        [("client_id", "nobody"), ("state", "s")],
+        [("redirect_uri", "http://127.0.0.1:9/callback/evil"), ("state", "s")],
+        [("redirect_uri", "https://evil.example/callback"), ("state", "s")],
+    ] {
+        let asked = app.get_with(&browser, &authorize_path(&client, &pkce, &extra)).await;
+        assert_eq!(asked.status(), StatusCode::BAD_REQUEST, "{extra:?}");
+        assert!(asked.headers().get(header::LOCATION).is_none());
+        assert!(asked.text().await.unwrap().contains("<h1>"));
+    }
+}
+
+#[tokio::test]
+async fn other_mistakes_go_back_to_the_app_as_oauth_errors_with_its_state() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let pkce = pkce();
+    let visitor = browser();
+    for (extra, error) in [
+        (vec![("response_type", "token")], "unsupported_response_type"),
+        (vec![("code_challenge", "")], "invalid_request"),
+        (vec![("code_challenge_method", "plain")], "invalid_request"),
+        (vec![("prompt", "none")], "login_required"),
+    ] {
+        let asked = app.get_with(&visitor, &authorize_path(&client, &pkce, &extra)).await;
+        assert_eq!(asked.status(), StatusCode::SEE_OTHER, "{extra:?}");
+        let params = callback_params(&location(&asked));
+        assert_eq!(param(&params, "error").as_deref(), Some(error), "{extra:?}");
+        assert_eq!(param(&params, "state").as_deref(), Some("st-123"));
+    }
+}
+
+#[tokio::test]
+async fn a_visitor_logs_in_on_the_way_and_prompt_login_asks_again() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--skip-consent"]);
+    app.verified_user("ada@example.com").await;
+    let pkce = pkce();
+    let visitor = browser();
+    let path = authorize_path(&client, &pkce, &[]);
+    let asked = app.get_with(&visitor, &path).await;
+    let login = location(&asked);
+    assert!(login.starts_with("/login?next=%2Foauth2%2Fauthorize"), "{login}");
+    let next = url::Url::parse(&format!("http://x{login}")).unwrap().query_pairs().next().unwrap().1.into_owned();
+    let fields = [("email", "ada@example.com"), ("password", PASSWORD), ("next", next.as_str())];
+    let signed_in = app.post_form_with(&visitor, "/login", &fields).await;
+    assert_eq!(location(&signed_in), next);
+    let back = app.get_with(&visitor, &next).await;
+    assert!(param(&callback_params(&location(&back)), "code").is_some());
+
+    let forced = app.get_with(&visitor, &authorize_path(&client, &pkce, &[("prompt", "login")])).await;
+    let login = location(&forced);
+    assert!(login.starts_with("/login?next=") && !login.contains("prompt"), "{login}");
+}
+
+#[tokio::test]
+async fn the_token_endpoint_refuses_wrong_verifier_reused_or_expired_code_and_wrong_secret() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let wrong = exchange(&app, &client, &code, &self::pkce().verifier).await;
+    assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(oauth_error(wrong).await, "invalid_grant");
+    assert_eq!(oauth_error(exchange(&app, &client, &code, &pkce.verifier).await).await, "invalid_grant", "used up");
+
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    let reused = exchange(&app, &client, &code, &pkce.verifier).await;
+    assert_eq!(oauth_error(reused).await, "invalid_grant");
+    let form = [("grant_type", "refresh_token"), ("refresh_token", tokens["refresh_token"].as_str().unwrap())];
+    assert_eq!(oauth_error(token_request(&app, &client, &form).await).await, "invalid_grant", "revoked by the reuse");
+
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    app.execute("UPDATE oauth_codes SET expires_at = 0 WHERE used_at IS NULL").await;
+    assert_eq!(oauth_error(exchange(&app, &client, &code, &pkce.verifier).await).await, "invalid_grant");
+
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let impostor = App { id: client.id.clone(), secret: "not the secret".into() };
+    let refused = exchange(&app, &impostor, &code, &pkce.verifier).await;
+    assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
+    assert!(refused.headers()[header::WWW_AUTHENTICATE].to_str().unwrap().starts_with("Basic"));
+    assert_eq!(oauth_error(refused).await, "invalid_client");
+    let posted = reqwest::Client::new()
+        .post(app.url("/oauth2/token"))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("code", &code),
+            ("redirect_uri", CALLBACK),
+            ("code_verifier", &pkce.verifier),
+            ("client_id", &client.id),
+            ("client_secret", &client.secret),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::OK, "client_secret_post works too");
+}
+
+#[tokio::test]
+async fn two_step_login_comes_first_and_the_id_token_says_so() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--skip-consent"]);
+    let (enrolled, _) = user_with_two_factor(&app, "ada@example.com").await;
+    let waiting = pending(&app, "ada@example.com").await;
+    let pkce = pkce();
+    let asked = app.get_with(&waiting, &authorize_path(&client, &pkce, &[])).await;
+    assert!(location(&asked).starts_with("/login"), "half signed in is not signed in");
+    let code = crate::helpers::totp::code(&enrolled.secret, 1);
+    assert_eq!(second_step(&app, &waiting, &code).await.status(), StatusCode::SEE_OTHER);
+    let code = code_for(&app, &waiting, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    let claims = verified_id_token(&app, &client, tokens["id_token"].as_str().unwrap()).await;
+    assert_eq!(claims["amr"], serde_json::json!(["pwd", "otp"]));
+}
+
+#[tokio::test]
+async fn logout_ends_the_session_and_returns_only_to_a_registered_address() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    let id_token = tokens["id_token"].as_str().unwrap();
+
+    let logout = |hint: &str, to: &str| {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("id_token_hint", hint), ("post_logout_redirect_uri", to), ("state", "bye")])
+            .finish();
+        format!("/oauth2/logout?{query}")
+    };
+    let forged = app.get_with(&browser, &logout("not.a.token", CALLBACK)).await;
+    assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(app.get_with(&browser, "/account").await.status(), StatusCode::OK, "still signed in");
+
+    let elsewhere = app.get_with(&browser, &logout(id_token, "https://evil.example/")).await;
+    assert_eq!(location(&elsewhere), "/?notice=signed-out", "never to an address the app did not register");
+    let browser = crate::helpers::browser();
+    assert_eq!(app.login_with(&browser, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let back = app.get_with(&browser, &logout(id_token, CALLBACK)).await;
+    assert_eq!(location(&back), format!("{CALLBACK}?state=bye"));
+    assert_ne!(app.get_with(&browser, "/account").await.status(), StatusCode::OK, "signed out");
+}
+
+#[tokio::test]
+async fn the_operator_registers_lists_and_removes_apps() {
+    let app = spawn_app().await;
+    let public = add_client(&app, &["--public"]);
+    assert!(public.secret.is_empty(), "a public client has no secret");
+    let confidential = add_client(&app, &[]);
+    assert!(confidential.secret.len() >= 43);
+    let listed = stdout(&run(&app, &["client", "list"], ""));
+    assert!(listed.contains(&public.id) && listed.contains("(public,") && listed.contains("2 client(s)"), "{listed}");
+    fails_with(&run(&app, &["client", "add", "--name", "X", "--redirect-uri", "http://example.com/cb"], ""), "https");
+    assert!(stdout(&run(&app, &["client", "remove", &public.id], "")).contains("removed"));
+    fails_with(&run(&app, &["client", "remove", &public.id], ""), "no client");
+}
+
+/// `node tests/oidc/rp.mjs STEP …` with openid-client; its one line of output. Waited for
+/// off the test's thread, which also serves Gatehouse.
+async fn relying_party(
+    step: &str,
+    app: &TestApp,
+    client: &App,
+    state_file: &std::path::Path,
+    extra: &[&str],
+) -> String {
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/rp.mjs");
+    let mut command = std::process::Command::new("node");
+    command.arg(script).args([step, &app.base_url, &client.id, &client.secret, CALLBACK]).arg(state_file).args(extra);
+    let output = tokio::task::spawn_blocking(move || command.output())
+        .await
+        .unwrap()
+        .expect("node runs (tests/run installs openid-client)");
+    assert!(output.status.success(), "rp.mjs {step}: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
+
+#[tokio::test]
+#[ignore = "needs Node and openid-client: tests/run installs them"]
+async fn a_real_openid_connect_library_signs_in_refreshes_revokes_and_logs_out() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let browser = app.signed_in("ada@example.com").await;
+    let dir = tempfile::tempdir().unwrap();
+    let state_file = dir.path().join("state.json");
+
+    let authorization_url = relying_party("start", &app, &client, &state_file, &[]).await;
+    let path = authorization_url.strip_prefix(&app.base_url).expect("the discovered authorization endpoint");
+    let page = app.get_with(&browser, path).await.text().await.unwrap();
+    let callback = location(&decide(&app, &browser, &page, "allow").await);
+
+    let result = relying_party("finish", &app, &client, &state_file, &[&callback]).await;
+    let result: Value = serde_json::from_str(&result).unwrap();
+    let sub = user_id(&app, "ada@example.com").await.to_string();
+    assert_eq!(result["claims"]["sub"], sub, "the library validated the ID token: {result}");
+    assert_eq!(result["claims"]["email"], "ada@example.com");
+    assert_eq!(result["userinfo"]["email"], "ada@example.com");
+    assert_eq!(result["refreshed_sub"], sub);
+    assert_eq!(result["refresh_rotated"], true);
+    assert_eq!(result["after_revocation"], "invalid_grant", "{result}");
+
+    let logout = result["logout"].as_str().unwrap().strip_prefix(&app.base_url).unwrap().to_owned();
+    let back = app.get_with(&browser, &logout).await;
+    assert_eq!(location(&back), format!("{CALLBACK}?state=bye"));
+    assert_ne!(app.get_with(&browser, "/account").await.status(), StatusCode::OK, "signed out");
+}
