@@ -9,6 +9,7 @@ CREATE TABLE oauth_clients (
     name          TEXT    NOT NULL,
     redirect_uris TEXT    NOT NULL,
     skip_consent  BIGINT  NOT NULL DEFAULT 0,   -- 1: trusted first-party app, no consent page
+    id_token_alg  TEXT    NOT NULL DEFAULT 'RS256',  -- or 'EdDSA', when the app asked for it
     created_at    BIGINT  NOT NULL
 );
 

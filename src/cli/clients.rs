@@ -6,15 +6,8 @@ use crate::oidc::clients;
 use crate::store::{Store, oauth};
 use crate::web::format::rfc3339;
 
-pub async fn add_client(
-    store: &Store,
-    name: &str,
-    redirect_uris: &[String],
-    public: bool,
-    skip_consent: bool,
-    json: bool,
-) -> anyhow::Result<()> {
-    let registered = clients::register(store, name, redirect_uris, public, skip_consent).await?;
+pub async fn add_client(store: &Store, new: clients::NewClient<'_>, json: bool) -> anyhow::Result<()> {
+    let registered = clients::register(store, new).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&registered)?);
         return Ok(());
@@ -34,6 +27,7 @@ struct ClientJson {
     redirect_uris: Vec<String>,
     public: bool,
     skip_consent: bool,
+    id_token_alg: String,
     created_at: String,
 }
 
@@ -48,6 +42,7 @@ pub async fn list_clients(store: &Store, json: bool) -> anyhow::Result<()> {
                 redirect_uris: client.redirect_uris().map(str::to_owned).collect(),
                 public: client.secret_hash.is_none(),
                 skip_consent: client.skips_consent(),
+                id_token_alg: client.id_token_alg.clone(),
                 created_at: rfc3339(client.created_at)?,
             })
         })
@@ -58,7 +53,10 @@ pub async fn list_clients(store: &Store, json: bool) -> anyhow::Result<()> {
     }
     for row in &rows {
         let kind = if row.public { "public" } else { "confidential" };
-        println!("{}  {}  ({kind}, created {})", row.client_id, row.name, row.created_at);
+        println!(
+            "{}  {}  ({kind}, {} ID tokens, created {})",
+            row.client_id, row.name, row.id_token_alg, row.created_at
+        );
         for uri in &row.redirect_uris {
             println!("    {uri}");
         }

@@ -69,6 +69,9 @@ enum ClientCommand {
         /// A trusted first-party app: no consent page.
         #[arg(long)]
         skip_consent: bool,
+        /// How its ID tokens are signed.
+        #[arg(long, value_enum, default_value = "RS256")]
+        id_token_alg: crate::oidc::clients::IdTokenAlg,
         #[arg(long)]
         json: bool,
         #[command(flatten)]
@@ -366,9 +369,16 @@ async fn run(command: Command, files: &FileSettings) -> anyhow::Result<()> {
 async fn client(command: ClientCommand) -> anyhow::Result<()> {
     use ClientCommand as C;
     match command {
-        C::Add { name, redirect_uris, public, skip_consent, json, db } => {
+        C::Add { name, redirect_uris, public, skip_consent, id_token_alg, json, db } => {
             let store = open_existing(&db, json).await?;
-            clients::add_client(&store, &name, &redirect_uris, public, skip_consent, json).await
+            let new = crate::oidc::clients::NewClient {
+                name: &name,
+                redirect_uris: &redirect_uris,
+                public,
+                skip_consent,
+                id_token_alg,
+            };
+            clients::add_client(&store, new, json).await
         }
         C::List { json, db } => clients::list_clients(&open_existing(&db, json).await?, json).await,
         C::Remove { client_id, db } => clients::remove_client(&open_existing(&db, false).await?, &client_id).await,

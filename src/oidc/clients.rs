@@ -17,15 +17,40 @@ pub struct Registered {
     pub client_secret: Option<String>,
 }
 
+/// How a client's ID tokens are signed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum IdTokenAlg {
+    /// RSA: what OpenID Connect requires every app to accept.
+    #[default]
+    #[value(name = "RS256")]
+    Rs256,
+    /// Ed25519, for the apps that ask for it.
+    #[value(name = "EdDSA")]
+    EdDsa,
+}
+
+impl IdTokenAlg {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Rs256 => "RS256",
+            Self::EdDsa => "EdDSA",
+        }
+    }
+}
+
+/// What the operator registers.
+pub struct NewClient<'a> {
+    pub name: &'a str,
+    pub redirect_uris: &'a [String],
+    pub public: bool,
+    pub skip_consent: bool,
+    pub id_token_alg: IdTokenAlg,
+}
+
 /// Registers a client; each redirect URI must be an absolute `https` URL (or `http` on
 /// `localhost` or loopback), with no fragment, and is later matched exactly.
-pub async fn register(
-    store: &Store,
-    name: &str,
-    redirect_uris: &[String],
-    public: bool,
-    skip_consent: bool,
-) -> anyhow::Result<Registered> {
+pub async fn register(store: &Store, new: NewClient<'_>) -> anyhow::Result<Registered> {
+    let NewClient { name, redirect_uris, public, skip_consent, id_token_alg } = new;
     let name = name.trim();
     anyhow::ensure!(!name.is_empty(), "--name: give the app a name its users will recognise");
     anyhow::ensure!(!redirect_uris.is_empty(), "--redirect-uri: give at least one");
@@ -39,6 +64,7 @@ pub async fn register(
         name: name.to_owned(),
         redirect_uris: redirect_uris.join("\n"),
         skip_consent: i64::from(skip_consent),
+        id_token_alg: id_token_alg.as_str().to_owned(),
         created_at: store::now(),
     };
     oauth::insert_client(store.pool(), &client).await?;

@@ -40,7 +40,11 @@ pub async fn logout_client(
     id_token_hint: &str,
 ) -> crate::error::Result<Option<crate::store::oauth::Client>> {
     let issuer = authorize::issuer(state);
-    let Some(client_id) = state.id_token_keys().audience_of(id_token_hint, &issuer).await else { return Ok(None) };
+    let audience = match state.id_token_keys().audience_of(id_token_hint, &issuer).await {
+        Some(audience) => Some(audience),
+        None => state.jwt().audience_of_id_token(id_token_hint).await,
+    };
+    let Some(client_id) = audience else { return Ok(None) };
     Ok(crate::store::oauth::client(state.store().pool(), &client_id).await?)
 }
 

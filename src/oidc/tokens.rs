@@ -206,7 +206,10 @@ async fn issue(state: &AppState, client: &Client, grant: Grant) -> Result<TokenR
         amr: &amr,
         scoped: scoped_claims(&user, &scope),
     };
-    let id_token = state.id_token_keys().sign(&claims).await?;
+    let id_token = match client.id_token_alg.as_str() {
+        "EdDSA" => state.jwt().sign_claims(&claims).await?,
+        _ => state.id_token_keys().sign(&claims).await?,
+    };
     let refresh_token = if has_scope(&scope, "offline_access") {
         let token = Token::generate();
         let grant = ClientGrant { client_id: &client.client_id, scope: &scope, auth_time };

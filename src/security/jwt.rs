@@ -193,17 +193,7 @@ impl Jwt {
         scope: Option<&str>,
     ) -> anyhow::Result<(String, i64)> {
         let now = store::now();
-        let newest = keys::jwt_keys(self.store.pool(), KeyTable::AccessTokens, now, 0).await?.into_iter().next();
-        let key = newest.ok_or_else(|| anyhow::anyhow!("no JWT signing key"))?;
-        let signing = decode_key(&self.vault, &key.secret).with_context(|| format!("JWT key {}", key.kid))?;
-        let der = signing.to_pkcs8_der().map_err(|e| anyhow::anyhow!("JWT key {} as PKCS#8: {e}", key.kid))?;
-        // A key this instance signs with is one it can check at once, without a reload.
-        self.verifying
-            .write()
-            .expect("key cache")
-            .entry(key.kid.clone())
-            .or_insert_with(|| DecodingKey::from_ed_der(signing.verifying_key().as_bytes()));
-        let header = Header { kid: Some(key.kid), ..Header::new(Algorithm::EdDSA) };
+        let (header, key) = self.signing_key().await?;
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: audience.to_owned(),
@@ -215,8 +205,48 @@ impl Jwt {
             roles: roles.iter().map(|&role| role.to_owned()).collect(),
             scope: scope.map(str::to_owned),
         };
-        let token = jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(der.as_bytes()))?;
+        let token = jsonwebtoken::encode(&header, &claims, &key)?;
         Ok((token, ACCESS_TTL_SECS))
+    }
+
+    /// `claims` signed EdDSA with the newest key: the ID tokens of an OpenID Connect client
+    /// registered for EdDSA. (Such a token is no access token: it has no `jti` and no `scope`,
+    /// and its audience is the client.)
+    pub async fn sign_claims(&self, claims: &impl Serialize) -> anyhow::Result<String> {
+        let (header, key) = self.signing_key().await?;
+        Ok(jsonwebtoken::encode(&header, claims, &key)?)
+    }
+
+    async fn signing_key(&self) -> anyhow::Result<(Header, EncodingKey)> {
+        let newest =
+            keys::jwt_keys(self.store.pool(), KeyTable::AccessTokens, store::now(), 0).await?.into_iter().next();
+        let key = newest.ok_or_else(|| anyhow::anyhow!("no JWT signing key"))?;
+        let signing = decode_key(&self.vault, &key.secret).with_context(|| format!("JWT key {}", key.kid))?;
+        let der = signing.to_pkcs8_der().map_err(|e| anyhow::anyhow!("JWT key {} as PKCS#8: {e}", key.kid))?;
+        // A key this instance signs with is one it can check at once, without a reload.
+        self.verifying
+            .write()
+            .expect("key cache")
+            .entry(key.kid.clone())
+            .or_insert_with(|| DecodingKey::from_ed_der(signing.verifying_key().as_bytes()));
+        let header = Header { kid: Some(key.kid), ..Header::new(Algorithm::EdDSA) };
+        Ok((header, EncodingKey::from_ed_der(der.as_bytes())))
+    }
+
+    /// The audience of an EdDSA ID token we signed, expired or not (RP-initiated logout).
+    pub async fn audience_of_id_token(&self, token: &str) -> Option<String> {
+        let header = jsonwebtoken::decode_header(token).ok()?;
+        if header.alg != Algorithm::EdDSA || header.crit.is_some() {
+            return None;
+        }
+        let key = self.verifying_key(&header.kid?).await.ok()??;
+        let mut validation = Validation::new(Algorithm::EdDSA);
+        validation.validate_exp = false;
+        validation.validate_aud = false;
+        validation.set_issuer(&[&self.issuer]);
+        validation.set_required_spec_claims(&["iss", "aud", "sub"]);
+        let claims = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).ok()?.claims;
+        claims["aud"].as_str().map(str::to_owned)
     }
 
     /// The user id a valid access token speaks for, and when it expires.

@@ -14,6 +14,8 @@ pub struct Client {
     /// One registered redirect URI per line.
     pub redirect_uris: String,
     pub skip_consent: i64,
+    /// `RS256` (the default OpenID Connect requires) or `EdDSA`.
+    pub id_token_alg: String,
     pub created_at: i64,
 }
 
@@ -27,15 +29,16 @@ impl Client {
     }
 }
 
-const CLIENT_COLUMNS: &str = "client_id, secret_hash, name, redirect_uris, skip_consent, created_at";
+const CLIENT_COLUMNS: &str = "client_id, secret_hash, name, redirect_uris, skip_consent, id_token_alg, created_at";
 
 pub async fn insert_client<'e>(db: impl Executor<'e, Database = Db>, client: &Client) -> Result<(), sqlx::Error> {
-    sqlx::query(&format!("INSERT INTO oauth_clients ({CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)"))
+    sqlx::query(&format!("INSERT INTO oauth_clients ({CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
         .bind(&client.client_id)
         .bind(&client.secret_hash)
         .bind(&client.name)
         .bind(&client.redirect_uris)
         .bind(client.skip_consent)
+        .bind(&client.id_token_alg)
         .bind(client.created_at)
         .execute(db)
         .await?;

@@ -383,15 +383,14 @@ async fn app_that_signs_in_with(gatehouse: &crate::helpers::TestApp) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let origin = format!("http://{}", listener.local_addr().unwrap());
     let callback = format!("{origin}/callback");
-    let registered = gatehouse::oidc::clients::register(
-        gatehouse.state.store(),
-        "Notes",
-        std::slice::from_ref(&callback),
-        false,
-        false,
-    )
-    .await
-    .unwrap();
+    let new = gatehouse::oidc::clients::NewClient {
+        name: "Notes",
+        redirect_uris: std::slice::from_ref(&callback),
+        public: false,
+        skip_consent: false,
+        id_token_alg: Default::default(),
+    };
+    let registered = gatehouse::oidc::clients::register(gatehouse.state.store(), new).await.unwrap();
     let verifier = URL_SAFE_NO_PAD.encode([7u8; 32]);
     let challenge = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
     let query: String = form_urlencoded::Serializer::new(String::new())

@@ -487,3 +487,66 @@ async fn a_real_openid_connect_library_signs_in_refreshes_revokes_and_logs_out()
     assert_eq!(location(&back), format!("{CALLBACK}?state=bye"));
     assert_ne!(app.get_with(&browser, "/account").await.status(), StatusCode::OK, "signed out");
 }
+
+#[tokio::test]
+async fn an_app_registered_for_eddsa_gets_eddsa_id_tokens_and_a_public_app_needs_no_secret() {
+    let app = spawn_app().await;
+    let eddsa = add_client(&app, &["--id-token-alg", "EdDSA", "--skip-consent"]);
+    let public = add_client(&app, &["--public", "--skip-consent"]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+
+    let code = code_for(&app, &browser, &eddsa, &pkce).await;
+    let tokens: Value = exchange(&app, &eddsa, &code, &pkce.verifier).await.json().await.unwrap();
+    let id_token = tokens["id_token"].as_str().unwrap();
+    let header = jsonwebtoken::decode_header(id_token).unwrap();
+    assert_eq!(header.alg, Algorithm::EdDSA);
+    let keys: JwkSet = reqwest::get(app.url("/.well-known/jwks.json")).await.unwrap().json().await.unwrap();
+    let key = DecodingKey::from_jwk(keys.find(&header.kid.unwrap()).unwrap()).unwrap();
+    let mut validation = Validation::new(Algorithm::EdDSA);
+    validation.set_audience(&[&eddsa.id]);
+    let claims = jsonwebtoken::decode::<Value>(id_token, &key, &validation).unwrap().claims;
+    assert_eq!(claims["nonce"], "n-456");
+    let userinfo = reqwest::Client::new().get(app.url("/oauth2/userinfo")).bearer_auth(id_token).send().await.unwrap();
+    assert_eq!(userinfo.status(), StatusCode::UNAUTHORIZED, "an ID token is not an access token");
+
+    let code = code_for(&app, &browser, &public, &pkce).await;
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", pkce.verifier.as_str()),
+        ("client_id", public.id.as_str()),
+    ];
+    let answered = reqwest::Client::new().post(app.url("/oauth2/token")).form(&form).send().await.unwrap();
+    assert_eq!(answered.status(), StatusCode::OK, "PKCE alone for a public client");
+    let code = code_for(&app, &browser, &eddsa, &pkce).await;
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", CALLBACK),
+        ("code_verifier", pkce.verifier.as_str()),
+        ("client_id", eddsa.id.as_str()),
+    ];
+    let refused = reqwest::Client::new().post(app.url("/oauth2/token")).form(&form).send().await.unwrap();
+    assert_eq!(oauth_error(refused).await, "invalid_client", "a confidential client must send its secret");
+
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("id_token_hint", id_token), ("post_logout_redirect_uri", CALLBACK)])
+        .finish();
+    let back = app.get_with(&browser, &format!("/oauth2/logout?{query}")).await;
+    assert_eq!(location(&back), CALLBACK, "an EdDSA ID token is a good hint too");
+}
+
+#[tokio::test]
+async fn max_age_asks_for_a_sign_in_that_recent() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--skip-consent"]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+    let recent = app.get_with(&browser, &authorize_path(&client, &pkce, &[("max_age", "600")])).await;
+    assert!(param(&callback_params(&location(&recent)), "code").is_some());
+    app.age_sign_ins().await;
+    let old = app.get_with(&browser, &authorize_path(&client, &pkce, &[("max_age", "600")])).await;
+    assert!(location(&old).starts_with("/login?next="), "{}", location(&old));
+}
