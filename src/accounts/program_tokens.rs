@@ -5,6 +5,7 @@
 use crate::domain::{Amr, Token};
 use crate::error::{AppError, Result};
 use crate::state::AppState;
+use crate::store::refresh_tokens::RefreshToken;
 use crate::store::users::{self, User};
 use crate::store::{self, refresh_tokens};
 
@@ -54,14 +55,28 @@ pub async fn redeem_refresh(state: &AppState, presented: &str) -> Result<(User, 
         .strip_prefix(REFRESH_TOKEN_PREFIX)
         .and_then(|rest| Token::parse(rest).ok())
         .ok_or(AppError::Unauthorized(BAD_REFRESH))?;
+    // An OpenID Connect client's refresh token is redeemed at its own endpoint only.
+    let row = use_once(state, &token, None).await?.ok_or(AppError::Unauthorized(BAD_REFRESH))?;
+    let user = live_user(state, row.user_id).await?.ok_or(AppError::Unauthorized(BAD_REFRESH))?;
+    Ok((user, Family { amr: Amr::from_column(&row.amr), id: row.family }))
+}
+
+/// Uses up a refresh token issued to `client` (`None`: to the API's own programs). `None`
+/// when it is unknown, another's, revoked, expired or used: a used one came back, so it
+/// was copied, and its whole family is revoked. Shared with the OpenID Connect provider.
+pub async fn use_once(
+    state: &AppState,
+    token: &Token,
+    client: Option<&str>,
+) -> Result<Option<RefreshToken>, sqlx::Error> {
     let now = store::now();
     let mut tx = state.store().begin().await?;
-    // An OpenID Connect client's refresh token is redeemed at its own endpoint only.
-    let row = refresh_tokens::find(&mut *tx, &token).await?;
-    let row = row.filter(|row| row.matches(&token) && row.client_id.is_none());
-    let Some(row) = row else { return Err(AppError::Unauthorized(BAD_REFRESH)) };
+    let row = refresh_tokens::find(&mut *tx, token).await?;
+    let Some(row) = row.filter(|row| row.matches(token) && row.client_id.as_deref() == client) else {
+        return Ok(None);
+    };
     if row.revoked_at.is_some() || row.expires_at <= now {
-        return Err(AppError::Unauthorized(BAD_REFRESH));
+        return Ok(None);
     }
     if row.used_at.is_some() || !refresh_tokens::consume(&mut *tx, &row.selector, now).await? {
         refresh_tokens::revoke_family(&mut *tx, &row.family, now).await?;
@@ -69,13 +84,18 @@ pub async fn redeem_refresh(state: &AppState, presented: &str) -> Result<(User, 
         tracing::warn!(
             event = "refresh_token_reused",
             user_id = row.user_id,
+            client_id = client,
             "a used refresh token came back; its family is revoked"
         );
-        return Err(AppError::Unauthorized(BAD_REFRESH));
+        return Ok(None);
     }
     tx.commit().await?;
-    // Disabling or deleting an account revokes its refresh tokens; this covers the moment between.
-    let user = users::find_by_id(state.store().pool(), row.user_id).await?;
-    let user = user.filter(|user| !user.is_disabled()).ok_or(AppError::Unauthorized(BAD_REFRESH))?;
-    Ok((user, Family { amr: Amr::from_column(&row.amr), id: row.family }))
+    Ok(Some(row))
+}
+
+/// The token's user, unless the account is gone or disabled. Disabling or deleting an
+/// account revokes its refresh tokens; this covers the moment between.
+pub async fn live_user(state: &AppState, user_id: i64) -> Result<Option<User>, sqlx::Error> {
+    let user = users::find_by_id(state.store().pool(), user_id).await?;
+    Ok(user.filter(|user| !user.is_disabled()))
 }

@@ -13,12 +13,13 @@ use subtle::ConstantTimeEq;
 
 use super::authorize::issuer;
 use super::{has_scope, hash};
+use crate::accounts::program_tokens::{self, live_user};
 use crate::domain::{Amr, Token};
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::store::oauth::{self, Client};
 use crate::store::refresh_tokens::{self, ClientGrant};
-use crate::store::users::{self, User};
+use crate::store::users::User;
 use crate::store::{self};
 
 const ID_TOKEN_TTL_SECS: i64 = 60 * 60;
@@ -150,37 +151,18 @@ pub async fn refresh(state: &AppState, client: &Client, presented: &str) -> Resu
         .strip_prefix(REFRESH_TOKEN_PREFIX)
         .and_then(|rest| Token::parse(rest).ok())
         .ok_or(TokenError::InvalidGrant(BAD_REFRESH))?;
-    let now = store::now();
-    let mut tx = state.store().begin().await?;
-    let row = refresh_tokens::find(&mut *tx, &token).await?;
-    let row = row.filter(|row| row.matches(&token) && row.client_id.as_deref() == Some(&client.client_id));
-    let Some(row) = row else { return Err(TokenError::InvalidGrant(BAD_REFRESH)) };
-    if row.revoked_at.is_some() || row.expires_at <= now {
-        return Err(TokenError::InvalidGrant(BAD_REFRESH));
-    }
-    if row.used_at.is_some() || !refresh_tokens::consume(&mut *tx, &row.selector, now).await? {
-        refresh_tokens::revoke_family(&mut *tx, &row.family, now).await?;
-        tx.commit().await?;
-        tracing::warn!(event = "refresh_token_reused", user_id = row.user_id, client_id = %client.client_id,
-            "a used refresh token came back; its family is revoked");
-        return Err(TokenError::InvalidGrant(BAD_REFRESH));
-    }
-    tx.commit().await?;
+    let row = program_tokens::use_once(state, &token, Some(&client.client_id)).await?;
+    let row = row.ok_or(TokenError::InvalidGrant(BAD_REFRESH))?;
     let user = live_user(state, row.user_id).await?.ok_or(TokenError::InvalidGrant(BAD_REFRESH))?;
     let grant = Grant {
         user,
         scope: row.scope.unwrap_or_default(),
         amr: Amr::from_column(&row.amr),
-        auth_time: row.auth_time.unwrap_or(now),
+        auth_time: row.auth_time.unwrap_or_else(store::now),
         nonce: None,
         family: row.family,
     };
     issue(state, client, grant).await
-}
-
-async fn live_user(state: &AppState, user_id: i64) -> Result<Option<User>, TokenError> {
-    let user = users::find_by_id(state.store().pool(), user_id).await?;
-    Ok(user.filter(|user| !user.is_disabled()))
 }
 
 fn new_family() -> String {
@@ -258,9 +240,7 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> Result<Option<Val
     if oauth::client(pool, &token.client_id).await?.is_none() {
         return Ok(None);
     }
-    let Some(user) = users::find_by_id(pool, token.user_id).await?.filter(|user| !user.is_disabled()) else {
-        return Ok(None);
-    };
+    let Some(user) = live_user(state, token.user_id).await? else { return Ok(None) };
     let mut claims = scoped_claims(&user, &token.scope);
     claims["sub"] = json!(user.id.to_string());
     Ok(Some(claims))
