@@ -14,6 +14,7 @@ use url::Url;
 
 use crate::domain::PasswordPolicy;
 use crate::domain::password::{LOWEST_MIN_LENGTH, MAX_LENGTH, RECOMMENDED_MIN_LENGTH};
+use crate::external::providers::{self, ProviderSettings};
 use crate::forward_auth::{AccessRules, rules};
 use crate::store::PoolSettings;
 
@@ -96,6 +97,9 @@ pub struct Config {
     /// The access rules for forward auth, from `gatehouse.toml` (no flag or variable).
     #[arg(skip)]
     pub access_rules: Arc<AccessRules>,
+    /// The providers people may sign in with, from `gatehouse.toml`.
+    #[arg(skip)]
+    pub oidc_providers: Arc<Vec<ProviderSettings>>,
 
     /// Shortest password accepted at sign-up (8 to 128).
     #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = RECOMMENDED_MIN_LENGTH, value_parser = parse_min_length)]
@@ -124,6 +128,7 @@ impl Config {
             secret_key_file: None,
             session_cookie_domain: None,
             access_rules: Arc::default(),
+            oidc_providers: Arc::default(),
         }
     }
 
@@ -248,7 +253,8 @@ pub fn check_settings(files: &FileSettings) -> Vec<String> {
 #[derive(Debug, Default)]
 pub struct FileSettings {
     settings: HashMap<String, String>,
-    /// The forward-auth rules' part of `gatehouse.toml` (see [`rules::KEYS`]).
+    /// The tables of `gatehouse.toml` that are no single setting: the forward-auth rules
+    /// ([`rules::KEYS`]) and the sign-in providers ([`providers::KEYS`]).
     rules: toml::Table,
 }
 
@@ -260,7 +266,7 @@ impl FileSettings {
         if let Ok(text) = std::fs::read_to_string(&path) {
             let table: toml::Table = text.parse().with_context(|| format!("{path} is not valid TOML"))?;
             for (key, value) in table {
-                if rules::KEYS.contains(&key.as_str()) {
+                if rules::KEYS.contains(&key.as_str()) || providers::KEYS.contains(&key.as_str()) {
                     rule_table.insert(key, value);
                 } else {
                     settings.insert(key.to_ascii_uppercase(), toml_text(value));
@@ -283,6 +289,12 @@ impl FileSettings {
     /// The forward-auth access rules, or one line per mistake in them.
     pub fn access_rules(&self) -> Result<AccessRules, Vec<String>> {
         AccessRules::from_toml(&self.rules)
+    }
+
+    /// The other OpenID Connect providers to sign in with, or one line per mistake; a
+    /// client secret may come from the environment (or `.env`).
+    pub fn oidc_providers(&self) -> Result<Vec<ProviderSettings>, Vec<String>> {
+        providers::from_toml(&self.rules, |name| self.get(name))
     }
 
     /// A setting by its variable name: the environment's value, else the files'.

@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod error;
+pub mod external;
 pub mod forward_auth;
 pub mod listener;
 pub mod mail;

@@ -27,8 +27,8 @@ use crate::config::{BODY_LIMIT, Config};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::routes::{
-    account, admin, api, apps, assets, deletion, email, errors, forward_auth, health, home, jwks, login, oidc,
-    passkey_login, passkeys, password, recovery, second_step, sessions, signup, tokens, two_factor,
+    account, admin, api, apps, assets, deletion, email, errors, external, forward_auth, health, home, jwks, login,
+    oidc, passkey_login, passkeys, password, recovery, second_step, sessions, signup, tokens, two_factor,
 };
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
@@ -63,7 +63,10 @@ pub fn router(state: AppState) -> Router {
             get(second_step::second_step_page).post(second_step::second_step).layer(sign_in_form(&state)),
         )
         .route("/logout", post(login::logout))
-        .route("/account", get(account::overview))
+        .route("/login/oidc/{id}", post(external::start).layer(sign_in_form(&state)))
+        .route("/login/oidc/{id}/callback", get(external::callback))
+        .route("/account/links/{id}/remove", post(external::unlink))
+        .merge(link_pages(&state))
         .route("/account/settings", get(account::settings))
         .route("/account/activity", get(account::activity))
         .route("/account/sessions", get(sessions::sessions_page))
@@ -200,6 +203,19 @@ fn admin_routes(state: &AppState) -> Router<AppState> {
         )
 }
 
+/// Linking a sign-in provider needs a fresh sign-in, and its answer (or the password
+/// page's) leads on to the provider, so `form-action` allows the providers. The account
+/// page, whose link buttons post here, too.
+fn link_pages(state: &AppState) -> Router<AppState> {
+    let policy = headers::with_form_targets(&state.providers().form_action_sources());
+    let to_providers = SetResponseHeaderLayer::overriding(axum::http::header::CONTENT_SECURITY_POLICY, policy);
+    Router::new()
+        .route("/account/links/{id}", post(external::link))
+        .route_layer(from_fn_with_state(state.clone(), guard::fresh_sign_in))
+        .route("/account", get(account::overview))
+        .layer(to_providers)
+}
+
 /// The passkeys page and its forms; the page runs `assets/passkeys.js`, and deleting a
 /// passkey needs a fresh sign-in (so does the form that renews one before adding a passkey).
 fn passkey_pages(state: &AppState) -> Router<AppState> {
@@ -313,7 +329,7 @@ fn sign_in_form(
     RateLimit,
     tower::layer::util::Stack<SetResponseHeaderLayer<axum::http::HeaderValue>, tower::layer::util::Identity>,
 > {
-    let policy = headers::sign_in_form_policy(&state.access_rules().form_action_sources());
+    let policy = headers::sign_in_form_policy(&state.sign_in_form_sources());
     ServiceBuilder::new()
         // A page that continues to an OpenID Connect app sets a wider policy of its own.
         .layer(SetResponseHeaderLayer::if_not_present(axum::http::header::CONTENT_SECURITY_POLICY, policy))

@@ -14,6 +14,7 @@ use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
+use crate::external::Providers;
 use crate::listener;
 use crate::mail::messages::Links;
 use crate::mail::{Outbox, sender};
@@ -78,6 +79,7 @@ impl Application {
         let jwt = Jwt::start(store.clone(), vault.clone(), origin, config.jwt_audience.clone()).await?;
         let id_token_keys = IdTokenKeys::new(store.clone(), vault.clone());
         let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
+        let providers = Providers::new(&config.oidc_providers, &base_url)?;
         let webauthn = passkeys::relying_party(&base_url).context("BASE_URL as the passkeys' relying party")?;
         if webauthn.is_none() {
             tracing::info!(
@@ -97,6 +99,7 @@ impl Application {
             id_token_keys,
             password_limiter,
             webauthn,
+            providers,
             base_url,
             store,
             config,
@@ -121,6 +124,7 @@ impl Application {
     /// batch in hand finish.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (stop_workers, stopped) = watch::channel(false);
+        self.state.providers().discover();
         let transport = sender::Transport::from_config(self.state.config().smtp_url.as_ref())?;
         transport.announce();
         let workers: Vec<JoinHandle<()>> = vec![

@@ -8,6 +8,7 @@ use url::Url;
 
 use crate::accounts::deferred::Deferred;
 use crate::config::Config;
+use crate::external::Providers;
 use crate::forward_auth::AccessRules;
 use crate::mail::Outbox;
 use crate::mail::messages::Links;
@@ -38,6 +39,8 @@ pub struct Inner {
     /// Password checks outside the login form (HTTP Basic, the token endpoint) share
     /// the login form's per-IP budget.
     pub password_limiter: Arc<governor::DefaultKeyedRateLimiter<IpAddr>>,
+    /// The other OpenID Connect providers people may sign in with.
+    pub providers: Providers,
     /// The passkeys' relying party; `None` when `BASE_URL` names an IP address.
     pub webauthn: Option<webauthn_rs::Webauthn>,
     pub base_url: Url,
@@ -79,6 +82,16 @@ impl AppState {
     }
     pub fn base_url(&self) -> &Url {
         &self.0.base_url
+    }
+    pub fn providers(&self) -> &Providers {
+        &self.0.providers
+    }
+    /// Where the sign-in forms' answers may lead beyond this site: the apps behind forward
+    /// auth (`rd`) and the sign-in providers.
+    pub fn sign_in_form_sources(&self) -> Vec<String> {
+        let mut sources = self.access_rules().form_action_sources();
+        sources.extend(self.providers().form_action_sources());
+        sources
     }
     pub fn webauthn(&self) -> Option<&webauthn_rs::Webauthn> {
         self.0.webauthn.as_ref()

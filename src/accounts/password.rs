@@ -57,7 +57,8 @@ pub async fn check(state: &AppState, email: &str, password: SecretString, client
         metrics::login("throttled");
         return Ok(PasswordCheck::Throttled { retry_after_secs });
     }
-    let verification = state.hasher().verify(&password, user.as_ref().map(|u| u.password_hash.as_str())).await?;
+    // An account with no password is checked against the dummy hash, like an unknown one.
+    let verification = state.hasher().verify(&password, user.as_ref().and_then(User::password_phc)).await?;
     let known_user_id = user.as_ref().map(|u| u.id);
     let Some(mut user) = user.filter(|_| verification.is_match()) else {
         tracing::warn!(event = "login_failed", user_id = known_user_id, %ip, "wrong email or password");
@@ -140,7 +141,7 @@ pub async fn is_current(state: &AppState, user: &User, password: &str) -> Result
         return Ok(false);
     }
     let password = SecretString::from(password);
-    Ok(state.hasher().verify(&password, Some(&user.password_hash)).await?.is_match())
+    Ok(state.hasher().verify(&password, user.password_phc()).await?.is_match())
 }
 
 /// Whether `typed` is the signed-in user's password, re-entered to renew a stale sign-in

@@ -14,6 +14,9 @@ pub enum Factor {
     Hwk,
     /// The user was verified on their device (a PIN, a fingerprint) to use the passkey.
     User,
+    /// Another OpenID Connect provider vouched for the user ("fed" is not in RFC 8176's
+    /// registry, which lets values outside it be used).
+    Fed,
 }
 
 impl Factor {
@@ -23,11 +26,12 @@ impl Factor {
             Self::Otp => "otp",
             Self::Hwk => "hwk",
             Self::User => "user",
+            Self::Fed => "fed",
         }
     }
 
     fn parse(word: &str) -> Option<Self> {
-        [Self::Pwd, Self::Otp, Self::Hwk, Self::User].into_iter().find(|factor| factor.as_str() == word)
+        [Self::Pwd, Self::Otp, Self::Hwk, Self::User, Self::Fed].into_iter().find(|factor| factor.as_str() == word)
     }
 }
 
@@ -53,6 +57,21 @@ impl Amr {
     /// A password, then a passkey as the second step.
     pub fn password_and_passkey() -> Self {
         Self(vec![Factor::Pwd, Factor::Hwk])
+    }
+
+    /// Another provider signed the user in.
+    pub fn federated() -> Self {
+        Self(vec![Factor::Fed])
+    }
+
+    /// Another provider, then a code from this site's two-step login.
+    pub fn federated_and_code() -> Self {
+        Self(vec![Factor::Fed, Factor::Otp])
+    }
+
+    /// Another provider, then a passkey as this site's second step.
+    pub fn federated_and_passkey() -> Self {
+        Self(vec![Factor::Fed, Factor::Hwk])
     }
 
     pub fn has(&self, factor: Factor) -> bool {
@@ -94,7 +113,7 @@ mod tests {
 
     #[test]
     fn the_column_form_reads_back() {
-        for amr in [Amr::password(), Amr::password_and_code(), Amr::passkey(), Amr::password_and_passkey()] {
+        for amr in [Amr::password(), Amr::password_and_code(), Amr::passkey(), Amr::federated_and_code()] {
             assert_eq!(Amr::from_column(&amr.to_column()), amr);
         }
         assert_eq!(Amr::password_and_code().to_column(), "pwd otp");

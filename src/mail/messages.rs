@@ -213,6 +213,17 @@ pub fn passkey_removed(links: &Links, to: &Email) -> OutgoingMail {
     )
 }
 
+pub fn provider_linked(links: &Links, to: &Email, provider: &str) -> OutgoingMail {
+    let what = format!("Your account was linked to {provider}: signing in with {provider} now signs in to it.");
+    notice(links, to, &format!("Your account was linked to {provider}"), &what)
+}
+
+pub fn provider_unlinked(links: &Links, to: &Email, provider: &str) -> OutgoingMail {
+    let what =
+        format!("Your account is no longer linked to {provider}: signing in with {provider} no longer signs in to it.");
+    notice(links, to, &format!("Your account was unlinked from {provider}"), &what)
+}
+
 fn render(template: &impl Template) -> String {
     template.render().expect("mail templates render")
 }

@@ -27,6 +27,10 @@ pub struct OverviewPage {
     previous_login: Option<String>,
     failed_logins: i64,
     sessions: usize,
+    /// Each sign-in provider: (id, name, the linked account's address if linked).
+    providers: Vec<(String, String, Option<String>)>,
+    /// Accounts made by a provider have none until they set one.
+    has_password: bool,
 }
 
 pub async fn overview(
@@ -51,6 +55,12 @@ pub async fn overview(
         previous_login,
         failed_logins: user.failed_logins,
         sessions: sessions::list_for_user(pool, user.id, store::now()).await?.len(),
+        providers: crate::external::links_of(&state, user)
+            .await?
+            .into_iter()
+            .map(|(provider, email)| (provider.settings.id.clone(), provider.settings.name.clone(), email))
+            .collect(),
+        has_password: user.has_password(),
     })
 }
 

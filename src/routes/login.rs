@@ -30,6 +30,8 @@ pub struct LoginPage {
     /// An app behind forward auth to return to (checked by [`return_address`]).
     rd: String,
     error: Option<&'static str>,
+    /// "Continue with …" for each sign-in provider: (id, name, reachable now).
+    providers: Vec<(String, String, bool)>,
 }
 
 impl LoginPage {
@@ -73,14 +75,21 @@ pub struct LoginForm {
 pub async fn login_page(State(state): State<AppState>, page: Page, Query(param): Query<NextParam>) -> Result<Response> {
     let next = local_path(&param.next).unwrap_or_default().to_owned();
     let policy = form_policy(&state, &next).await?;
-    Ok((policy, LoginPage { page, next, rd: return_address(&state, &param.rd), ..Default::default() }).into_response())
+    let rd = return_address(&state, &param.rd);
+    Ok((policy, LoginPage { page, next, rd, providers: providers(&state), ..Default::default() }).into_response())
+}
+
+fn providers(state: &AppState) -> Vec<(String, String, bool)> {
+    let all = state.providers().all().iter();
+    all.map(|provider| (provider.settings.id.clone(), provider.settings.name.clone(), provider.is_available()))
+        .collect()
 }
 
 /// When the sign-in continues to an OpenID Connect app (`next` is its authorization
 /// request), the sign-in form's policy also lets the form's redirects reach the app.
 pub async fn form_policy(state: &AppState, next: &str) -> Result<Option<[(HeaderName, HeaderValue); 1]>> {
     let Some(origin) = oidc::continues_to(state, next).await? else { return Ok(None) };
-    let mut targets = state.access_rules().form_action_sources();
+    let mut targets = state.sign_in_form_sources();
     targets.push(origin);
     Ok(Some([(header::CONTENT_SECURITY_POLICY, headers::sign_in_form_policy(&targets))]))
 }
@@ -97,7 +106,7 @@ pub async fn login(
     let policy = form_policy(&state, &next).await?;
     if form.password.is_empty() {
         let error = Some("Enter your password.");
-        let again = LoginPage { page, email: form.email, next, rd, error };
+        let again = LoginPage { page, email: form.email, next, rd, error, providers: providers(&state) };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, policy, again).into_response());
     }
     // Where the sign-in ends: back at the app, else the page the user was going to.
@@ -112,7 +121,7 @@ pub async fn login(
         }
         PasswordCheck::Refused => {
             let error = Some("The email or password is incorrect.");
-            let again = LoginPage { page, email: form.email, next, rd, error };
+            let again = LoginPage { page, email: form.email, next, rd, error, providers: providers(&state) };
             return Ok((StatusCode::UNAUTHORIZED, policy, again).into_response());
         }
         PasswordCheck::Throttled { retry_after_secs } => {

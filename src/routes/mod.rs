@@ -10,6 +10,7 @@ pub mod assets;
 pub mod deletion;
 pub mod email;
 pub mod errors;
+pub mod external;
 pub mod forward_auth;
 pub mod health;
 pub mod home;

@@ -75,7 +75,7 @@ pub async fn finish_second_step(
     PendingSignIn::finish(&session).await?;
     let rd = return_address(&state, &assertion.rd);
     let destination = if rd.is_empty() { pending.next.clone() } else { rd };
-    signed_in(&state, &session, &user, pending.remember, Amr::password_and_passkey(), &client, &destination).await
+    signed_in(&state, &session, &user, pending.remember, pending.with_passkey(), &client, &destination).await
 }
 
 /// Starts the session (a new id), remembers the browser as the login form does, and tells

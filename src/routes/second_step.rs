@@ -13,7 +13,6 @@ use tower_sessions::Session;
 
 use crate::accounts::sessions::{self, CurrentUser};
 use crate::accounts::{Client, password};
-use crate::domain::Amr;
 use crate::error::{AppError, Result};
 use crate::passkeys;
 use crate::routes::login::{form_policy, return_address};
@@ -93,7 +92,7 @@ pub async fn second_step(
     }
     PendingSignIn::finish(&session).await?;
     password::record_sign_in(&state, &user, &client).await?;
-    let auth = sessions::signed_in(&user, pending.remember, Amr::password_and_code(), &client);
+    let auth = sessions::signed_in(&user, pending.remember, pending.with_code(), &client);
     sessions::sign_in(&state, &session, &auth).await?;
     let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());
     let rd = return_address(&state, &form.rd);

@@ -25,6 +25,8 @@ pub enum EventKind {
     SecondStepFailed,
     PasskeyAdded,
     PasskeyRemoved,
+    ProviderLinked,
+    ProviderUnlinked,
     AdminVerified,
     AdminDisabled,
     AdminEnabled,
@@ -56,6 +58,8 @@ impl EventKind {
             Self::SecondStepFailed => "second_step_failed",
             Self::PasskeyAdded => "passkey_added",
             Self::PasskeyRemoved => "passkey_removed",
+            Self::ProviderLinked => "provider_linked",
+            Self::ProviderUnlinked => "provider_unlinked",
             Self::AdminVerified => "admin_verified",
             Self::AdminDisabled => "admin_disabled",
             Self::AdminEnabled => "admin_enabled",
@@ -87,6 +91,8 @@ impl EventKind {
             "second_step_failed" => "Wrong two-step login code",
             "passkey_added" => "Passkey added",
             "passkey_removed" => "Passkey deleted",
+            "provider_linked" => "Sign-in provider linked",
+            "provider_unlinked" => "Sign-in provider unlinked",
             "admin_verified" => "Email address marked confirmed by an administrator",
             "admin_disabled" => "Account disabled by an administrator",
             "admin_enabled" => "Account enabled again by an administrator",
@@ -108,7 +114,7 @@ pub struct Event {
 }
 
 /// Every kind, for the admin area's filter.
-pub const ALL_KINDS: [EventKind; 25] = [
+pub const ALL_KINDS: [EventKind; 27] = [
     EventKind::LoggedIn,
     EventKind::LoginFailed,
     EventKind::LoggedOut,
@@ -127,6 +133,8 @@ pub const ALL_KINDS: [EventKind; 25] = [
     EventKind::SecondStepFailed,
     EventKind::PasskeyAdded,
     EventKind::PasskeyRemoved,
+    EventKind::ProviderLinked,
+    EventKind::ProviderUnlinked,
     EventKind::AdminVerified,
     EventKind::AdminDisabled,
     EventKind::AdminEnabled,

@@ -6,6 +6,7 @@ pub mod api_tokens;
 pub mod cache;
 pub mod events;
 pub mod keys;
+pub mod links;
 pub mod mail_budget;
 pub mod mail_requests;
 pub mod oauth;

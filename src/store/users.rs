@@ -31,6 +31,16 @@ impl User {
         self.disabled_at.is_some()
     }
 
+    /// Accounts made by another provider have none until they set one ("forgot password").
+    pub fn has_password(&self) -> bool {
+        !self.password_hash.is_empty()
+    }
+
+    /// The password's PHC string, if the account has a password.
+    pub fn password_phc(&self) -> Option<&str> {
+        self.has_password().then_some(self.password_hash.as_str())
+    }
+
     pub fn has_two_factor(&self) -> bool {
         self.two_factor_since.is_some()
     }
@@ -69,6 +79,23 @@ pub async fn insert_if_new<'e>(
     )
     .bind(email.as_str())
     .bind(password_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await
+}
+
+/// A verified account with no password, for a person who signed in with another provider;
+/// `None` when the address is taken.
+pub async fn insert_without_password<'e>(
+    db: impl Executor<'e, Database = Db>,
+    email: &Email,
+    now: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO users (email, password_hash, created_at, email_verified_at) VALUES ($1, '', $2, $2) \
+         ON CONFLICT (email) DO NOTHING RETURNING id",
+    )
+    .bind(email.as_str())
     .bind(now)
     .fetch_optional(db)
     .await

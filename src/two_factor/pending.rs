@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
-use crate::domain::AuthSession;
+use crate::domain::{Amr, AuthSession};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store;
@@ -21,6 +21,9 @@ pub struct PendingSignIn {
     /// Where to go once signed in: a local path, an app's address (`rd`, checked), or
     /// empty for the account page.
     pub next: String,
+    /// Whether the first step was another provider's sign-in rather than the password.
+    #[serde(default)]
+    pub federated: bool,
     started_at: i64,
 }
 
@@ -28,7 +31,22 @@ impl PendingSignIn {
     const KEY: &'static str = "second_step";
 
     pub fn new(user_id: i64, remember: bool, next: String) -> Self {
-        Self { user_id, remember, next, started_at: store::now() }
+        Self { user_id, remember, next, federated: false, started_at: store::now() }
+    }
+
+    /// After another provider's sign-in instead of the password.
+    pub fn after_provider(user_id: i64, next: String) -> Self {
+        Self { federated: true, ..Self::new(user_id, false, next) }
+    }
+
+    /// The factors of the sign-in once a code completes it.
+    pub fn with_code(&self) -> Amr {
+        if self.federated { Amr::federated_and_code() } else { Amr::password_and_code() }
+    }
+
+    /// The factors of the sign-in once a passkey completes it.
+    pub fn with_passkey(&self) -> Amr {
+        if self.federated { Amr::federated_and_passkey() } else { Amr::password_and_passkey() }
     }
 
     /// Puts the browser in the pending state under a new session id. Whoever was signed

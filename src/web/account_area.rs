@@ -33,6 +33,8 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "others-revoked" => "Every other session was signed out.",
         "token-revoked" => "The API token was revoked.",
         "passkey-added" => "The passkey was added. You can now log in with it, without your password.",
+        "provider-linked" => "The provider is linked: signing in with it now signs in to this account.",
+        "provider-unlinked" => "The provider is no longer linked to this account.",
         "app-revoked" => "The app no longer has access. It must ask you again to sign you in.",
         "passkey-renamed" => "The passkey was renamed.",
         "passkey-deleted" => "The passkey was deleted. It can no longer be used to log in.",

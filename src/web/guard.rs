@@ -101,6 +101,10 @@ pub async fn fresh_sign_in(State(state): State<AppState>, request: Request, next
 /// (`/admin/users/7/roles/grant` was on `/admin/users/7`), else its parent
 /// (`/account/passkeys/delete` was on `/account/passkeys`).
 fn page_of(action: &str) -> String {
+    // Linking a sign-in provider is done from the account page.
+    if action.starts_with("/account/links/") {
+        return "/account".to_owned();
+    }
     let segments: Vec<&str> = action.split('/').collect();
     let end = match segments.iter().position(|segment| segment.parse::<i64>().is_ok()) {
         Some(id) => id + 1,
@@ -137,5 +141,6 @@ mod tests {
         assert_eq!(page_of("/admin/users/7/disable"), "/admin/users/7");
         assert_eq!(page_of("/admin/users/7/roles/grant"), "/admin/users/7");
         assert_eq!(page_of("/account/passkeys/delete"), "/account/passkeys");
+        assert_eq!(page_of("/account/links/corp"), "/account");
     }
 }

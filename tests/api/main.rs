@@ -9,6 +9,7 @@ mod admin_area;
 mod browser;
 mod cli;
 mod connections;
+mod external;
 mod faults;
 mod forward_auth;
 mod guidance;

@@ -550,3 +550,22 @@ async fn max_age_asks_for_a_sign_in_that_recent() {
     let old = app.get_with(&browser, &authorize_path(&client, &pkce, &[("max_age", "600")])).await;
     assert!(location(&old).starts_with("/login?next="), "{}", location(&old));
 }
+
+#[tokio::test]
+async fn tokens_from_a_passkey_sign_in_say_so_in_amr() {
+    let app = crate::helpers::spawn_app_on_localhost_with(|_| {}).await;
+    let client = add_client(&app, &["--skip-consent"]);
+    let signed_in = app.signed_in("ada@example.com").await;
+    let mut authenticator = crate::passkeys::register(&app, &signed_in, "Laptop").await;
+    let (answered, browser) = crate::passkeys::passkey_sign_in(&app, &mut authenticator).await;
+    assert_eq!(answered.status(), StatusCode::OK);
+
+    let pkce = pkce();
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    let claims = verified_id_token(&app, &client, tokens["id_token"].as_str().unwrap()).await;
+    assert_eq!(claims["amr"], serde_json::json!(["hwk", "user"]));
+    let payload = tokens["access_token"].as_str().unwrap().split('.').nth(1).unwrap();
+    let access: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
+    assert_eq!(access["amr"], serde_json::json!(["hwk", "user"]));
+}

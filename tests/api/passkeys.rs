@@ -25,7 +25,7 @@ async fn options(app: &TestApp, client: &Client, path: &str) -> Value {
 }
 
 /// Registers a new passkey on the signed-in `client`; the authenticator holds it.
-async fn register(app: &TestApp, client: &Client, name: &str) -> Authenticator {
+pub(crate) async fn register(app: &TestApp, client: &Client, name: &str) -> Authenticator {
     let mut authenticator = Authenticator::new(&app.base_url);
     let answer = authenticator.register(&options(app, client, "/account/passkeys/register/start").await);
     let finished = call(app, client, "/account/passkeys/register/finish", &with(answer, json!({"name": name}))).await;
@@ -40,7 +40,7 @@ fn with(mut answer: Value, extra: Value) -> Value {
 }
 
 /// Signs in with `authenticator` on a new browser; the answer and the browser.
-async fn passkey_sign_in(app: &TestApp, authenticator: &mut Authenticator) -> (reqwest::Response, Client) {
+pub(crate) async fn passkey_sign_in(app: &TestApp, authenticator: &mut Authenticator) -> (reqwest::Response, Client) {
     let client = browser();
     let answer = authenticator.sign_in(&options(app, &client, "/login/passkey/start").await);
     (call(app, &client, "/login/passkey/finish", &answer).await, client)
