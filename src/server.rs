@@ -124,9 +124,9 @@ impl Application {
     /// batch in hand finish.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (stop_workers, stopped) = watch::channel(false);
-        self.state.providers().discover();
         let transport = sender::Transport::from_config(self.state.config().smtp_url.as_ref())?;
         transport.announce();
+        self.state.providers().discover(&stopped);
         let workers: Vec<JoinHandle<()>> = vec![
             tokio::spawn(sender::run(
                 self.state.store().clone(),

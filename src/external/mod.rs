@@ -34,6 +34,9 @@ use providers::ProviderSettings;
 
 /// How long a discovery that failed waits before it tries again.
 const RETRY_DISCOVERY: Duration = Duration::from_secs(30);
+/// How often a provider's document and keys are fetched again, so that a provider's key
+/// rotation is picked up (openidconnect keeps the keys discovery found).
+const REFRESH_DISCOVERY: Duration = Duration::from_secs(60 * 60);
 /// How long the browser has to come back from the provider.
 const CEREMONY_TTL_SECS: i64 = 10 * 60;
 
@@ -86,27 +89,34 @@ impl Providers {
         self.list.iter().filter_map(|provider| origin(&provider.settings.issuer)).collect()
     }
 
-    /// Fetches each provider's discovery document in the background, again every half
-    /// minute until it succeeds: start-up does not wait for (or fail on) a provider.
-    pub fn discover(&self) {
+    /// Fetches each provider's discovery document (and keys) in the background, again every
+    /// half minute until it succeeds, then every hour: start-up does not wait for (or fail
+    /// on) a provider, and a provider down later keeps the document it had.
+    pub fn discover(&self, stop: &tokio::sync::watch::Receiver<bool>) {
         for provider in self.list.iter() {
-            let (provider, http) = (provider.clone(), self.http.clone());
+            let (provider, http, mut stop) = (provider.clone(), self.http.clone(), stop.clone());
             tokio::spawn(async move {
                 loop {
-                    match discover(&provider.settings, &http).await {
+                    let wait = match discover(&provider.settings, &http).await {
                         Ok(metadata) => {
                             *provider.metadata.write().expect("provider metadata") = Some(metadata);
                             tracing::info!(provider = %provider.settings.id, "sign-in provider discovered");
-                            return;
+                            REFRESH_DISCOVERY
                         }
-                        Err(error) => tracing::warn!(
-                            provider = %provider.settings.id,
-                            issuer = %provider.settings.issuer,
-                            error = format!("{error:#}"),
-                            "sign-in provider cannot be reached; its button says it is unavailable, trying again in 30 s"
-                        ),
+                        Err(error) => {
+                            tracing::warn!(
+                                provider = %provider.settings.id,
+                                issuer = %provider.settings.issuer,
+                                error = format!("{error:#}"),
+                                "sign-in provider cannot be reached; trying again in 30 s"
+                            );
+                            RETRY_DISCOVERY
+                        }
+                    };
+                    tokio::select! {
+                        _ = tokio::time::sleep(wait) => {}
+                        _ = stop.changed() => return,
                     }
-                    tokio::time::sleep(RETRY_DISCOVERY).await;
                 }
             });
         }
