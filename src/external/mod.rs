@@ -12,8 +12,8 @@ use std::time::Duration;
 
 use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
 use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, PkceCodeChallenge, PkceCodeVerifier,
-    RedirectUrl, Scope, TokenResponse,
+    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
 };
 use secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
@@ -292,12 +292,26 @@ pub async fn finish(
     let claims = id_token
         .claims(&client.id_token_verifier(), &Nonce::new(ceremony.nonce))
         .map_err(|error| Refusal::BadAnswer(format!("ID token: {error}")))?;
-    let identity = Identity {
+    let mut identity = Identity {
         provider: provider_id.to_owned(),
         subject: claims.subject().to_string(),
         email: claims.email().map(|email| email.to_string()),
         email_verified: claims.email_verified().unwrap_or(false),
     };
+    // Some providers put the address only in userinfo (OpenID Connect's default for
+    // claims asked for by scope when an access token is issued).
+    if identity.email.is_none()
+        && let Ok(request) = client.user_info(answer.access_token().clone(), Some(claims.subject().clone()))
+    {
+        match request.request_async(&providers.http).await {
+            Ok(info) => {
+                let info: openidconnect::core::CoreUserInfoClaims = info;
+                identity.email = info.email().map(|email| email.to_string());
+                identity.email_verified = info.email_verified().unwrap_or(false);
+            }
+            Err(error) => tracing::warn!(provider = provider_id, %error, "cannot read the provider's userinfo"),
+        }
+    }
     Ok((ceremony.purpose, identity))
 }
 

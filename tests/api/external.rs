@@ -293,3 +293,12 @@ async fn two_step_login_still_applies_after_the_provider() {
     assert_eq!(second_step(&app, &browser, &code).await.status(), StatusCode::SEE_OTHER);
     assert!(is_signed_in(&app, &browser).await);
 }
+
+#[tokio::test]
+#[ignore = "needs Node and oidc-provider: tests/run installs them"]
+async fn an_address_given_only_in_userinfo_is_read_from_there() {
+    let (app, provider) = site("userinfo").await;
+    let (back, browser) = sign_in_with_provider(&app, &provider, "ada@example.com").await;
+    assert_eq!(location(&back), "/account");
+    assert!(app.get_with(&browser, "/account").await.text().await.unwrap().contains("linked as ada@example.com"));
+}

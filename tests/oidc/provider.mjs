@@ -2,17 +2,18 @@
 // implementation) with its development interactions, where any login name signs in as the
 // account of that name. Its email claim is the name; a name starting "unverified" has an
 // unverified address.
-//   node provider.mjs PORT CLIENT_ID CLIENT_SECRET REDIRECT_URI [tamper]
+//   node provider.mjs PORT CLIENT_ID CLIENT_SECRET REDIRECT_URI [tamper|userinfo]
 // "tamper" changes the ID token's payload on its way out of the token endpoint, leaving the
-// signature as it was. Prints "listening" once it serves.
+// signature as it was; "userinfo" keeps the email claims out of the ID token (OpenID
+// Connect's default), so they are only in userinfo. Prints "listening" once it serves.
 import Provider from "oidc-provider";
 
 const [port, clientId, clientSecret, redirectUri, mode] = process.argv.slice(2);
 const provider = new Provider(`http://127.0.0.1:${port}`, {
   clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri] }],
   claims: { openid: ["sub"], email: ["email", "email_verified"] },
-  // The ID token carries the email claim itself, not only userinfo.
-  conformIdTokenClaims: false,
+  // The ID token carries the email claim itself, not only userinfo (unless told otherwise).
+  conformIdTokenClaims: mode === "userinfo",
   pkce: { required: () => true },
   async findAccount(ctx, id) {
     return {
