@@ -9,7 +9,7 @@ use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 
 use crate::helpers::process::{gatehouse, run, stdout};
-use crate::helpers::{PASSWORD, TestApp, browser, hidden_field, set_cookie, spawn_app_with};
+use crate::helpers::{PASSWORD, TestApp, browser, hidden_field, set_cookie, settled, spawn_app_with};
 use crate::two_factor::{pending, second_step, user_with_two_factor};
 
 pub const RULES: &str = r#"
@@ -199,8 +199,11 @@ async fn a_rule_with_roles_lets_in_only_accounts_with_one_of_them() {
     assert!(denied.text().await.unwrap().contains("does not have access"));
 
     stdout(&run(&app, &["user", "grant", "ada@example.com", "admin"], ""));
-    let allowed = ask_caddy(&app, &client, "GET", "app.example.com", "/admin/users").await;
-    assert_eq!(allowed.status(), StatusCode::OK, "the new role counts on the next request");
+    let postgres = app.database.is_postgres();
+    let ask = || ask_caddy(&app, &client, "GET", "app.example.com", "/admin/users");
+    let status = settled(postgres, &StatusCode::OK, || async { ask().await.status() }).await;
+    assert_eq!(status, StatusCode::OK, "the new role counts on the next request (PostgreSQL: once notified)");
+    let allowed = ask().await;
     assert_eq!(header_of(&allowed, "remote-groups"), Some("admin"));
 }
 

@@ -12,7 +12,7 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::task::JoinSet;
 
 use crate::helpers::process::{Running, gatehouse, start};
-use crate::helpers::{MailServer, PASSWORD, TestDatabase, browser, hidden_field, spawn_app_with};
+use crate::helpers::{MailServer, PASSWORD, TestDatabase, browser, hidden_field, settled, spawn_app_with};
 
 struct Cluster {
     instances: Vec<Running>,
@@ -131,8 +131,10 @@ async fn forward_auth_on_every_instance_sees_a_logout_or_a_new_role_on_any_other
         let revoked = cluster.post(&other, round + 1, round + 1, "/account/sessions/revoke-others", &[]).await;
         assert_eq!(revoked.status(), StatusCode::SEE_OTHER);
         for instance in 0..3 {
-            let refused = ask(&client, instance, "https://app.example.com/").await.unwrap();
-            assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "round {round}, instance {instance}");
+            // Once the instance is notified: a moment after the commit.
+            let status = || async { ask(&client, instance, "https://app.example.com/").await.unwrap().status() };
+            let refused = settled(true, &StatusCode::UNAUTHORIZED, status).await;
+            assert_eq!(refused, StatusCode::UNAUTHORIZED, "round {round}, instance {instance}");
         }
     }
 
@@ -150,8 +152,8 @@ async fn forward_auth_on_every_instance_sees_a_logout_or_a_new_role_on_any_other
         .unwrap();
     assert!(granted.status.success(), "{}", String::from_utf8_lossy(&granted.stderr));
     for instance in 0..3 {
-        let allowed = ask(&client, instance, "https://app.example.com/admin").await.unwrap();
-        assert_eq!(allowed.status(), StatusCode::OK, "instance {instance} sees the role");
+        let status = || async { ask(&client, instance, "https://app.example.com/admin").await.unwrap().status() };
+        assert_eq!(settled(true, &StatusCode::OK, status).await, StatusCode::OK, "instance {instance} sees the role");
     }
 }
 

@@ -1,7 +1,7 @@
 use reqwest::StatusCode;
 use reqwest::header::COOKIE;
 
-use crate::helpers::{PASSWORD, SESSION_COOKIE, browser, hidden_field, set_cookie, spawn_app, spawn_app_with};
+use crate::helpers::{PASSWORD, SESSION_COOKIE, browser, hidden_field, set_cookie, settled, spawn_app, spawn_app_with};
 
 fn cookie_value(set_cookie: &str) -> String {
     set_cookie.split(';').next().unwrap().split_once('=').unwrap().1.to_owned()
@@ -175,25 +175,18 @@ async fn a_change_written_by_another_connection_is_seen_by_the_next_request() {
     let app = spawn_app().await;
     let client = app.signed_in("ada@example.com").await;
     let mut other = sqlx::AnyConnection::connect(&app.database.url).await.unwrap();
-    // SQLite's file events are there before the commit returns: the very next request
-    // sees it. PostgreSQL's notification travels to the listening instance after the
-    // commit (well under a millisecond, but a busy machine may take longer): the change
-    // must show within a bounded moment, and never be served stale after that.
-    let next_requests = if app.database.is_postgres() { 200 } else { 1 };
+    // The very next request on SQLite; on PostgreSQL once notified (see `settled`), and
+    // never stale after that.
+    let postgres = app.database.is_postgres();
     for round in 0..20 {
         let address = format!("ada{round}@example.com");
         sqlx::query("UPDATE users SET email = $1").bind(&address).execute(&mut other).await.unwrap();
-        let mut seen = serde_json::Value::Null;
-        for _ in 0..next_requests {
-            seen = app.get_with(&client, "/api/me").await.json::<serde_json::Value>().await.unwrap()["email"].clone();
-            if seen == address.as_str() {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
-        }
+        let email = || async {
+            app.get_with(&client, "/api/me").await.json::<serde_json::Value>().await.unwrap()["email"].clone()
+        };
+        let seen = settled(postgres, &serde_json::Value::from(address.as_str()), email).await;
         assert_eq!(seen, address.as_str(), "round {round}");
-        let again: serde_json::Value = app.get_with(&client, "/api/me").await.json().await.unwrap();
-        assert_eq!(again["email"], address.as_str(), "round {round}: once seen, never stale again");
+        assert_eq!(email().await, address.as_str(), "round {round}: once seen, never stale again");
     }
 
     sqlx::query("DELETE FROM sessions").execute(&mut other).await.unwrap();

@@ -88,6 +88,26 @@ pub fn unclaimed_port() -> u16 {
     }
 }
 
+/// What `ask` answers, asked again (for a bounded moment) until it answers `expected`, on
+/// PostgreSQL only: there a write by another instance or process reaches this instance's
+/// read cache by NOTIFY, a little after its commit. On SQLite the first answer counts:
+/// the cache hears of a commit before the commit returns.
+pub async fn settled<T, F>(postgres: bool, expected: &T, mut ask: impl FnMut() -> F) -> T
+where
+    T: PartialEq,
+    F: std::future::Future<Output = T>,
+{
+    let mut answer = ask().await;
+    for _ in 0..if postgres { 200 } else { 0 } {
+        if answer == *expected {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        answer = ask().await;
+    }
+    answer
+}
+
 /// Each test gets its own database: a SQLite file in a temporary directory, or, with
 /// `GATEHOUSE_TEST_BACKEND=postgres`, a fresh database on the `TEST_POSTGRES_URL` server.
 pub struct TestDatabase {
