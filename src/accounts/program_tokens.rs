@@ -44,7 +44,7 @@ pub async fn issue(state: &AppState, user: &User, family: &Family) -> Result<Iss
     let now = store::now();
     let expires_at = now + REFRESH_TTL_SECS;
     let amr = family.amr.to_column();
-    refresh_tokens::insert(state.store().pool(), &refresh, user_id, &family.id, &amr, now, expires_at).await?;
+    refresh_tokens::insert(state.store().pool(), &refresh, user_id, &family.id, &amr, None, now, expires_at).await?;
     Ok(Issued { access_token, expires_in, refresh_token: format!("{REFRESH_TOKEN_PREFIX}{}", refresh.encode()) })
 }
 

@@ -53,13 +53,7 @@ impl IdTokenKeys {
     }
 
     async fn signing_key(&self) -> anyhow::Result<(String, Arc<RsaKeyPair>)> {
-        let newest = match self.published().await?.into_iter().next() {
-            Some(newest) => newest,
-            None => {
-                add_key(&self.store, &self.vault, false).await?;
-                self.published().await?.into_iter().next().context("no ID token key after adding one")?
-            }
-        };
+        let newest = self.published().await?.into_iter().next().context("no ID token key")?;
         if let Some(key) = self.parsed.read().expect("key cache").get(&newest.kid) {
             return Ok((newest.kid, key.clone()));
         }
@@ -69,19 +63,23 @@ impl IdTokenKeys {
         Ok((newest.kid, key))
     }
 
-    async fn published(&self) -> Result<Vec<JwtKey>, sqlx::Error> {
-        keys::jwt_keys(self.store.pool(), KeyTable::IdTokens, store::now(), RETIRED_KEYS_PUBLISHED_SECS).await
+    /// The keys that sign (the newest) or are still published, newest first; the first
+    /// one is made here when there is none, so an app can fetch it before its first ID token.
+    async fn published(&self) -> anyhow::Result<Vec<JwtKey>> {
+        let read = || keys::jwt_keys(self.store.pool(), KeyTable::IdTokens, store::now(), RETIRED_KEYS_PUBLISHED_SECS);
+        let keys = read().await?;
+        if !keys.is_empty() {
+            return Ok(keys);
+        }
+        add_key(&self.store, &self.vault, false).await?;
+        Ok(read().await?)
     }
 
-    /// The public keys, for the JWKS beside the access tokens' keys; made first if there
-    /// is none, so an app can fetch the key before its first ID token.
+    /// The public keys, for the JWKS beside the access tokens' keys.
     pub async fn jwks(&self) -> anyhow::Result<Vec<Jwk>> {
-        self.signing_key().await?;
         self.published().await?.into_iter().map(|key| public_jwk(&self.vault, key)).collect()
     }
-}
 
-impl IdTokenKeys {
     /// The audience (client id) of an ID token we signed, expired or not: what
     /// RP-initiated logout needs to know which app asks. `None` for anything else.
     pub async fn audience_of(&self, token: &str, issuer: &str) -> Option<String> {

@@ -196,13 +196,13 @@ async fn issue(state: &AppState, client: &Client, grant: Grant) -> Result<TokenR
         let token = Token::generate();
         let grant = ClientGrant { client_id: &client.client_id, scope: &scope, auth_time };
         let pool = state.store().pool();
-        refresh_tokens::insert_for_client(
+        refresh_tokens::insert(
             pool,
             &token,
             user.id,
             &family,
             &amr.to_column(),
-            &grant,
+            Some(&grant),
             now,
             now + REFRESH_TTL_SECS,
         )

@@ -269,9 +269,7 @@ fn token_error(error: TokenError, used_basic: bool) -> Response {
             return AppError::Internal(anyhow::anyhow!("{error}")).into_response();
         }
     };
-    if status == StatusCode::BAD_REQUEST || status == StatusCode::UNAUTHORIZED {
-        tracing::warn!(event = "oauth_token_refused", error = code, "token request refused");
-    }
+    tracing::warn!(event = "oauth_token_refused", error = code, "token request refused");
     let body = axum::Json(json!({"error": code, "error_description": description}));
     let mut response = (status, no_store(), body).into_response();
     if used_basic && code == "invalid_client" {

@@ -141,7 +141,15 @@ impl ReadCache {
         free.unwrap_or_else(|| self.watchers[0].lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
     }
 
-    pub(super) fn invalidate(&self) {
+    /// After this process wrote: only a notified cache (PostgreSQL) needs telling; a
+    /// watched one (SQLite) had the file event before the write returned.
+    pub(super) fn written_here(&self) {
+        if self.watchers.is_empty() {
+            self.invalidate();
+        }
+    }
+
+    fn invalidate(&self) {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.sessions.clear();
         self.users.clear();

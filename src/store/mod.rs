@@ -190,7 +190,7 @@ impl Store {
     /// see it already. (SQLite's file events are there before the write returns.)
     pub fn forget_cached_reads(&self) {
         if let Some(cache) = &self.cache {
-            cache.invalidate();
+            cache.written_here();
         }
     }
 

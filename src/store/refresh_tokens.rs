@@ -29,32 +29,6 @@ impl RefreshToken {
     }
 }
 
-pub async fn insert<'e>(
-    db: impl Executor<'e, Database = Db>,
-    token: &Token,
-    user_id: i64,
-    family: &str,
-    amr: &str,
-    now: i64,
-    expires_at: i64,
-) -> Result<(), sqlx::Error> {
-    let parts = token.parts();
-    sqlx::query(
-        "INSERT INTO refresh_tokens (selector, verifier_hash, user_id, family, amr, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(parts.selector)
-    .bind(parts.verifier_hash)
-    .bind(user_id)
-    .bind(family)
-    .bind(amr)
-    .bind(now)
-    .bind(expires_at)
-    .execute(db)
-    .await?;
-    Ok(())
-}
-
 /// What an OpenID Connect client's refresh token carries besides the program's.
 pub struct ClientGrant<'a> {
     pub client_id: &'a str,
@@ -62,15 +36,15 @@ pub struct ClientGrant<'a> {
     pub auth_time: i64,
 }
 
-/// A refresh token of an OpenID Connect client.
+/// A new refresh token: a program's, or with `grant` an OpenID Connect client's.
 #[allow(clippy::too_many_arguments)]
-pub async fn insert_for_client<'e>(
+pub async fn insert<'e>(
     db: impl Executor<'e, Database = Db>,
     token: &Token,
     user_id: i64,
     family: &str,
     amr: &str,
-    grant: &ClientGrant<'_>,
+    grant: Option<&ClientGrant<'_>>,
     now: i64,
     expires_at: i64,
 ) -> Result<(), sqlx::Error> {
@@ -86,9 +60,9 @@ pub async fn insert_for_client<'e>(
     .bind(amr)
     .bind(now)
     .bind(expires_at)
-    .bind(grant.client_id)
-    .bind(grant.scope)
-    .bind(grant.auth_time)
+    .bind(grant.map(|grant| grant.client_id))
+    .bind(grant.map(|grant| grant.scope))
+    .bind(grant.map(|grant| grant.auth_time))
     .execute(db)
     .await?;
     Ok(())
