@@ -62,14 +62,25 @@ async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
     }
 }
 
-/// Sizes the window so that the page's viewport is `width` x `height` CSS pixels.
+/// Sizes the window so that the page's viewport is `width` x `height` CSS pixels. The
+/// browser chrome's size is learnt from the first resize; headless Chromium sometimes
+/// reports the viewport before a resize has settled, so it is measured again a few times.
 async fn set_viewport(browser: &Client, width: u32, height: u32) {
-    browser.set_window_size(width, height).await.unwrap();
-    let inner = browser.execute("return [window.innerWidth, window.innerHeight];", vec![]).await.unwrap();
-    let (inner_width, inner_height) = (inner[0].as_u64().unwrap() as u32, inner[1].as_u64().unwrap() as u32);
-    browser.set_window_size(2 * width - inner_width, 2 * height - inner_height).await.unwrap();
-    let inner = browser.execute("return [window.innerWidth, window.innerHeight];", vec![]).await.unwrap();
-    assert_eq!(inner, json!([width, height]), "the viewport is the size asked for");
+    let viewport = || async {
+        let inner = browser.execute("return [window.innerWidth, window.innerHeight];", vec![]).await.unwrap();
+        (inner[0].as_u64().unwrap() as u32, inner[1].as_u64().unwrap() as u32)
+    };
+    let (mut window_width, mut window_height) = (width, height);
+    for _ in 0..5 {
+        browser.set_window_size(window_width, window_height).await.unwrap();
+        let (inner_width, inner_height) = viewport().await;
+        if (inner_width, inner_height) == (width, height) {
+            return;
+        }
+        window_width = window_width + width - inner_width;
+        window_height = window_height + height - inner_height;
+    }
+    assert_eq!(viewport().await, (width, height), "the viewport is the size asked for");
 }
 
 async fn fill(browser: &Client, field: &str, value: &str) {
