@@ -107,6 +107,16 @@ async fn wait_for_path(browser: &Client, path: &str) {
     panic!("browser did not reach {path}, it is at {}", browser.current_url().await.unwrap());
 }
 
+async fn wait_for_query(browser: &Client, query: &str) {
+    for _ in 0..100 {
+        if browser.current_url().await.unwrap().query() == Some(query) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("browser never reached ?{query}, it is at {}", browser.current_url().await.unwrap());
+}
+
 /// Waits for the page (after a form submission, perhaps still loading) to show `text`.
 async fn wait_for_text(browser: &Client, text: &str) {
     for _ in 0..100 {
@@ -238,8 +248,10 @@ async fn an_admin_finds_a_user_and_acts_on_the_account_in_a_real_browser() {
     press(&browser, "Log in").await;
     wait_for_path(&browser, "/admin").await;
 
+    // The list before the search already shows every account: wait for the search's own page.
     fill(&browser, "q", "HOPPER").await;
     press(&browser, "Search").await;
+    wait_for_query(&browser, "q=HOPPER").await;
     wait_for_text(&browser, "grace.hopper@navy.example").await;
     browser.find(Locator::LinkText("grace.hopper@navy.example")).await.unwrap().click().await.unwrap();
     wait_for_text(&browser, "Grant a role").await;
