@@ -1,10 +1,8 @@
 //! `/auth/request` (nginx `auth_request`) and `/auth/forward` (Caddy `forward_auth`,
 //! Traefik `ForwardAuth`): the proxy asks about one request to an app behind it.
 
-use std::net::SocketAddr;
-
 use askama::Template;
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use url::Url;
@@ -12,6 +10,7 @@ use url::Url;
 use crate::accounts::Client;
 use crate::error::Result;
 use crate::forward_auth::{self, Convention, OriginalRequest, Refusal, Verdict};
+use crate::security::client_ip::FromTrustedProxy;
 use crate::state::AppState;
 use crate::store::users::User;
 
@@ -19,7 +18,7 @@ use crate::store::users::User;
 /// must sign in gets `401`, and the shipped `deploy/nginx.conf` asks `/auth/forward` for
 /// the redirect.
 pub async fn request(State(state): State<AppState>, client: Client, request: Request) -> Result<Response> {
-    let asked = asked(&state, &request, Convention::OriginalUrl);
+    let asked = asked(&request, &client, Convention::OriginalUrl);
     let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), &client).await?;
     Ok(match verdict {
         Verdict::SignIn => StatusCode::UNAUTHORIZED.into_response(),
@@ -30,15 +29,16 @@ pub async fn request(State(state): State<AppState>, client: Client, request: Req
 /// For Caddy and Traefik, which hand any answer but 2xx to the browser as it is: a browser
 /// that must sign in is sent to the login form, and back here after.
 pub async fn forward(State(state): State<AppState>, client: Client, request: Request) -> Result<Response> {
-    let asked = asked(&state, &request, Convention::Forwarded);
+    let asked = asked(&request, &client, Convention::Forwarded);
     let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), &client).await?;
     Ok(answer(&state, verdict, asked.as_ref()))
 }
 
 /// The request the proxy asks about, if the peer is a proxy we trust to say.
-fn asked(state: &AppState, request: &Request, convention: Convention) -> Option<OriginalRequest> {
-    let peer = request.extensions().get::<ConnectInfo<SocketAddr>>()?.0.ip();
-    if !state.config().trusted_proxies.iter().any(|proxy| proxy.contains(&peer)) {
+fn asked(request: &Request, client: &Client, convention: Convention) -> Option<OriginalRequest> {
+    if request.extensions().get::<FromTrustedProxy>().is_none() {
+        // An untrusted peer's address is the client's own.
+        let peer = client.ip;
         tracing::warn!(event = "forward_auth_untrusted_peer", %peer, "forward-auth question from a peer not in TRUSTED_PROXIES");
         return None;
     }

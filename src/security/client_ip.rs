@@ -11,6 +11,11 @@ use tower_governor::key_extractor::KeyExtractor;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientIp(pub IpAddr);
 
+/// Marks a request whose TCP peer is in `TRUSTED_PROXIES`: only such a peer may speak for
+/// the client (its address, its request id, the request a forward-auth proxy asks about).
+#[derive(Debug, Clone, Copy)]
+pub struct FromTrustedProxy;
+
 /// Walks `X-Forwarded-For` from the nearest hop outwards and stops at the first address
 /// that is not a trusted proxy: everything left of it could have been written by the client.
 pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
@@ -28,7 +33,7 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
     hops.iter().rev().find(|ip| !is_trusted(ip)).or(hops.first()).copied().unwrap_or(peer)
 }
 
-/// Puts the [`ClientIp`] of the request in its extensions, and drops an `X-Request-Id`
+/// Puts the [`ClientIp`] of the request (and [`FromTrustedProxy`]) in its extensions, and drops an `X-Request-Id`
 /// that no trusted proxy vouches for (see [`super::request_id::acceptable`]).
 pub fn identify(trusted: &[IpNet], mut request: Request) -> Request {
     let peer =
@@ -40,6 +45,9 @@ pub fn identify(trusted: &[IpNet], mut request: Request) -> Request {
     }
     let ip = resolve(peer, request.headers(), trusted);
     request.extensions_mut().insert(ClientIp(ip));
+    if from_proxy {
+        request.extensions_mut().insert(FromTrustedProxy);
+    }
     request
 }
 
