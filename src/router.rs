@@ -102,7 +102,8 @@ pub fn router(state: AppState) -> Router {
                 .layer(from_fn_with_state(state.clone(), read_your_writes))
                 .layer(session_layer(&state, https))
                 .layer(from_fn_with_state(origin_check.clone(), csrf::same_site_only))
-                .layer(from_fn_with_state(state.clone(), csrf::protect_forms)),
+                .layer(from_fn_with_state(state.clone(), csrf::protect_forms))
+                .layer(from_fn_with_state(state.clone(), errors::keep_page_header)),
         );
 
     let passkey_calls = passkey_calls().layer(

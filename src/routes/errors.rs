@@ -5,13 +5,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::HttpBody;
-use axum::extract::Request;
+use axum::extract::{FromRequestParts, Request, State};
 use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::error::{AppError, PROBLEM_TYPES, Problem};
+use crate::state::AppState;
 use crate::web::Page;
 use crate::web::Path;
 
@@ -69,6 +70,25 @@ fn problem_of(response: &Response) -> Option<Problem> {
         .is_some_and(|content_type| content_type.as_bytes().starts_with(b"text/plain"));
     ((bodiless || plain_text) && (status.is_client_error() || status.is_server_error()))
         .then(|| Problem::for_status(status))
+}
+
+/// Inside the sessions, leaves the page header (who is signed in) with an error response
+/// that has none, so the page [`html`] renders for it outside shows the header of every
+/// other page. Only errors pay for reading the user; a user that cannot be read (the
+/// database is away) leaves the signed-out header.
+pub async fn keep_page_header(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let (parts, body) = request.into_parts();
+    let mut kept = parts.clone();
+    let mut response = next.run(Request::from_parts(parts, body)).await;
+    let status = response.status();
+    let shown_as_page = status != StatusCode::UNAUTHORIZED && (status.is_client_error() || status.is_server_error());
+    if shown_as_page
+        && response.extensions().get::<Page>().is_none()
+        && let Ok(page) = Page::from_request_parts(&mut kept, &state).await
+    {
+        response.extensions_mut().insert(page);
+    }
+    response
 }
 
 pub async fn html(request: Request, next: Next) -> Response {

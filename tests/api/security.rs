@@ -156,6 +156,20 @@ async fn unknown_pages_are_a_friendly_404() {
 }
 
 #[tokio::test]
+async fn an_error_page_shows_who_is_signed_in_like_every_other_page() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    let browser = app.signed_in("ada@example.com").await;
+    for path in ["/no-such-page", "/oauth2/authorize?client_id=unknown"] {
+        let response = app.get_with(&browser, path).await;
+        assert!(response.status().is_client_error(), "{path}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains(r#"<a href="/account" title="Your account">ada@example.com</a>"#), "{path}: {page}");
+        assert!(!page.contains(">Log in</a>"), "{path}");
+    }
+}
+
+#[tokio::test]
 async fn v3_4_3_every_page_carries_the_security_headers() {
     let app = spawn_app().await;
     for path in ["/", "/register", "/login", "/check-email", "/no-such-page", "/verify-email?token=x"] {
