@@ -14,6 +14,7 @@ use std::str::FromStr;
 
 use axum::http::{HeaderMap, header};
 use axum_extra::extract::cookie::CookieJar;
+use serde::Deserialize;
 use tower_sessions::SessionStore;
 use tower_sessions::session::Id;
 
@@ -128,7 +129,7 @@ async fn from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
         .snapshot(async {
             let Some(record) = SqlSessionStore::new(store.clone()).load(&id).await? else { return Ok(None) };
             let Some(auth) = record.data.get(AuthSession::KEY) else { return Ok(None) };
-            let auth: AuthSession = serde_json::from_value(auth.clone()).map_err(anyhow::Error::from)?;
+            let auth = AuthSession::deserialize(auth).map_err(anyhow::Error::from)?;
             let user = users::find_by_id_cached(store, auth.user_id).await?;
             Ok::<_, AppError>(user.map(|user| (user, auth)))
         })

@@ -2,6 +2,7 @@
 //! Traefik `ForwardAuth`): the proxy asks about one request to an app behind it.
 
 use askama::Template;
+use axum::Extension;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -11,6 +12,7 @@ use crate::accounts::Client;
 use crate::error::Result;
 use crate::forward_auth::{self, Convention, OriginalRequest, Refusal, Verdict};
 use crate::security::client_ip::FromTrustedProxy;
+use crate::security::headers::ForProxyOnly;
 use crate::state::AppState;
 use crate::store::users::User;
 
@@ -80,7 +82,7 @@ fn allowed(user: Option<&User>) -> Response {
             headers.insert(name, value);
         }
     }
-    (StatusCode::OK, headers).into_response()
+    (StatusCode::OK, headers, Extension(ForProxyOnly)).into_response()
 }
 
 /// `BASE_URL/login?rd=<the original URL>`.

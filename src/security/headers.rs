@@ -46,10 +46,19 @@ pub fn not_stored(mut response: Response) -> Response {
     response
 }
 
+/// Marks an answer that only a proxy reads, never a browser (forward auth's "allowed":
+/// nginx, Caddy and Traefik copy just the `Remote-*` headers from it). It goes without the
+/// page headers, which would only lengthen the hottest answer there is.
+#[derive(Debug, Clone, Copy)]
+pub struct ForProxyOnly;
+
 /// Adds the headers to a response; `https` is whether the public origin is https. Pages
 /// set a stricter `Referrer-Policy` themselves when their URL holds a token, so a header
 /// already present is kept.
 pub fn add(https: bool, mut response: Response) -> Response {
+    if response.extensions().get::<ForProxyOnly>().is_some() {
+        return response;
+    }
     let headers = response.headers_mut();
     for (name, value) in ALWAYS {
         headers.entry(name).or_insert(HeaderValue::from_static(value));

@@ -196,6 +196,9 @@ async fn a_rule_with_roles_lets_in_only_accounts_with_one_of_them() {
     let client = app.signed_in("ada@example.com").await;
     let denied = ask_caddy(&app, &client, "GET", "app.example.com", "/admin/users").await;
     assert_eq!(denied.status(), StatusCode::FORBIDDEN);
+    // The refusal is a page the browser shows; a "yes" only the proxy reads.
+    assert_eq!(header_of(&denied, "x-frame-options"), Some("DENY"));
+    assert!(header_of(&denied, "content-security-policy").is_some());
     assert!(denied.text().await.unwrap().contains("does not have access"));
 
     stdout(&run(&app, &["user", "grant", "ada@example.com", "admin"], ""));
