@@ -33,8 +33,9 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
     hops.iter().rev().find(|ip| !is_trusted(ip)).or(hops.first()).copied().unwrap_or(peer)
 }
 
-/// Puts the [`ClientIp`] of the request (and [`FromTrustedProxy`]) in its extensions, and drops an `X-Request-Id`
-/// that no trusted proxy vouches for (see [`super::request_id::acceptable`]).
+/// Puts the [`ClientIp`] of the request (and [`FromTrustedProxy`]) in its extensions, and
+/// drops an `X-Request-Id` that no trusted proxy vouches for (see
+/// [`super::request_id::acceptable`]).
 pub fn identify(trusted: &[IpNet], mut request: Request) -> Request {
     let peer =
         request.extensions().get::<ConnectInfo<SocketAddr>>().map_or(IpAddr::from([127, 0, 0, 1]), |info| info.0.ip());
