@@ -224,6 +224,26 @@ async fn deleting_a_passkey_asks_for_a_recent_sign_in_and_it_no_longer_signs_in(
 }
 
 #[tokio::test]
+async fn the_only_passkey_of_an_account_without_a_password_cannot_be_deleted() {
+    let app = passkey_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let _phone = register(&app, &client, "Phone").await;
+    let id = app.scalar("SELECT id FROM passkeys").await.to_string();
+    // As an account made by a sign-in provider, then unlinked: no password, no link.
+    app.execute("UPDATE users SET password_hash = ''").await;
+
+    let refused = app.post_form_with(&client, "/account/passkeys/delete", &[("id", &id)]).await;
+    assert_eq!(refused.status(), StatusCode::CONFLICT);
+    assert!(refused.text().await.unwrap().contains("the only way into your account"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM passkeys").await, 1, "the last way in stays");
+
+    let _laptop = register(&app, &client, "Laptop").await;
+    let deleted = app.post_form_with(&client, "/account/passkeys/delete", &[("id", &id)]).await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER, "with another passkey it may go");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM passkeys").await, 1);
+}
+
+#[tokio::test]
 async fn a_passkey_of_another_account_is_refused() {
     let app = passkey_app().await;
     let (_, ada) = user_with_two_factor(&app, "ada@example.com").await;
