@@ -29,7 +29,7 @@ use crate::state::AppState;
 use crate::store::events::{self, EventKind};
 use crate::store::links::{self, Link};
 use crate::store::users::{self, User};
-use crate::store::{self, is_unique_violation, passkeys};
+use crate::store::{self, is_unique_violation};
 use providers::ProviderSettings;
 
 /// How long a discovery that failed waits before it tries again.
@@ -393,16 +393,15 @@ pub enum Unlink {
 }
 
 pub async fn unlink(state: &AppState, user: &User, provider_id: &str, client: &Client) -> Result<Unlink> {
-    let pool = state.store().pool();
-    let other_ways =
-        user.has_password() || passkeys::count(pool, user.id).await? > 0 || links::count(pool, user.id).await? > 1;
-    if !other_ways {
-        return Ok(Unlink::LastWayIn);
-    }
     let now = store::now();
     let mut tx = state.store().begin().await?;
+    users::lock(&mut tx, user.id).await?;
     if !links::delete(&mut *tx, user.id, provider_id).await? {
         return Ok(Unlink::NotLinked);
+    }
+    if !users::has_a_way_in(&mut tx, user.id).await? {
+        // Dropping the transaction takes the unlinking back.
+        return Ok(Unlink::LastWayIn);
     }
     events::record(&mut *tx, user.id, EventKind::ProviderUnlinked, &client.ip(), &client.user_agent, now).await?;
     let name = provider_name(state, provider_id);

@@ -293,18 +293,16 @@ pub async fn rename(state: &AppState, user: &User, id: i64, name: &str) -> Resul
 /// Deletes one of the user's passkeys and mails a notice; `false` when there is no such
 /// passkey. The last way in (no password, no sign-in provider, no other passkey) stays.
 pub async fn delete(state: &AppState, user: &User, id: i64, client: &Client) -> Result<bool> {
-    let pool = state.store().pool();
-    let other_ways = user.has_password()
-        || crate::store::links::count(pool, user.id).await? > 0
-        || passkeys::count(pool, user.id).await? > 1;
-    if !other_ways {
+    let mut tx = state.store().begin().await?;
+    users::lock(&mut tx, user.id).await?;
+    if !passkeys::delete(&mut *tx, user.id, id).await? {
+        return Ok(false);
+    }
+    if !users::has_a_way_in(&mut tx, user.id).await? {
+        // Dropping the transaction takes the deletion back.
         return Err(AppError::Conflict(
             "This passkey is the only way into your account. Set a password (\"Forgot your password?\") first.",
         ));
-    }
-    let mut tx = state.store().begin().await?;
-    if !passkeys::delete(&mut *tx, user.id, id).await? {
-        return Ok(false);
     }
     let now = store::now();
     events::record(&mut *tx, user.id, EventKind::PasskeyRemoved, &client.ip(), &client.user_agent, now).await?;

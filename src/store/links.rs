@@ -61,7 +61,3 @@ pub async fn delete<'e>(
         .await?;
     Ok(done.rows_affected() == 1)
 }
-
-pub async fn count<'e>(db: impl Executor<'e, Database = Db>, user_id: i64) -> Result<i64, sqlx::Error> {
-    sqlx::query_scalar("SELECT COUNT(*) FROM external_links WHERE user_id = $1").bind(user_id).fetch_one(db).await
-}

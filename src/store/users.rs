@@ -1,4 +1,4 @@
-use sqlx::{Executor, FromRow};
+use sqlx::{AnyConnection, Executor, FromRow};
 
 use super::{Backend, Db, Store};
 use crate::domain::Email;
@@ -136,6 +136,27 @@ pub async fn mark_verified<'e>(
     .execute(db)
     .await?;
     Ok(result.rows_affected() == 1)
+}
+
+/// Takes the lock on the account's row for the rest of `conn`'s transaction (SQLite's
+/// transactions hold the write lock from their start), so that two transactions each
+/// removing a way in run one after the other, and the second sees what the first left.
+pub async fn lock(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET password_hash = password_hash WHERE id = $1").bind(user_id).execute(conn).await?;
+    Ok(())
+}
+
+/// Whether the account has a way in left: a password, a passkey or a sign-in provider.
+pub async fn has_a_way_in(conn: &mut AnyConnection, user_id: i64) -> Result<bool, sqlx::Error> {
+    let ways: i64 = sqlx::query_scalar(
+        "SELECT (SELECT COUNT(*) FROM users WHERE id = $1 AND password_hash <> '') \
+              + (SELECT COUNT(*) FROM passkeys WHERE user_id = $1) \
+              + (SELECT COUNT(*) FROM external_links WHERE user_id = $1)",
+    )
+    .bind(user_id)
+    .fetch_one(conn)
+    .await?;
+    Ok(ways > 0)
 }
 
 pub async fn set_password_hash<'e>(

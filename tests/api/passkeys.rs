@@ -244,6 +244,29 @@ async fn the_only_passkey_of_an_account_without_a_password_cannot_be_deleted() {
 }
 
 #[tokio::test]
+async fn two_racing_deletes_cannot_remove_both_passkeys_of_an_account_without_a_password() {
+    let app = passkey_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let _phone = register(&app, &client, "Phone").await;
+    let _laptop = register(&app, &client, "Laptop").await;
+    app.execute("UPDATE users SET password_hash = ''").await;
+    let (phone, laptop) = (
+        app.scalar("SELECT MIN(id) FROM passkeys").await.to_string(),
+        app.scalar("SELECT MAX(id) FROM passkeys").await.to_string(),
+    );
+
+    let (delete_phone, delete_laptop) = ([("id", phone.as_str())], [("id", laptop.as_str())]);
+    let (first, second) = tokio::join!(
+        app.post_form_with(&client, "/account/passkeys/delete", &delete_phone),
+        app.post_form_with(&client, "/account/passkeys/delete", &delete_laptop),
+    );
+    let mut statuses = [first.status(), second.status()];
+    statuses.sort();
+    assert_eq!(statuses, [StatusCode::SEE_OTHER, StatusCode::CONFLICT], "exactly one goes");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM passkeys").await, 1, "the last way in stays");
+}
+
+#[tokio::test]
 async fn a_passkey_of_another_account_is_refused() {
     let app = passkey_app().await;
     let (_, ada) = user_with_two_factor(&app, "ada@example.com").await;
