@@ -39,11 +39,8 @@ pub async fn needs_role(
     let current = CurrentUser::from_request_parts(&mut parts, &state).await?;
     if !current.user.has_role(role) {
         tracing::warn!(event = "role_refused", user_id = current.user.id, role, "a page needs a role the user lacks");
-        // The refusal's page still shows who is signed in, so it does not read as signed out.
-        let header = Page::from_request_parts(&mut parts, &state).await?;
-        let mut refused = AppError::Forbidden("Your account does not have the role this page needs.").into_response();
-        refused.extensions_mut().insert(header);
-        return Ok(refused);
+        // The page header (who is signed in) is added by `routes::errors::keep_page_header`.
+        return Err(AppError::Forbidden("Your account does not have the role this page needs."));
     }
     parts.extensions.insert(Privileged(current));
     Ok(next.run(Request::from_parts(parts, body)).await)
