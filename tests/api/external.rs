@@ -9,8 +9,8 @@ use std::sync::Arc;
 use gatehouse::external::providers::ProviderSettings;
 use reqwest::{Client, StatusCode, header};
 
-use crate::helpers::process::{lines, wait_for_line};
-use crate::helpers::{PASSWORD, TestApp, browser, spawn_app_with, unclaimed_port};
+use crate::helpers::process::{first_line_with, lines};
+use crate::helpers::{PASSWORD, TestApp, browser, on_a_drawn_port, spawn_app_unless_port_taken, unclaimed_port};
 use crate::two_factor::{second_step, user_with_two_factor};
 
 const CLIENT_ID: &str = "gatehouse";
@@ -21,13 +21,17 @@ struct ExternalProvider {
     child: Child,
     issuer: String,
     /// Kept read: the provider logs as it goes, and dies of a closed pipe.
-    _stdout: std::sync::mpsc::Receiver<String>,
+    stdout: std::sync::mpsc::Receiver<String>,
 }
 
 impl ExternalProvider {
     /// oidc-provider on a port of its own, knowing Gatehouse's callback on `gatehouse_port`.
-    fn start(gatehouse_port: u16, mode: &str) -> Self {
-        let port = unclaimed_port();
+    async fn start(gatehouse_port: u16, mode: &str) -> Self {
+        on_a_drawn_port(|port| async move { Self::start_on(port, gatehouse_port, mode) }).await
+    }
+
+    /// `None` if it exits at start, as it does when `port` is taken.
+    fn start_on(port: u16, gatehouse_port: u16, mode: &str) -> Option<Self> {
         let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/provider.mjs");
         let callback = format!("http://127.0.0.1:{gatehouse_port}/login/oidc/corp/callback");
         let mut child = Command::new("node")
@@ -39,8 +43,9 @@ impl ExternalProvider {
             .spawn()
             .expect("node runs (tests/run installs oidc-provider)");
         let stdout = lines(child.stdout.take().unwrap());
-        wait_for_line(&stdout, "listening");
-        Self { child, issuer: format!("http://127.0.0.1:{port}"), _stdout: stdout }
+        let provider = Self { child, issuer: format!("http://127.0.0.1:{port}"), stdout };
+        first_line_with(&provider.stdout, "listening")?;
+        Some(provider)
     }
 }
 
@@ -51,9 +56,9 @@ impl Drop for ExternalProvider {
     }
 }
 
-/// Gatehouse with the provider "corp" at `issuer`, once its login page offers it (or,
-/// with `reachable` false, says it is unavailable).
-async fn gatehouse_with(port: u16, issuer: &str, reachable: bool) -> TestApp {
+/// Gatehouse on `port` with the provider "corp" at `issuer`, once its login page offers it
+/// (or, with `reachable` false, says it is unavailable); `None` if the port is taken.
+async fn gatehouse_with(port: u16, issuer: &str, reachable: bool) -> Option<TestApp> {
     let settings = ProviderSettings {
         id: "corp".into(),
         name: "Corp SSO".into(),
@@ -61,15 +66,15 @@ async fn gatehouse_with(port: u16, issuer: &str, reachable: bool) -> TestApp {
         client_id: CLIENT_ID.into(),
         client_secret: CLIENT_SECRET.to_owned().into(),
     };
-    let app = spawn_app_with(|config| {
+    let app = spawn_app_unless_port_taken(|config| {
         config.addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
         config.oidc_providers = Arc::new(vec![settings]);
     })
-    .await;
+    .await?;
     let expected = if reachable { "Continue with Corp SSO" } else { "Corp SSO is unavailable right now" };
     for _ in 0..100 {
         if app.get("/login").await.text().await.unwrap().contains(expected) {
-            return app;
+            return Some(app);
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
@@ -78,9 +83,11 @@ async fn gatehouse_with(port: u16, issuer: &str, reachable: bool) -> TestApp {
 
 /// Gatehouse and a provider that knows it.
 async fn site(mode: &str) -> (TestApp, ExternalProvider) {
-    let port = unclaimed_port();
-    let provider = ExternalProvider::start(port, mode);
-    (gatehouse_with(port, &provider.issuer, true).await, provider)
+    on_a_drawn_port(|port| async move {
+        let provider = ExternalProvider::start(port, mode).await;
+        Some((gatehouse_with(port, &provider.issuer, true).await?, provider))
+    })
+    .await
 }
 
 fn location(response: &reqwest::Response) -> String {
@@ -268,7 +275,7 @@ async fn a_tampered_id_token_is_refused() {
 #[ignore = "needs Node and oidc-provider: tests/run installs them"]
 async fn a_provider_that_cannot_be_reached_is_shown_unavailable_and_start_up_goes_on() {
     let closed = format!("http://127.0.0.1:{}", unclaimed_port());
-    let app = gatehouse_with(unclaimed_port(), &closed, false).await;
+    let app = on_a_drawn_port(|port| gatehouse_with(port, &closed, false)).await;
     let tried = app.post_form("/login/oidc/corp", &[]).await;
     assert_eq!(tried.status(), StatusCode::SERVICE_UNAVAILABLE);
     assert_eq!(app.login("nobody@example.com", PASSWORD).await.status(), StatusCode::UNAUTHORIZED, "the rest works");

@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::forward_auth::rules;
 use crate::helpers::process::{run, stdout};
 use crate::helpers::totp::code;
-use crate::helpers::{PASSWORD, TestApp, hidden_field, spawn_app_with, unclaimed_port};
+use crate::helpers::{PASSWORD, TestApp, hidden_field, on_a_drawn_port, spawn_app_unless_port_taken, unclaimed_port};
 use crate::two_factor::{otpauth_uri, secret_of};
 
 const RULES: &str = r#"
@@ -58,13 +58,14 @@ pub(crate) struct Site {
 
 impl Site {
     pub(crate) async fn start(kind: Kind, share_cookie: bool) -> Self {
-        let port = unclaimed_port();
-        let gatehouse = spawn_app_with(|config| {
-            config.addr = SocketAddr::from(([127, 0, 0, 1], port));
-            config.base_url = Some(format!("http://auth.gatehouse.localhost:{port}").parse().unwrap());
-            config.session_cookie_domain = share_cookie.then(|| "gatehouse.localhost".to_owned());
-            config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
-            config.access_rules = rules(RULES);
+        let gatehouse = on_a_drawn_port(|port| {
+            spawn_app_unless_port_taken(move |config| {
+                config.addr = SocketAddr::from(([127, 0, 0, 1], port));
+                config.base_url = Some(format!("http://auth.gatehouse.localhost:{port}").parse().unwrap());
+                config.session_cookie_domain = share_cookie.then(|| "gatehouse.localhost".to_owned());
+                config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];
+                config.access_rules = rules(RULES);
+            })
         })
         .await;
         let upstream = echo_upstream().await;
@@ -77,14 +78,14 @@ impl Site {
     /// Traefik listens before its file provider has loaded the routes (it answers 404
     /// until then); the others route as soon as they listen.
     async fn wait_for_routes(&self) {
-        for _ in 0..100 {
+        for _ in 0..400 {
             let probe = browser_at_home().get(self.app("/public/")).send().await;
             if probe.is_ok_and(|response| response.status() != StatusCode::NOT_FOUND) {
                 return;
             }
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
-        panic!("the proxy did not route to the app within 5 s");
+        panic!("the proxy did not route to the app within 20 s");
     }
 
     pub(crate) fn app(&self, path: &str) -> String {
@@ -172,32 +173,36 @@ impl Proxy {
         for _ in 0..5 {
             let dir = tempfile::tempdir().unwrap();
             let port = unclaimed_port();
-            let mut child = command(kind, dir.path(), port, gatehouse, upstream)
+            let child = command(kind, dir.path(), port, gatehouse, upstream)
                 .stdin(Stdio::null())
                 .stdout(Stdio::null())
                 .stderr(if std::env::var_os("TEST_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })
                 .spawn()
                 .unwrap_or_else(|error| panic!("{kind:?} runs (tests/run installs it): {error}"));
-            if listens(&mut child, port) {
-                return Self { child, port, _dir: dir };
+            // Owned before the wait, so that a panic there still stops it.
+            let mut proxy = Self { child, port, _dir: dir };
+            if proxy.listens() {
+                return proxy;
             }
         }
         panic!("{kind:?} stopped at start five times; TEST_LOG=1 shows why");
     }
-}
 
-/// Whether `child` listens on `port` (within 5 s) rather than exiting.
-fn listens(child: &mut Child, port: u16) -> bool {
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return true;
+    /// Whether it listens on its port (within 20 s) rather than exiting.
+    fn listens(&mut self) -> bool {
+        // Generous: the first start of a proxy's binary on a busy two-core machine (Traefik's
+        // is over 100 MB) can take seconds before it reads a byte of its config.
+        for _ in 0..400 {
+            if std::net::TcpStream::connect(("127.0.0.1", self.port)).is_ok() {
+                return true;
+            }
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return false;
+            }
+            std::thread::sleep(Duration::from_millis(50));
         }
-        if let Ok(Some(_)) = child.try_wait() {
-            return false;
-        }
-        std::thread::sleep(Duration::from_millis(50));
+        panic!("the proxy did not listen on {} within 20 s", self.port);
     }
-    panic!("the proxy did not listen on {port} within 5 s");
 }
 
 /// The command that runs `kind` on `port` with its files in `dir`.

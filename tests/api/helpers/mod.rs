@@ -45,6 +45,12 @@ pub async fn spawn_app() -> TestApp {
 
 /// Starts the app with the test defaults, changed by `configure`.
 pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
+    spawn_app_unless_port_taken(configure).await.expect("the application starts: its listen address is taken")
+}
+
+/// Like `spawn_app_with`, but `None` when another process holds the listen address that
+/// `configure` chose (only a drawn port can be: port 0 never is).
+pub async fn spawn_app_unless_port_taken(configure: impl FnOnce(&mut Config)) -> Option<TestApp> {
     LazyLock::force(&TRACING);
     let dir = tempfile::tempdir().unwrap();
     let mail = MailServer::start().await;
@@ -53,7 +59,11 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     config.addr = SocketAddr::from(([127, 0, 0, 1], 0));
     config.smtp_url = Some(mail.url().into());
     configure(&mut config);
-    let app = Application::build(config).await.expect("the application starts");
+    let app = match Application::build(config).await {
+        Ok(app) => app,
+        Err(error) if is_address_in_use(&error) => return None,
+        Err(error) => panic!("the application starts: {error:?}"),
+    };
     let addr = app.local_addr();
     let state = app.state().clone();
     let base_url = state.links().page("/").trim_end_matches('/').to_owned();
@@ -61,24 +71,48 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Config)) -> TestApp {
     tokio::spawn(app.run_until(async {
         let _ = stopped.await;
     }));
-    TestApp { addr, base_url, mail, state, client: browser(), stop: Some(stop), database, _dir: dir }
+    Some(TestApp { addr, base_url, mail, state, client: browser(), stop: Some(stop), database, _dir: dir })
+}
+
+fn is_address_in_use(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::AddrInUse)
+    })
 }
 
 /// The app at `http://localhost:PORT`, as passkeys need: a domain name (`localhost`) for
 /// their relying party, where an IP address cannot be one. Requests still go to loopback.
-pub async fn spawn_app_on_localhost_with(configure: impl FnOnce(&mut Config)) -> TestApp {
-    let port = unclaimed_port();
-    spawn_app_with(|config| {
-        config.addr = SocketAddr::from(([127, 0, 0, 1], port));
-        config.base_url = Some(format!("http://localhost:{port}").parse().unwrap());
-        configure(config);
+pub async fn spawn_app_on_localhost_with(configure: impl Fn(&mut Config)) -> TestApp {
+    let configure = &configure;
+    on_a_drawn_port(|port| async move {
+        spawn_app_unless_port_taken(|config| {
+            config.addr = SocketAddr::from(([127, 0, 0, 1], port));
+            config.base_url = Some(format!("http://localhost:{port}").parse().unwrap());
+            configure(config);
+        })
+        .await
     })
     .await
 }
 
-/// A port free now that no other test can be given meanwhile, for a server whose address
-/// must be known before it starts. Drawn from below Linux's ephemeral range (32768 and
-/// up), which is where every `bind(127.0.0.1:0)` of the other tests lands.
+/// What `start` gives on a port drawn by `unclaimed_port`, for a server whose address must
+/// be known before it starts. Another process may bind the port between the draw and
+/// `start`; then `start` answers `None` and a new port is drawn.
+pub async fn on_a_drawn_port<T, F>(mut start: impl FnMut(u16) -> F) -> T
+where
+    F: std::future::Future<Output = Option<T>>,
+{
+    for _ in 0..5 {
+        if let Some(started) = start(unclaimed_port()).await {
+            return started;
+        }
+    }
+    panic!("five drawn ports in a row were taken before they could be bound");
+}
+
+/// A port free now, drawn from below Linux's ephemeral range (32768 and up) where every
+/// `bind(127.0.0.1:0)` of the other tests lands. Another test may still draw the same one,
+/// or another process bind it: see `on_a_drawn_port`.
 pub fn unclaimed_port() -> u16 {
     loop {
         let port = rand::random_range(20_000..32_768);

@@ -54,10 +54,17 @@ pub fn lines(stream: impl std::io::Read + Send + 'static) -> mpsc::Receiver<Stri
 }
 
 pub fn wait_for_line(rx: &mpsc::Receiver<String>, contains: &str) -> String {
+    first_line_with(rx, contains).unwrap_or_else(|| panic!("the stream ended with no line with {contains:?}"))
+}
+
+/// The first line with `contains`, or `None` if the stream ends (its process exited) first.
+pub fn first_line_with(rx: &mpsc::Receiver<String>, contains: &str) -> Option<String> {
     loop {
-        let line = rx.recv_timeout(Duration::from_secs(20)).unwrap_or_else(|_| panic!("no line with {contains:?}"));
-        if line.contains(contains) {
-            return line;
+        match rx.recv_timeout(Duration::from_secs(20)) {
+            Ok(line) if line.contains(contains) => return Some(line),
+            Ok(_) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) => return None,
+            Err(mpsc::RecvTimeoutError::Timeout) => panic!("no line with {contains:?} within 20 s"),
         }
     }
 }
@@ -80,10 +87,12 @@ pub fn start(mut command: Command) -> Running {
     let mut child = command.spawn().expect("the binary runs");
     let stdout = lines(child.stdout.take().unwrap());
     let stderr = lines(child.stderr.take().unwrap());
-    let listening = wait_for_line(&stdout, "listening on ");
+    // Owned before the wait, so that a panic there still stops it.
+    let mut running = Running { child, base: String::new(), stdout, stderr };
+    let listening = wait_for_line(&running.stdout, "listening on ");
     assert!(listening.starts_with("listening on http://127.0.0.1:"), "{listening}");
-    let base = listening.trim_start_matches("listening on ").to_owned();
-    Running { child, base, stdout, stderr }
+    running.base = listening.trim_start_matches("listening on ").to_owned();
+    running
 }
 
 /// Runs `gatehouse ARGS` on the app's database, with `stdin` as standard input.
