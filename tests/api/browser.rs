@@ -2,14 +2,13 @@
 //! address from the mailed link and logs in, with the CSRF cookie, the Origin check and
 //! the session cookie all as a person's browser meets them.
 
-use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, process, spawn_app, spawn_app_on_localhost_with, totp};
+use crate::helpers::{PASSWORD, on_a_drawn_port, process, spawn_app, spawn_app_on_localhost_with, totp};
 
 /// ChromeDriver and, should a failed test leave it behind, the Chromium it started.
 struct Driver {
@@ -27,14 +26,18 @@ impl Drop for Driver {
 }
 
 async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
-    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let driver = Command::new("chromedriver")
+    on_a_drawn_port(|port| start_browser_on(port, profile)).await
+}
+
+/// `None` if ChromeDriver exits at start, as it does when `port` is taken.
+async fn start_browser_on(port: u16, profile: &std::path::Path) -> Option<(Driver, Client)> {
+    let process = Command::new("chromedriver")
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("chromedriver is installed (apt-get install chromium chromium-driver; tests/run does it)");
-    let driver = Driver { process: driver, profile: profile.display().to_string() };
+    let mut driver = Driver { process, profile: profile.display().to_string() };
     let mut capabilities = serde_json::Map::new();
     capabilities.insert(
         "goog:chromeOptions".into(),
@@ -48,17 +51,25 @@ async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
         }),
     );
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
+    let mut failed = None;
     loop {
-        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
-        match ClientBuilder::new(connector)
-            .capabilities(capabilities.clone())
-            .connect(&format!("http://127.0.0.1:{port}"))
-            .await
-        {
-            Ok(client) => return (driver, client),
-            Err(error) if tokio::time::Instant::now() > deadline => panic!("cannot start chromium: {error}"),
-            Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+        if matches!(driver.process.try_wait(), Ok(Some(_))) {
+            return None;
         }
+        if tokio::time::Instant::now() > deadline {
+            panic!("cannot start chromium: {failed:?}");
+        }
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        let mut builder = ClientBuilder::new(connector);
+        builder.capabilities(capabilities.clone());
+        let address = format!("http://127.0.0.1:{port}");
+        // Bounded, but long enough for a slow Chromium start (cut short, it would leave a
+        // Chromium on the profile): whatever else holds the port may never answer.
+        match tokio::time::timeout(Duration::from_secs(30), builder.connect(&address)).await {
+            Ok(Ok(client)) => return Some((driver, client)),
+            attempt => failed = Some(attempt.map(|connected| connected.err())),
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
 }
 
