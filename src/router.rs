@@ -101,9 +101,11 @@ pub fn router(state: AppState) -> Router {
                 .layer(from_fn(errors::html))
                 .layer(from_fn_with_state(state.clone(), read_your_writes))
                 .layer(session_layer(&state, https))
+                // Outside the form checks, so a refused form's page (403, 413) still shows
+                // who is signed in.
+                .layer(from_fn_with_state(state.clone(), errors::keep_page_header))
                 .layer(from_fn_with_state(origin_check.clone(), csrf::same_site_only))
-                .layer(from_fn_with_state(state.clone(), csrf::protect_forms))
-                .layer(from_fn_with_state(state.clone(), errors::keep_page_header)),
+                .layer(from_fn_with_state(state.clone(), csrf::protect_forms)),
         );
 
     let passkey_calls = passkey_calls().layer(

@@ -170,6 +170,29 @@ async fn an_error_page_shows_who_is_signed_in_like_every_other_page() {
 }
 
 #[tokio::test]
+async fn a_refused_form_shows_who_is_signed_in_like_every_other_page() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    let browser = app.signed_in("ada@example.com").await;
+    let token = app.csrf_token_with(&browser).await;
+    let without_token = "new_email=ada%40example.net".to_owned();
+    let oversized = format!("csrf_token={token}&new_email={}", "a".repeat(2 * 1024 * 1024));
+    for (body, status) in [(without_token, StatusCode::FORBIDDEN), (oversized, StatusCode::PAYLOAD_TOO_LARGE)] {
+        let response = browser
+            .post(app.url("/account/email"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", &app.base_url)
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), status);
+        let page = response.text().await.unwrap();
+        assert!(page.contains(r#"<a href="/account" title="Your account">ada@example.com</a>"#), "{status}: {page}");
+    }
+}
+
+#[tokio::test]
 async fn v3_4_3_every_page_carries_the_security_headers() {
     let app = spawn_app().await;
     for path in ["/", "/register", "/login", "/check-email", "/no-such-page", "/verify-email?token=x"] {
