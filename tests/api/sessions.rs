@@ -190,7 +190,8 @@ async fn a_change_written_by_another_connection_is_seen_by_the_next_request() {
     }
 
     sqlx::query("DELETE FROM sessions").execute(&mut other).await.unwrap();
-    assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::UNAUTHORIZED);
+    let status = || async { app.get_with(&client, "/api/me").await.status() };
+    assert_eq!(settled(postgres, &StatusCode::UNAUTHORIZED, status).await, StatusCode::UNAUTHORIZED);
 }
 
 #[tokio::test]

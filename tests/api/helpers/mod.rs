@@ -312,8 +312,12 @@ impl TestApp {
         .await;
     }
 
+    /// Runs `sql` as this instance would: its next request reads what was written. (On
+    /// PostgreSQL a write from elsewhere reaches the read cache only once notified: see
+    /// `settled`.)
     pub async fn execute(&self, sql: &str) {
         sqlx::query(sql).execute(self.state.store().pool()).await.unwrap();
+        self.state.store().forget_cached_reads();
     }
 }
 
