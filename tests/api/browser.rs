@@ -50,6 +50,7 @@ async fn start_browser_on(port: u16, profile: &std::path::Path) -> Option<(Drive
             ],
         }),
     );
+    let address = format!("http://127.0.0.1:{port}");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let mut failed = None;
     loop {
@@ -62,7 +63,6 @@ async fn start_browser_on(port: u16, profile: &std::path::Path) -> Option<(Drive
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         let mut builder = ClientBuilder::new(connector);
         builder.capabilities(capabilities.clone());
-        let address = format!("http://127.0.0.1:{port}");
         // Bounded, but long enough for a slow Chromium start (cut short, it would leave a
         // Chromium on the profile): whatever else holds the port may never answer.
         match tokio::time::timeout(Duration::from_secs(30), builder.connect(&address)).await {

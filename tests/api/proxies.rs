@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use crate::forward_auth::rules;
 use crate::helpers::process::{run, stdout};
 use crate::helpers::totp::code;
-use crate::helpers::{PASSWORD, TestApp, hidden_field, on_a_drawn_port, spawn_app_unless_port_taken, unclaimed_port};
+use crate::helpers::{PASSWORD, TestApp, hidden_field, on_a_drawn_port, spawn_app_unless_port_taken};
 use crate::two_factor::{otpauth_uri, secret_of};
 
 const RULES: &str = r#"
@@ -69,7 +69,7 @@ impl Site {
         })
         .await;
         let upstream = echo_upstream().await;
-        let proxy = Proxy::start(kind, gatehouse.addr, upstream);
+        let proxy = Proxy::start(kind, gatehouse.addr, upstream).await;
         let site = Self { gatehouse, proxy, browser: browser_at_home() };
         site.wait_for_routes().await;
         site
@@ -167,25 +167,23 @@ struct Proxy {
 
 impl Proxy {
     /// The shipped config of `kind`, with Gatehouse's, the app's and its own address put in.
-    /// Another proxy test may have drawn the same port in the same instant; the loser exits
-    /// at start and tries the next one.
-    fn start(kind: Kind, gatehouse: SocketAddr, upstream: SocketAddr) -> Self {
-        for _ in 0..5 {
-            let dir = tempfile::tempdir().unwrap();
-            let port = unclaimed_port();
-            let child = command(kind, dir.path(), port, gatehouse, upstream)
-                .stdin(Stdio::null())
-                .stdout(Stdio::null())
-                .stderr(if std::env::var_os("TEST_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })
-                .spawn()
-                .unwrap_or_else(|error| panic!("{kind:?} runs (tests/run installs it): {error}"));
-            // Owned before the wait, so that a panic there still stops it.
-            let mut proxy = Self { child, port, _dir: dir };
-            if proxy.listens() {
-                return proxy;
-            }
-        }
-        panic!("{kind:?} stopped at start five times; TEST_LOG=1 shows why");
+    async fn start(kind: Kind, gatehouse: SocketAddr, upstream: SocketAddr) -> Self {
+        on_a_drawn_port(|port| async move { Self::start_on(port, kind, gatehouse, upstream) }).await
+    }
+
+    /// `None` if it exits at start, as it does when another test drew `port` in the same
+    /// instant.
+    fn start_on(port: u16, kind: Kind, gatehouse: SocketAddr, upstream: SocketAddr) -> Option<Self> {
+        let dir = tempfile::tempdir().unwrap();
+        let child = command(kind, dir.path(), port, gatehouse, upstream)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(if std::env::var_os("TEST_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })
+            .spawn()
+            .unwrap_or_else(|error| panic!("{kind:?} runs (tests/run installs it): {error}"));
+        // Owned before the wait, so that a panic there still stops it.
+        let mut proxy = Self { child, port, _dir: dir };
+        proxy.listens().then_some(proxy)
     }
 
     /// Whether it listens on its port (within 20 s) rather than exiting.

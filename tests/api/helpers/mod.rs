@@ -107,7 +107,7 @@ where
             return started;
         }
     }
-    panic!("five drawn ports in a row were taken before they could be bound");
+    panic!("five drawn ports in a row were taken, or the server exits at start (TEST_LOG=1 may show why)");
 }
 
 /// A port free now, drawn from below Linux's ephemeral range (32768 and up) where every
