@@ -8,6 +8,8 @@
 //! rows through the store's read cache and writes nothing but the once-a-minute touch.
 
 pub mod original;
+#[cfg(test)]
+mod properties;
 pub mod rules;
 
 use std::str::FromStr;
@@ -25,8 +27,8 @@ use crate::state::AppState;
 use crate::store::sessions::SqlSessionStore;
 use crate::store::users::{self, User};
 use crate::web::api_caller::{self, Credential};
-pub use original::{Convention, OriginalRequest};
-pub use rules::{AccessRules, Policy};
+pub use original::{OriginalRequest, Unclear};
+pub use rules::{AccessRules, Policy, ReturnRefused};
 
 /// The answer to "may this request through?".
 #[derive(Debug)]
@@ -77,7 +79,7 @@ pub async fn decide(
     client: &Client,
 ) -> Result<Verdict> {
     let Some(asked) = asked else { return Ok(Verdict::Deny(Refusal::UnknownRequest)) };
-    let (policy, roles) = state.access_rules().for_request(asked.host(), asked.path());
+    let (policy, roles) = state.access_rules().for_request(asked);
     match policy {
         Policy::Bypass => return Ok(Verdict::Allow(None)),
         Policy::Deny => return Ok(Verdict::Deny(Refusal::ByRule)),

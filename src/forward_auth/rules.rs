@@ -13,7 +13,22 @@
 use regex::Regex;
 use url::{Host, Url};
 
+use super::original::{OriginalRequest, Unclear};
 use crate::domain::Role;
+
+/// Why a sign-in does not return to an `rd`, for the log.
+#[derive(Debug, thiserror::Error)]
+pub enum ReturnRefused {
+    #[error("not a clear address: {0}")]
+    Unclear(Unclear),
+    #[error("its host is no access rule's domain")]
+    UnknownDomain,
+    #[error(
+        "plain http is followed only to this machine (localhost, *.localhost, loopback addresses); use https, \
+         or a *.localhost name to try it locally"
+    )]
+    PlainHttp,
+}
 
 /// What a request must bring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,7 +66,9 @@ pub enum DomainPattern {
 
 impl DomainPattern {
     fn parse(text: &str) -> Result<Self, String> {
+        // Hosts are compared without the trailing dot of a fully qualified name.
         let lowered = text.trim().to_ascii_lowercase();
+        let lowered = lowered.strip_suffix('.').unwrap_or(&lowered).to_owned();
         let (pattern, host) = match lowered.strip_prefix("*.") {
             Some(parent) => (Self::Subdomains(format!(".{parent}")), parent.to_owned()),
             None => (Self::Exact(lowered.clone()), lowered),
@@ -129,28 +146,27 @@ impl AccessRules {
         if problems.is_empty() { Ok(Self { default_policy, rules }) } else { Err(problems) }
     }
 
-    /// The policy and role requirement for a request to `host` (no port) at `path`: the
-    /// first rule that matches, else the default with no role requirement.
-    pub fn for_request(&self, host: &str, path: &str) -> (Policy, &[Role]) {
-        let host = host.to_ascii_lowercase();
-        match self.rules.iter().find(|rule| rule.matches(&host, path)) {
+    /// The policy and role requirement for the request: the first rule that matches its
+    /// canonical host and path, else the default with no role requirement.
+    pub fn for_request(&self, asked: &OriginalRequest) -> (Policy, &[Role]) {
+        match self.rules.iter().find(|rule| rule.matches(asked.host(), asked.path())) {
             Some(rule) => (rule.policy, &rule.roles),
             None => (self.default_policy, &[]),
         }
     }
 
     /// `rd`, if it is somewhere a sign-in may send the browser back to: a rule's domain
-    /// over https, or over http on this machine only (`localhost`, loopback addresses).
-    pub fn return_address(&self, rd: &str) -> Option<Url> {
-        let url = Url::parse(rd).ok()?;
-        let host = url.host_str()?.to_ascii_lowercase();
-        let scheme_ok = match url.scheme() {
-            "https" => true,
-            "http" => is_loopback(&url),
-            _ => false,
-        };
-        let known = self.rules.iter().any(|rule| rule.domain.matches(host.trim_matches(['[', ']'])));
-        (scheme_ok && known && url.username().is_empty() && url.password().is_none()).then_some(url)
+    /// over https, or over http on this machine only (`localhost`, `*.localhost`, loopback
+    /// addresses). It is read as strictly as a proxy's description of a request.
+    pub fn return_address(&self, rd: &str) -> Result<Url, ReturnRefused> {
+        let asked = OriginalRequest::from_url(rd).map_err(ReturnRefused::Unclear)?;
+        if !self.rules.iter().any(|rule| rule.domain.matches(asked.host())) {
+            return Err(ReturnRefused::UnknownDomain);
+        }
+        if asked.url.scheme() == "http" && !is_loopback(&asked.url) {
+            return Err(ReturnRefused::PlainHttp);
+        }
+        Ok(asked.url)
     }
 
     /// The CSP sources a sign-in form may send the browser on to (see [`Self::return_address`]).
@@ -246,6 +262,10 @@ mod tests {
         AccessRules::from_toml(&text.parse().unwrap())
     }
 
+    fn at(url: &str) -> OriginalRequest {
+        OriginalRequest::from_url(url).unwrap()
+    }
+
     const EXAMPLE: &str = r#"
         default_policy = "one_factor"
         [[access_rules]]
@@ -264,11 +284,11 @@ mod tests {
     #[test]
     fn the_first_matching_rule_wins_and_the_default_covers_the_rest() {
         let rules = rules(EXAMPLE).unwrap();
-        assert_eq!(rules.for_request("public.example.com", "/admin").0, Policy::Bypass);
-        let (policy, roles) = rules.for_request("APP.example.com", "/admin/users");
+        assert_eq!(rules.for_request(&at("https://public.example.com/admin")).0, Policy::Bypass);
+        let (policy, roles) = rules.for_request(&at("https://APP.example.com/admin/users"));
         assert_eq!((policy, roles.len()), (Policy::TwoFactor, 1));
-        assert_eq!(rules.for_request("app.example.com", "/home").0, Policy::OneFactor);
-        assert_eq!(rules.for_request("elsewhere.org", "/").0, Policy::OneFactor, "the default");
+        assert_eq!(rules.for_request(&at("https://app.example.com/home")).0, Policy::OneFactor);
+        assert_eq!(rules.for_request(&at("https://elsewhere.org/")).0, Policy::OneFactor, "the default");
     }
 
     #[test]
@@ -284,7 +304,7 @@ mod tests {
     #[test]
     fn no_rules_means_everything_is_denied() {
         let rules = rules("").unwrap();
-        assert_eq!(rules.for_request("app.example.com", "/").0, Policy::Deny);
+        assert_eq!(rules.for_request(&at("https://app.example.com/")).0, Policy::Deny);
     }
 
     #[test]
@@ -332,14 +352,17 @@ mod tests {
             "#,
         )
         .unwrap();
-        assert!(rules.return_address("https://wiki.example.com/page?x=1").is_some());
-        assert!(rules.return_address("http://app.localhost:8080/").is_some());
-        assert!(rules.return_address("http://wiki.example.com/").is_none(), "plain http off this machine");
-        assert!(rules.return_address("https://example.com/").is_none(), "not a rule's domain");
-        assert!(rules.return_address("https://evil.org/?wiki.example.com").is_none());
-        assert!(rules.return_address("https://user@wiki.example.com/").is_none());
-        assert!(rules.return_address("javascript:alert(1)").is_none());
-        assert!(rules.return_address("/account").is_none(), "a path is `next`, not `rd`");
+        assert!(rules.return_address("https://wiki.example.com/page?x=1").is_ok());
+        assert!(rules.return_address("http://app.localhost:8080/").is_ok());
+        assert!(matches!(rules.return_address("http://wiki.example.com/"), Err(ReturnRefused::PlainHttp)));
+        assert!(matches!(rules.return_address("https://example.com/"), Err(ReturnRefused::UnknownDomain)));
+        assert!(rules.return_address("https://evil.org/?wiki.example.com").is_err());
+        assert!(matches!(rules.return_address("https://user@wiki.example.com/"), Err(ReturnRefused::Unclear(_))));
+        assert!(rules.return_address("https://evil.org:@wiki.example.com/").is_err());
+        assert!(rules.return_address("javascript:alert(1)").is_err());
+        assert!(rules.return_address("/account").is_err(), "a path is `next`, not `rd`");
+        let canonical = rules.return_address("https://Wiki.Example.com.//a/./b").unwrap();
+        assert_eq!(canonical.as_str(), "https://wiki.example.com/a/b", "the same canonical address as the gate's");
     }
 
     #[test]

@@ -9,8 +9,8 @@ use axum::response::{Html, IntoResponse, Response};
 use url::Url;
 
 use crate::accounts::Client;
-use crate::error::Result;
-use crate::forward_auth::{self, Convention, OriginalRequest, Refusal, Verdict};
+use crate::error::{AppError, Result};
+use crate::forward_auth::{self, OriginalRequest, Refusal, Verdict};
 use crate::security::client_ip::FromTrustedProxy;
 use crate::security::headers::ForProxyOnly;
 use crate::state::AppState;
@@ -20,7 +20,7 @@ use crate::store::users::User;
 /// must sign in gets `401`, and the shipped `deploy/nginx.conf` asks `/auth/forward` for
 /// the redirect.
 pub async fn request(State(state): State<AppState>, client: Client, request: Request) -> Result<Response> {
-    let asked = asked(&request, &client, Convention::OriginalUrl);
+    let asked = asked(&request, &client)?;
     let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), &client).await?;
     Ok(match verdict {
         Verdict::SignIn => StatusCode::UNAUTHORIZED.into_response(),
@@ -31,20 +31,27 @@ pub async fn request(State(state): State<AppState>, client: Client, request: Req
 /// For Caddy and Traefik, which hand any answer but 2xx to the browser as it is: a browser
 /// that must sign in is sent to the login form, and back here after.
 pub async fn forward(State(state): State<AppState>, client: Client, request: Request) -> Result<Response> {
-    let asked = asked(&request, &client, Convention::Forwarded);
+    let asked = asked(&request, &client)?;
     let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), &client).await?;
     Ok(answer(&state, verdict, asked.as_ref()))
 }
 
-/// The request the proxy asks about, if the peer is a proxy we trust to say.
-fn asked(request: &Request, client: &Client, convention: Convention) -> Option<OriginalRequest> {
+/// The request the proxy asks about: `None` when the peer is no proxy we trust to say
+/// (answered `403`), a `400` when its description is unclear, which is never judged.
+fn asked(request: &Request, client: &Client) -> Result<Option<OriginalRequest>> {
     if request.extensions().get::<FromTrustedProxy>().is_none() {
         // An untrusted peer's address is the client's own.
         let peer = client.ip;
         tracing::warn!(event = "forward_auth_untrusted_peer", %peer, "forward-auth question from a peer not in TRUSTED_PROXIES");
-        return None;
+        return Ok(None);
     }
-    OriginalRequest::from_headers(request.headers(), convention)
+    match OriginalRequest::from_headers(request.headers()) {
+        Ok(asked) => Ok(Some(asked)),
+        Err(reason) => {
+            tracing::warn!(event = "forward_auth_unclear_request", %reason, "refused: the proxy's description of the request is unclear");
+            Err(AppError::BadRequest("The proxy's description of this request is missing or ambiguous.".into()))
+        }
+    }
 }
 
 fn answer(state: &AppState, verdict: Verdict, asked: Option<&OriginalRequest>) -> Response {

@@ -140,8 +140,19 @@ pub async fn login(
 /// `rd` when a sign-in may return there (see [`AccessRules::return_address`]), else empty.
 ///
 /// [`AccessRules::return_address`]: crate::forward_auth::AccessRules::return_address
+/// A refused `rd` is logged with the reason, since the person only sees that the sign-in
+/// did not return them to their app.
 pub fn return_address(state: &AppState, rd: &str) -> String {
-    state.access_rules().return_address(rd).map(String::from).unwrap_or_default()
+    if rd.is_empty() {
+        return String::new();
+    }
+    match state.access_rules().return_address(rd) {
+        Ok(url) => url.into(),
+        Err(reason) => {
+            tracing::warn!(event = "return_address_refused", %reason, "the sign-in will not return to this rd");
+            String::new()
+        }
+    }
 }
 
 /// `/login/2fa`, keeping where the user was going.
