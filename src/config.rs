@@ -351,16 +351,23 @@ fn parse_mail_from(value: &str) -> Result<Mailbox, String> {
 }
 
 /// A host name, lower case, without the leading dot some write (browsers ignore it).
+/// Browsers refuse a cookie for a name of one label (`localhost`, `com`): the session
+/// cookie would never be stored and every sign-in would loop back to the form.
 fn parse_cookie_domain(value: &str) -> Result<String, String> {
     let domain = value.trim().trim_start_matches('.').to_ascii_lowercase();
     let valid = !domain.is_empty()
         && !domain.contains(['/', ':', '*', ' '])
         && matches!(url::Host::parse(&domain), Ok(url::Host::Domain(_)));
-    if valid {
-        Ok(domain)
-    } else {
-        Err(format!("SESSION_COOKIE_DOMAIN {value:?} must be a domain name like example.com"))
+    if !valid {
+        return Err(format!("SESSION_COOKIE_DOMAIN {value:?} must be a domain name like example.com"));
     }
+    if !domain.trim_end_matches('.').contains('.') {
+        return Err(format!(
+            "SESSION_COOKIE_DOMAIN {value:?} is refused by browsers as a cookie domain (it has one label); \
+             use a parent of BASE_URL's host with a dot, like example.com, or gatehouse.localhost to try it locally"
+        ));
+    }
+    Ok(domain)
 }
 
 fn parse_cidr(value: &str) -> Result<IpNet, String> {

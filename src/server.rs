@@ -41,6 +41,14 @@ pub struct Application {
     addr: SocketAddr,
 }
 
+/// The checks of the settings that need the final `BASE_URL`: `serve` stops on the first,
+/// `check-config` reports it with the rest.
+pub fn check_against_base_url(config: &Config, base_url: &url::Url) -> anyhow::Result<()> {
+    config.check_cookie_domain(base_url)?;
+    passkeys::relying_party(base_url).context("BASE_URL as the passkeys' relying party")?;
+    Ok(())
+}
+
 /// How long SIGTERM waits for requests in flight before the process exits anyway.
 const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 
@@ -65,7 +73,7 @@ impl Application {
             None => None,
         };
         let base_url = config.base_url_for(addr);
-        config.check_cookie_domain(&base_url)?;
+        check_against_base_url(&config, &base_url)?;
         let vault = Vault::from_file(config.secret_key_file.as_deref())?;
         if !vault.seals() {
             tracing::warn!(
@@ -80,7 +88,7 @@ impl Application {
         let id_token_keys = IdTokenKeys::new(store.clone(), vault.clone());
         let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
         let providers = Providers::new(&config.oidc_providers, &base_url)?;
-        let webauthn = passkeys::relying_party(&base_url).context("BASE_URL as the passkeys' relying party")?;
+        let webauthn = passkeys::relying_party(&base_url)?;
         if webauthn.is_none() {
             tracing::info!(
                 %base_url,

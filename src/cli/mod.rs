@@ -444,6 +444,13 @@ async fn open_existing(db: &Database, json: bool) -> anyhow::Result<Store> {
 
 async fn check_config(files: &FileSettings) -> anyhow::Result<()> {
     let mut problems = check_settings(files);
+    // The checks `serve` makes once every setting parses.
+    if problems.is_empty()
+        && let Ok(Command::Serve(config)) = parse(vec!["gatehouse".into(), "serve".into()], files)
+        && let Err(error) = crate::server::check_against_base_url(&config, &config.base_url_for(config.addr))
+    {
+        problems.push(format!("{error:#}"));
+    }
     problems.extend(files.access_rules().err().unwrap_or_default());
     problems.extend(files.oidc_providers().err().unwrap_or_default());
     let url = files.get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());

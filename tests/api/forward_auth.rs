@@ -8,7 +8,7 @@ use gatehouse::forward_auth::AccessRules;
 use reqwest::{Client, StatusCode, header};
 use serde_json::{Value, json};
 
-use crate::helpers::process::{gatehouse, run, stdout};
+use crate::helpers::process::{fails_with, first_line_with, gatehouse, run, start, stdout};
 use crate::helpers::{PASSWORD, TestApp, browser, hidden_field, set_cookie, settled, spawn_app_with};
 use crate::two_factor::{pending, second_step, user_with_two_factor};
 
@@ -185,9 +185,90 @@ async fn the_first_matching_rule_decides_and_no_rule_means_the_default() {
     assert_eq!(ask_nginx(&app, &client, "https://app.example.com/closed/x").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(ask_nginx(&app, &client, "https://other.example.com/").await.status(), StatusCode::FORBIDDEN);
     assert_eq!(ask_nginx(&app, &client, "https://secure.example.com/").await.status(), StatusCode::FORBIDDEN);
-    // No original request at all: nothing to decide on.
-    let unknown = client.get(app.url("/auth/request")).send().await.unwrap();
-    assert_eq!(unknown.status(), StatusCode::FORBIDDEN);
+}
+
+/// Each way a description can be unclear, from a trusted proxy, to both endpoints: a plain
+/// `400`, never judged (a bypass host in it never lets anything through), never redirected.
+#[tokio::test]
+async fn an_unclear_description_is_refused_with_400_by_both_endpoints() {
+    let app = guarded_app().await;
+    let visitor = browser();
+    let forwarded = |host: &'static str, uri: &'static str| {
+        vec![("x-forwarded-proto", "https"), ("x-forwarded-host", host), ("x-forwarded-uri", uri)]
+    };
+    let original = |url: &'static str| vec![("x-original-url", url)];
+    let mut cases: Vec<(&str, Vec<(&str, &str)>)> = vec![
+        ("nothing at all", vec![]),
+        ("both conventions", [original("https://public.example.com/"), forwarded("public.example.com", "/")].concat()),
+        (
+            "X-Original-URL with X-Forwarded-Uri",
+            vec![("x-original-url", "https://public.example.com/"), ("x-forwarded-uri", "/")],
+        ),
+        ("userinfo", original("http://app.example.com:@public.example.com/")),
+        ("userinfo in the host", forwarded("app.example.com:@public.example.com", "/")),
+        ("a port above 65535", original("https://public.example.com:99999/")),
+        ("a port of letters", forwarded("public.example.com:x", "/")),
+        ("an empty host", original("https:///admin")),
+        ("a host that is no name", forwarded("public.example.com%2f", "/")),
+        ("a scheme that is not http", original("ftp://public.example.com/")),
+        ("a list of hosts", forwarded("public.example.com, app.example.com", "/")),
+        ("invalid UTF-8", original("https://public.example.com/%c3%28")),
+        ("an encoded NUL", original("https://public.example.com/a%00")),
+        ("an encoded backslash", original("https://public.example.com/a%5c..%5cadmin")),
+        ("no X-Forwarded-Proto", vec![("x-forwarded-host", "public.example.com"), ("x-forwarded-uri", "/")]),
+        ("a relative X-Forwarded-Uri", forwarded("public.example.com", "admin")),
+    ];
+    cases.push((
+        "X-Original-URL twice",
+        [original("https://app.example.com/"), original("https://public.example.com/")].concat(),
+    ));
+    cases.push((
+        "X-Forwarded-Host twice",
+        [forwarded("app.example.com", "/"), vec![("x-forwarded-host", "public.example.com")]].concat(),
+    ));
+    for endpoint in ["/auth/request", "/auth/forward"] {
+        for (case, headers) in &cases {
+            let request = headers
+                .iter()
+                .fold(visitor.get(app.url(endpoint)), |request, (name, value)| request.header(*name, *value));
+            let response = request.send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::BAD_REQUEST, "{endpoint}: {case}");
+            assert!(response.headers().get(header::LOCATION).is_none(), "{endpoint}: {case}");
+            assert!(header_of(&response, "remote-user").is_none(), "{endpoint}: {case}");
+        }
+    }
+    // The same descriptions, spelled clearly, are judged (the cases fail for their own reason).
+    assert_eq!(ask_nginx(&app, &visitor, "https://public.example.com/").await.status(), StatusCode::OK);
+    assert_eq!(ask_caddy(&app, &visitor, "GET", "public.example.com", "/").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn rules_match_the_host_and_path_the_app_acts_on() {
+    let app = guarded_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    // Ada has no admin role; each of these is /admin or /closed to the app.
+    for url in [
+        "https://app.example.com/%61dmin/users",
+        "https://app.example.com//admin/users",
+        "https://app.example.com/./admin",
+        "https://app.example.com/public/..%2fadmin",
+        "https://app.example.com/%63losed",
+        "https://APP.Example.COM./admin",
+    ] {
+        assert_eq!(ask_nginx(&app, &client, url).await.status(), StatusCode::FORBIDDEN, "{url}");
+    }
+    assert_eq!(
+        ask_caddy(&app, &client, "GET", "app.example.com:443", "/%61dmin").await.status(),
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(ask_nginx(&app, &client, "https://app.example.com/notes").await.status(), StatusCode::OK);
+
+    // The return address is the canonical one too.
+    let visitor = browser();
+    let response = ask_caddy(&app, &visitor, "GET", "App.Example.com.", "//notes/./today?x=1").await;
+    let login = url::Url::parse(header_of(&response, "location").unwrap()).unwrap();
+    let rd: Vec<_> = login.query_pairs().filter(|(key, _)| key == "rd").map(|(_, value)| value.into_owned()).collect();
+    assert_eq!(rd, ["https://app.example.com/notes/today?x=1"]);
 }
 
 #[tokio::test]
@@ -341,17 +422,66 @@ async fn a_cookie_domain_shares_the_session_with_subdomains() {
 }
 
 #[tokio::test]
-async fn a_cookie_domain_that_does_not_contain_the_base_url_stops_the_server_at_start() {
+async fn a_cookie_domain_that_does_not_contain_the_base_url_stops_the_server_and_fails_check_config() {
     let dir = tempfile::tempdir().unwrap();
-    let output = gatehouse(dir.path())
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env("BASE_URL", "https://auth.example.com")
-        .env("SESSION_COOKIE_DOMAIN", "example.org")
+    for command in [vec!["serve", "--addr", "127.0.0.1:0"], vec!["check-config"]] {
+        let output = gatehouse(dir.path())
+            .args(&command)
+            .env("BASE_URL", "https://auth.example.com")
+            .env("SESSION_COOKIE_DOMAIN", "example.org")
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{command:?}");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            stderr.contains("SESSION_COOKIE_DOMAIN \"example.org\" does not contain BASE_URL's host"),
+            "{command:?}: {stderr}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_cookie_domain_browsers_refuse_stops_the_server_with_one_line_that_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    for domain in ["localhost", "com", ".localhost"] {
+        let serve = gatehouse(dir.path())
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .env("SESSION_COOKIE_DOMAIN", domain)
+            .output()
+            .unwrap();
+        fails_with(&serve, "is refused by browsers as a cookie domain");
+        let check = gatehouse(dir.path()).arg("check-config").env("SESSION_COOKIE_DOMAIN", domain).output().unwrap();
+        assert!(!check.status.success());
+        assert!(String::from_utf8_lossy(&check.stderr).contains("is refused by browsers as a cookie domain"));
+    }
+    let fine = gatehouse(dir.path())
+        .arg("check-config")
+        .env("BASE_URL", "http://auth.gatehouse.localhost:3000")
+        .env("SESSION_COOKIE_DOMAIN", "gatehouse.localhost")
         .output()
         .unwrap();
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("SESSION_COOKIE_DOMAIN \"example.org\" does not contain BASE_URL's host"), "{stderr}");
+    assert!(fine.status.success(), "{}", String::from_utf8_lossy(&fine.stderr));
+}
+
+#[tokio::test]
+async fn a_refused_return_address_is_logged_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("gatehouse.toml"), RULES).unwrap();
+    let server = start({
+        let mut command = gatehouse(dir.path());
+        command.args(["serve", "--addr", "127.0.0.1:0"]).env("RUST_LOG", "warn");
+        command
+    });
+    let client = browser();
+    for rd in ["http://app.example.com/notes", "https://evil.example.org/"] {
+        let page = client.get(format!("{}/login", server.base)).query(&[("rd", rd)]).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+    }
+    let plain_http = first_line_with(&server.stderr, "return_address_refused").unwrap();
+    assert!(plain_http.contains("plain http is followed only to this machine"), "{plain_http}");
+    assert!(plain_http.contains("WARN"), "{plain_http}");
+    let unknown = first_line_with(&server.stderr, "return_address_refused").unwrap();
+    assert!(unknown.contains("no access rule's domain"), "{unknown}");
 }
 
 #[tokio::test]
