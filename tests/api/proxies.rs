@@ -7,7 +7,10 @@
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use axum::Router;
 use axum::extract::Request;
@@ -17,7 +20,9 @@ use serde_json::{Value, json};
 use crate::forward_auth::rules;
 use crate::helpers::process::{run, stdout};
 use crate::helpers::totp::code;
-use crate::helpers::{PASSWORD, TestApp, hidden_field, on_a_drawn_port, spawn_app_unless_port_taken};
+use crate::helpers::{
+    PASSWORD, SESSION_COOKIE, TestApp, hidden_field, on_a_drawn_port, set_cookie, spawn_app_unless_port_taken,
+};
 use crate::two_factor::{otpauth_uri, secret_of};
 
 const RULES: &str = r#"
@@ -27,9 +32,13 @@ const RULES: &str = r#"
     policy = "bypass"
     [[access_rules]]
     domain = "app.gatehouse.localhost"
-    path = "^/admin"
+    path = "(?i)^/admin"
     roles = ["admin"]
     policy = "one_factor"
+    [[access_rules]]
+    domain = "app.gatehouse.localhost"
+    path = "^/closed"
+    policy = "deny"
     [[access_rules]]
     domain = "app.gatehouse.localhost"
     path = "^/secure"
@@ -53,6 +62,7 @@ pub(crate) enum Kind {
 pub(crate) struct Site {
     pub(crate) gatehouse: TestApp,
     proxy: Proxy,
+    upstream: Upstream,
     browser: Client,
 }
 
@@ -68,9 +78,9 @@ impl Site {
             })
         })
         .await;
-        let upstream = echo_upstream().await;
-        let proxy = Proxy::start(kind, gatehouse.addr, upstream).await;
-        let site = Self { gatehouse, proxy, browser: browser_at_home() };
+        let upstream = Upstream::start().await;
+        let proxy = Proxy::start(kind, gatehouse.addr, upstream.addr).await;
+        let site = Self { gatehouse, proxy, upstream, browser: browser_at_home() };
         site.wait_for_routes().await;
         site
     }
@@ -105,11 +115,27 @@ impl Site {
         client.post(self.auth(path)).form(&form).send().await.unwrap()
     }
 
-    /// A verified account signed in on `client` at Gatehouse's address.
-    async fn signed_in(&self, client: &Client, email: &str) {
+    /// A verified account signed in on `client` at Gatehouse's address; its session cookie.
+    async fn signed_in(&self, client: &Client, email: &str) -> String {
         self.gatehouse.verified_user(email).await;
         let response = self.post(client, "/login", &[("email", email), ("password", PASSWORD)]).await;
         assert_eq!(response.status(), StatusCode::SEE_OTHER);
+        let cookie = set_cookie(response.headers(), SESSION_COOKIE).expect("a session cookie");
+        cookie.split(';').next().unwrap().to_owned()
+    }
+
+    /// Sends `head` (a request line and headers, no blank line) to the proxy as bytes, as
+    /// no HTTP library would; answers the status code.
+    async fn raw(&self, head: &str) -> u16 {
+        let mut stream = tokio::net::TcpStream::connect(("127.0.0.1", self.proxy.port)).await.unwrap();
+        let request = format!("{head}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut answer = Vec::new();
+        let read = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut answer));
+        read.await.expect("the proxy answers within 10 s").unwrap();
+        let answer = String::from_utf8_lossy(&answer);
+        let status = answer.split(' ').nth(1).and_then(|code| code.parse().ok());
+        status.unwrap_or_else(|| panic!("not an HTTP answer to {head:?}: {answer:?}"))
     }
 }
 
@@ -127,21 +153,37 @@ fn browser_at_home() -> Client {
         .unwrap()
 }
 
-/// The app behind the proxy: answers every request with what it received, as JSON.
-async fn echo_upstream() -> SocketAddr {
-    let app = Router::new().fallback(|request: Request| async move {
-        let mut headers = serde_json::Map::new();
-        for name in request.headers().keys() {
-            let values: Vec<&str> =
-                request.headers().get_all(name).iter().map(|value| value.to_str().unwrap_or("?")).collect();
-            headers.insert(name.as_str().to_owned(), json!(values));
-        }
-        axum::Json(json!({"uri": request.uri().to_string(), "headers": headers}))
-    });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
-    addr
+/// The app behind the proxy: answers every request with what it received, as JSON, and
+/// keeps each request's URI so a test can say what reached it.
+struct Upstream {
+    addr: SocketAddr,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl Upstream {
+    async fn start() -> Self {
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let log = seen.clone();
+        let app = Router::new().fallback(|request: Request| async move {
+            log.lock().unwrap().push(request.uri().to_string());
+            let mut headers = serde_json::Map::new();
+            for name in request.headers().keys() {
+                let values: Vec<&str> =
+                    request.headers().get_all(name).iter().map(|value| value.to_str().unwrap_or("?")).collect();
+                headers.insert(name.as_str().to_owned(), json!(values));
+            }
+            axum::Json(json!({"uri": request.uri().to_string(), "headers": headers}))
+        });
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { addr, seen }
+    }
+
+    /// The URIs of the requests that reached the app since the last call.
+    fn reached(&self) -> Vec<String> {
+        std::mem::take(&mut *self.seen.lock().unwrap())
+    }
 }
 
 /// What the app was told about who is asking: each `Remote-*` header's values. An empty
@@ -313,15 +355,21 @@ async fn a_visitor_signs_in_and_is_sent_back_to_the_page(kind: Kind) {
 async fn only_gatehouse_names_the_account_to_the_app(kind: Kind) {
     let site = Site::start(kind, true).await;
     site.signed_in(&site.browser, "ada@example.com").await;
-    let forged = [("remote-user", "1"), ("remote-email", "boss@example.com"), ("remote-groups", "admin")];
+    let id = site.gatehouse.scalar("SELECT id FROM users WHERE email = 'ada@example.com'").await;
+    // An id nobody has, so that only Gatehouse's answer can put Ada's there.
+    let forged = [("remote-user", "987654321"), ("remote-email", "boss@example.com"), ("remote-groups", "admin")];
     let with_forged =
         |url: String| forged.iter().fold(site.browser.get(url), |request, (name, value)| request.header(*name, *value));
 
     let echo: Value = with_forged(site.app("/notes")).send().await.unwrap().json().await.unwrap();
-    let headers = remote_headers(&echo);
-    assert_eq!(headers.len(), 2, "no Remote-Groups: Ada has no roles. {headers:?}");
-    assert!(headers.iter().all(|(_, values)| values.len() == 1), "{headers:?}");
-    assert_eq!(headers[0].1, ["ada@example.com"]);
+    assert_eq!(
+        remote_headers(&echo),
+        [
+            ("remote-email".to_owned(), vec!["ada@example.com".to_owned()]),
+            ("remote-user".to_owned(), vec![id.to_string()]),
+        ],
+        "Gatehouse's names alone, once each; no Remote-Groups: Ada has no roles"
+    );
 
     // A bypass rule names nobody, and what the client sent is gone too.
     let public = with_forged(site.app("/public/page")).send().await.unwrap();
@@ -340,6 +388,77 @@ async fn only_gatehouse_names_the_account_to_the_app(kind: Kind) {
         .await
         .unwrap();
     assert_eq!(spoofed.status(), StatusCode::FOUND, "still sent to log in");
+}
+
+/// Every way the outside review found to make Gatehouse judge another request than the
+/// one the proxy serves: the app must not see any of them, while the plain request the
+/// same client may make reaches it (so the tricks fail for their own reason).
+async fn tricks_never_reach_the_app_where_the_canonical_request_would_not(kind: Kind) {
+    let site = Site::start(kind, true).await;
+    let session = site.signed_in(&site.browser, "ada@example.com").await;
+    let port = site.proxy.port;
+    let app = format!("app.gatehouse.localhost:{port}");
+    let public = format!("public.gatehouse.localhost:{port}");
+    site.upstream.reached();
+
+    // Controls: the same client, asking plainly, does reach the app.
+    assert_eq!(site.raw(&format!("GET /notes HTTP/1.1\r\nHost: {app}\r\nCookie: {session}")).await, 200);
+    assert_eq!(site.raw(&format!("GET /public/x HTTP/1.1\r\nHost: {app}")).await, 200);
+    assert_eq!(site.upstream.reached(), ["/notes", "/public/x"]);
+
+    // As a visitor (no account): the host judged must be the host served.
+    let other_convention = "X-Original-URL: http://public.gatehouse.localhost/\r\nX-Forwarded-Host: public.gatehouse.localhost\r\nX-Forwarded-Uri: /public/\r\nX-Forwarded-Proto: http";
+    for head in [
+        format!("GET /notes HTTP/1.1\r\nHost: app.gatehouse.localhost:@{public}"),
+        format!("GET /notes HTTP/1.1\r\nHost: app.gatehouse.localhost:99999\r\n{other_convention}"),
+        format!("GET /notes HTTP/1.1\r\nHost: app.gatehouse.localhost:x\r\n{other_convention}"),
+        format!("GET /notes HTTP/1.1\r\nHost: {app}\r\n{other_convention}"),
+        format!("GET http://{app}/notes HTTP/1.1\r\nHost: {public}"),
+        format!("GET /public/..%2fnotes HTTP/1.1\r\nHost: {app}"),
+        format!("GET /public/%2e%2e/notes HTTP/1.1\r\nHost: {app}"),
+    ] {
+        let status = site.raw(&head).await;
+        assert_ne!(status, 200, "{kind:?} let a visitor through with {head:?}");
+        assert_eq!(site.upstream.reached(), Vec::<String>::new(), "{kind:?}: {head:?}");
+    }
+
+    // Signed in, without the admin role: the path judged must be the path the app reads.
+    for path in
+        ["/%61dmin/secret", "//admin/secret", "/./admin/secret", "/%41dmin", "/x/../admin", "/%63losed", "/closed%2f"]
+    {
+        let head = format!("GET {path} HTTP/1.1\r\nHost: {app}\r\nCookie: {session}");
+        let status = site.raw(&head).await;
+        assert_ne!(status, 200, "{kind:?} let {path} through");
+        assert_eq!(site.upstream.reached(), Vec::<String>::new(), "{kind:?}: {path}");
+    }
+}
+
+/// The app gets its own cookies but never Gatehouse's session cookie, where the proxy can
+/// edit the Cookie header (nginx and Caddy; Traefik cannot, and the README says so).
+async fn the_session_cookie_never_reaches_the_app(kind: Kind) {
+    let site = Site::start(kind, true).await;
+    let session = site.signed_in(&site.browser, "ada@example.com").await;
+    let plain =
+        Client::builder().resolve("app.gatehouse.localhost", SocketAddr::from(([127, 0, 0, 1], 0))).build().unwrap();
+    for cookies in [
+        format!("theme=dark; {session}; lang=en"),
+        format!("{session}; theme=dark; lang=en"),
+        format!("theme=dark; lang=en; {session}"),
+    ] {
+        let arrived = plain.get(site.app("/notes")).header("cookie", &cookies).send().await.unwrap();
+        assert_eq!(arrived.status(), StatusCode::OK, "signed in by the cookie");
+        let echo: Value = arrived.json().await.unwrap();
+        let sent = echo["headers"]["cookie"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect::<Vec<_>>()
+            .join("; ");
+        assert!(sent.contains("theme=dark") && sent.contains("lang=en"), "{kind:?}: the app's cookies pass: {sent:?}");
+        let leaked = sent.contains(SESSION_COOKIE);
+        assert_eq!(leaked, matches!(kind, Kind::Traefik), "{kind:?}: the session cookie in {sent:?}");
+    }
 }
 
 async fn programs_pass_with_a_bearer_token_and_are_never_redirected(kind: Kind) {
@@ -365,6 +484,8 @@ async fn programs_pass_with_a_bearer_token_and_are_never_redirected(kind: Kind) 
     let refused = program.get(site.app("/data")).bearer_auth("gh_wrong").send().await.unwrap();
     assert_eq!(refused.status(), StatusCode::UNAUTHORIZED);
     assert!(refused.headers().get(header::LOCATION).is_none());
+    let challenges = refused.headers().get_all(header::WWW_AUTHENTICATE).iter().count();
+    assert_eq!(challenges, 1, "{kind:?}: one WWW-Authenticate");
 }
 
 async fn role_and_two_factor_rules_refuse_with_a_page_that_says_why(kind: Kind) {
@@ -465,6 +586,8 @@ macro_rules! through_each_proxy {
 through_each_proxy!(
     a_visitor_signs_in_and_is_sent_back_to_the_page,
     only_gatehouse_names_the_account_to_the_app,
+    tricks_never_reach_the_app_where_the_canonical_request_would_not,
+    the_session_cookie_never_reaches_the_app,
     programs_pass_with_a_bearer_token_and_are_never_redirected,
     role_and_two_factor_rules_refuse_with_a_page_that_says_why,
     a_cookie_that_never_reaches_the_app_ends_at_the_login_form_not_a_loop,
