@@ -222,11 +222,23 @@ impl Store {
     /// Starts a transaction that will write. On SQLite it takes the write lock up front:
     /// a deferred transaction that reads and then writes fails (SQLITE_BUSY_SNAPSHOT) when
     /// another connection wrote in between, instead of waiting its turn.
+    ///
+    /// Cancel-safe: a request's future may be dropped at any await (its client went away).
+    /// sqlx 0.8's `begin` is not: dropped after `BEGIN` ran but before it returned its
+    /// `Transaction`, it left the pooled connection inside a transaction that nothing
+    /// would end — on SQLite holding the write lock for good. So `BEGIN` runs in a task of
+    /// its own, which always finishes: if the request is gone by then, the `Transaction`
+    /// is dropped in that task, and sqlx rolls a dropped `Transaction` back. Once the
+    /// caller holds the `Transaction`, dropping it at any later await rolls back too.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
-        match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Backend::Postgres => self.pool.begin().await,
-        }
+        let (pool, backend) = (self.pool.clone(), self.backend);
+        let begun = tokio::spawn(async move {
+            match backend {
+                Backend::Sqlite => pool.begin_with("BEGIN IMMEDIATE").await,
+                Backend::Postgres => pool.begin().await,
+            }
+        });
+        begun.await.map_err(|failed| sqlx::Error::Io(std::io::Error::other(failed)))?
     }
 
     /// Proves the database takes a write, without keeping it.

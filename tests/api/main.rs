@@ -7,6 +7,7 @@ mod account;
 mod admin;
 mod admin_area;
 mod browser;
+mod cancellation;
 mod cli;
 mod connections;
 mod external;
