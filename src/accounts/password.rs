@@ -134,9 +134,8 @@ pub async fn check_for_program(
     }
 }
 
-/// Whether `password` is the signed-in user's: the re-entry that sensitive changes ask
-/// for. An empty one is not, without hashing it.
-pub async fn is_current(state: &AppState, user: &User, password: &str) -> Result<bool> {
+/// Whether `password` is the user's. An empty one is not, without hashing it.
+async fn is_current(state: &AppState, user: &User, password: &str) -> Result<bool> {
     if password.is_empty() {
         return Ok(false);
     }
@@ -144,22 +143,25 @@ pub async fn is_current(state: &AppState, user: &User, password: &str) -> Result
     Ok(state.hasher().verify(&password, user.password_phc()).await?.is_match())
 }
 
-/// Whether `typed` is the signed-in user's password, re-entered to renew a stale sign-in
-/// for a privileged change. Throttled per account like logins (ten free, then a growing
-/// wait), so a stolen session cannot become a way to guess the password.
+/// Whether `typed` is the signed-in user's password: the one check for every place that
+/// asks a signed-in person to re-enter it (changing the password or address, deleting the
+/// account, two-step setup and removal, creating tokens, renewing a stale sign-in). It
+/// spends the same per-account budget as `POST /login` (the address's), so a stolen
+/// session or token cannot become a way to guess the password: after ten wrong ones in a
+/// row, `429` with a growing wait, wherever they were typed.
 pub async fn reconfirm(state: &AppState, user: &User, typed: &str) -> Result<bool> {
     let pool = state.store().pool();
-    let key = format!("reconfirm:{}", user.id);
+    let key = user.email.as_str();
     let now = store::now();
-    if let Some(retry_after_secs) = backoff::retry_after(throttle::get(pool, &key).await?, now) {
+    if let Some(retry_after_secs) = backoff::retry_after(throttle::get(pool, key).await?, now) {
         tracing::warn!(event = "reconfirm_throttled", user_id = user.id, retry_after_secs);
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
     if is_current(state, user, typed).await? {
-        throttle::clear(pool, &key).await?;
+        throttle::clear(pool, key).await?;
         return Ok(true);
     }
-    throttle::record_failure(pool, &key, now, now - backoff::FORGET_AFTER_SECS).await?;
+    throttle::record_failure(pool, key, now, now - backoff::FORGET_AFTER_SECS).await?;
     tracing::warn!(event = "reconfirm_failed", user_id = user.id, "wrong password re-entered");
     Ok(false)
 }

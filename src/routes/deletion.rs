@@ -39,7 +39,7 @@ pub async fn delete_account(
     page: Page,
     Form(form): Form<DeleteForm>,
 ) -> Result<Response> {
-    let right = password::is_current(&state, &current.user, &form.password).await?;
+    let right = password::reconfirm(&state, &current.user, &form.password).await?;
     if !right {
         let again = DeletePage {
             page,

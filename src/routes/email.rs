@@ -34,7 +34,7 @@ pub async fn change_email(
     Form(form): Form<ChangeEmailForm>,
 ) -> Result<Response> {
     let user = &current.user;
-    let right = password::is_current(&state, user, &form.password).await?;
+    let right = password::reconfirm(&state, user, &form.password).await?;
     let new_email = Email::parse(&form.new_email).map_err(|e| e.to_string()).and_then(|email| {
         if email.as_str() == user.email { Err("That is already your address.".to_owned()) } else { Ok(email) }
     });

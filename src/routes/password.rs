@@ -31,7 +31,7 @@ pub async fn change_password(
     page: Page,
     Form(form): Form<ChangePasswordForm>,
 ) -> Result<Response> {
-    let right = password::is_current(&state, &current.user, &form.current_password).await?;
+    let right = password::reconfirm(&state, &current.user, &form.current_password).await?;
     let new_password = Password::parse(SecretString::from(form.new_password), state.config().password_policy());
     let new_password = match (right, new_password) {
         (true, Ok(password)) => password,

@@ -101,7 +101,7 @@ pub async fn create_token(
     Form(mut form): Form<NewTokenForm>,
 ) -> Result<Response> {
     let typed = std::mem::take(&mut form.password);
-    let right = password::is_current(&state, &current.user, &typed).await?;
+    let right = password::reconfirm(&state, &current.user, &typed).await?;
     let days = match form.expires_in_days.trim() {
         "" => Ok(None),
         days => days.parse::<i64>().map(Some).map_err(|_| BAD_EXPIRY),

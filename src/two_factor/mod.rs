@@ -76,7 +76,7 @@ pub async fn begin_setup(state: &AppState, user: &User, password: &str) -> Resul
     if !user.is_verified() {
         return Err(Refusal::Unverified);
     }
-    if !password::is_current(state, user, password).await? {
+    if !password::reconfirm(state, user, password).await? {
         return Err(Refusal::WrongPassword);
     }
     let secret = TotpSecret::generate();
@@ -137,7 +137,7 @@ pub async fn renew_recovery_codes(
     if !user.has_two_factor() {
         return Err(Refusal::NotOn);
     }
-    if !password::is_current(state, user, password).await? {
+    if !password::reconfirm(state, user, password).await? {
         return Err(Refusal::WrongPassword);
     }
     let codes = recovery_codes::generate();
@@ -162,7 +162,7 @@ pub async fn turn_off(
     if !user.has_two_factor() {
         return Err(Refusal::NotOn);
     }
-    if !password::is_current(state, user, password).await? {
+    if !password::reconfirm(state, user, password).await? {
         return Err(Refusal::WrongPassword);
     }
     match check_code(state, user, code, client).await? {

@@ -189,3 +189,57 @@ async fn browser_signed_in(app: &TestApp) -> Client {
     login_from(app, &client, "192.0.2.3", "ada@example.com", PASSWORD).await;
     client
 }
+
+/// Every form and endpoint where a signed-in person re-enters the password spends the
+/// login form's per-account budget: wrong guesses there count for `POST /login`, and once
+/// ten are spent each of them answers `429` with `Retry-After`, the right password too.
+#[tokio::test]
+async fn every_password_re_entry_shares_the_login_budget() {
+    let app = spawn_app_with(|config| config.login_rate_burst = 1000).await;
+    let client = app.signed_in("ada@example.com").await;
+    let created: serde_json::Value = client
+        .post(app.url("/api/tokens"))
+        .json(&serde_json::json!({"name": "script", "scope": "read-write"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = created["token"].as_str().unwrap().to_owned();
+    let csrf = app.csrf_token_with(&client).await;
+    let re_entry = |password: &str| {
+        let form = |path: &str, fields: &[(&str, &str)]| {
+            let mut form = vec![("csrf_token", csrf.as_str())];
+            form.extend_from_slice(fields);
+            client.post(app.url(path)).form(&form)
+        };
+        [
+            ("the token endpoint", {
+                let body = serde_json::json!({"name": "more", "scope": "read", "password": password});
+                browser().post(app.url("/api/tokens")).bearer_auth(&token).json(&body)
+            }),
+            ("two-step setup", form("/account/2fa/totp/setup", &[("password", password)])),
+            ("the token page", form("/account/tokens", &[("name", "page"), ("scope", "read"), ("password", password)])),
+            (
+                "password change",
+                form("/account/password", &[("current_password", password), ("new_password", "a new passphrase here")]),
+            ),
+            ("address change", form("/account/email", &[("new_email", "ada2@example.com"), ("password", password)])),
+            ("deletion", form("/account/delete", &[("password", password)])),
+        ]
+    };
+    // Ten wrong passwords, spread over every place that asks for one.
+    for attempt in 0..10 {
+        let (place, request) = re_entry("not my password").into_iter().nth(attempt % 6).unwrap();
+        let refused = request.send().await.unwrap().status();
+        assert!(refused.is_client_error() && refused != StatusCode::TOO_MANY_REQUESTS, "{place}: {refused}");
+    }
+    for (place, request) in re_entry(PASSWORD) {
+        let throttled = request.send().await.unwrap();
+        assert_eq!(throttled.status(), StatusCode::TOO_MANY_REQUESTS, "{place}");
+        assert!(throttled.headers()["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1, "{place}");
+    }
+    let login = app.login_with(&browser(), "ada@example.com", PASSWORD).await;
+    assert_eq!(login.status(), StatusCode::TOO_MANY_REQUESTS, "the login form shares the budget");
+}

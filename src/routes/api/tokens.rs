@@ -111,7 +111,7 @@ pub async fn create_token(
 async fn confirm_password(state: &AppState, caller: &ApiCaller, password: Option<&str>) -> Result<()> {
     const NEEDED: &str = "Creating a token with a token needs the account's password as \"password\".";
     let password = password.filter(|password| !password.is_empty()).ok_or(AppError::Unauthorized(NEEDED))?;
-    if !password::is_current(state, &caller.user, password).await? {
+    if !password::reconfirm(state, &caller.user, password).await? {
         return Err(AppError::Unauthorized("The password is incorrect."));
     }
     Ok(())
