@@ -152,10 +152,14 @@ pub async fn finish_registration(
     Ok(stored)
 }
 
-/// What a passkey is called when its owner gives no name; names are kept short.
+/// What a passkey is called: one short line of printable text, since the name goes into
+/// the notice mail's body and onto pages (a CR/LF could add lines to the mail). Control
+/// characters and line breaks become spaces, runs of blanks one; no name is "Passkey".
 fn name_or_default(name: &str) -> String {
-    let name = name.trim();
-    if name.is_empty() { "Passkey".to_owned() } else { name.chars().take(NAME_MAX_CHARS).collect() }
+    let printable: String =
+        name.chars().map(|c| if c.is_control() || matches!(c, '\u{2028}' | '\u{2029}') { ' ' } else { c }).collect();
+    let line = printable.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.is_empty() { "Passkey".to_owned() } else { line.chars().take(NAME_MAX_CHARS).collect() }
 }
 
 pub const NAME_MAX_CHARS: usize = 64;
@@ -310,4 +314,17 @@ pub async fn delete(state: &AppState, user: &User, id: i64, client: &Client) -> 
     state.outbox().commit(tx).await?;
     tracing::info!(event = "passkey_removed", user_id = user.id, passkey_id = id, "passkey deleted by its owner");
     Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_passkey_name_is_one_line_of_printable_text() {
+        assert_eq!(name_or_default("Phone\r\nBcc: evil@example.org"), "Phone Bcc: evil@example.org");
+        assert_eq!(name_or_default("a\u{2028}b\tc\u{0}d"), "a b c d");
+        assert_eq!(name_or_default(" \r\n "), "Passkey");
+        assert_eq!(name_or_default(&"x".repeat(100)).chars().count(), NAME_MAX_CHARS);
+    }
 }
