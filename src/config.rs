@@ -90,6 +90,10 @@ pub struct Config {
     #[arg(long, env = "MAX_CONNECTIONS", value_parser = parse_max_open_connections)]
     pub max_connections: Option<usize>,
 
+    /// Open connections one client (an IPv4 address, an IPv6 /64) may hold; trusted proxies are exempt.
+    #[arg(long, env = "MAX_CONNECTIONS_PER_IP", default_value_t = crate::listener::DEFAULT_MAX_CONNECTIONS_PER_IP, value_parser = parse_max_connections_per_ip)]
+    pub max_connections_per_ip: usize,
+
     /// Share the session cookie with this domain and its subdomains, for apps behind forward auth (unset = this host only).
     #[arg(long, env = "SESSION_COOKIE_DOMAIN", value_parser = parse_cookie_domain)]
     pub session_cookie_domain: Option<String>,
@@ -125,6 +129,7 @@ impl Config {
             cors_allowed_origins: Vec::new(),
             password_min_length: RECOMMENDED_MIN_LENGTH,
             max_connections: None,
+            max_connections_per_ip: crate::listener::DEFAULT_MAX_CONNECTIONS_PER_IP,
             secret_key_file: None,
             session_cookie_domain: None,
             access_rules: Arc::default(),
@@ -222,6 +227,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("DATABASE_MAX_CONNECTIONS", |v| parse_max_connections(v).map(drop)),
     ("DATABASE_ACQUIRE_TIMEOUT", |v| parse_acquire_timeout(v).map(drop)),
     ("MAX_CONNECTIONS", |v| parse_max_open_connections(v).map(drop)),
+    ("MAX_CONNECTIONS_PER_IP", |v| parse_max_connections_per_ip(v).map(drop)),
     ("SECRET_KEY_FILE", |v| {
         crate::security::vault::Vault::from_file(Some(v.as_ref())).map(drop).map_err(|e| format!("{e:#}"))
     }),
@@ -368,6 +374,13 @@ fn parse_cookie_domain(value: &str) -> Result<String, String> {
         ));
     }
     Ok(domain)
+}
+
+fn parse_max_connections_per_ip(value: &str) -> Result<usize, String> {
+    match value.parse::<usize>() {
+        Ok(n) if n > 0 => Ok(n),
+        _ => Err("MAX_CONNECTIONS_PER_IP must be a whole number above 0".into()),
+    }
 }
 
 fn parse_cidr(value: &str) -> Result<IpNet, String> {

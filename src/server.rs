@@ -151,10 +151,19 @@ impl Application {
             tokio::spawn(async move { axum::serve(listener, metrics).await });
         }
         // Once `shutdown` fires, requests in flight get DRAIN_TIMEOUT to finish.
-        let max_connections = listener::max_connections(self.state.config().max_connections);
-        tracing::info!(max_connections, "accepting connections");
+        let config = self.state.config();
+        let limits = listener::Limits {
+            max_connections: listener::max_connections(config.max_connections),
+            per_client: config.max_connections_per_ip,
+            trusted: config.trusted_proxies.clone(),
+        };
+        tracing::info!(
+            max_connections = limits.max_connections,
+            per_client = limits.per_client,
+            "accepting connections"
+        );
         let app = service(self.state.clone());
-        listener::serve(self.listener, app, max_connections, shutdown, DRAIN_TIMEOUT).await;
+        listener::serve(self.listener, app, limits, shutdown, DRAIN_TIMEOUT).await;
         let _ = stop_workers.send(true);
         for worker in workers {
             let _ = tokio::time::timeout(Duration::from_secs(10), worker).await;
