@@ -39,6 +39,57 @@ pub async fn record_failure<'e>(
     .await
 }
 
+/// Claims one attempt on `key` before it is made, when `wait` (given the failures so far)
+/// says none is due: the attempt counts as a failure until [`clear`] forgets it. The look
+/// and the count are one atomic step across instances (compare-and-set on the count), so
+/// concurrent attempts cannot all pass the look before any is counted. `Err` is the wait.
+pub async fn claim_attempt(
+    pool: &sqlx::AnyPool,
+    key: &str,
+    now: i64,
+    forget_before: i64,
+    wait: impl Fn(Option<Failures>) -> Option<u64>,
+) -> Result<Result<(), u64>, sqlx::Error> {
+    // Each lost race means another attempt was counted; a few in a row are plenty.
+    for _ in 0..16 {
+        let current = get(pool, key).await?;
+        if let Some(wait) = wait(current) {
+            return Ok(Err(wait));
+        }
+        let claimed = match current {
+            None => sqlx::query(
+                "INSERT INTO login_throttle (email, failures, last_failure_at) VALUES ($1, 1, $2) \
+                 ON CONFLICT (email) DO NOTHING",
+            )
+            .bind(key)
+            .bind(now)
+            .execute(pool)
+            .await?
+            .rows_affected(),
+            Some(seen) => {
+                let failures = if seen.last_failure_at < forget_before { 1 } else { seen.failures + 1 };
+                sqlx::query(
+                    "UPDATE login_throttle SET failures = $2, last_failure_at = $3 \
+                     WHERE email = $1 AND failures = $4 AND last_failure_at = $5",
+                )
+                .bind(key)
+                .bind(failures)
+                .bind(now)
+                .bind(seen.failures)
+                .bind(seen.last_failure_at)
+                .execute(pool)
+                .await?
+                .rows_affected()
+            }
+        };
+        if claimed == 1 {
+            return Ok(Ok(()));
+        }
+    }
+    // So many attempts at once: refuse this one for now rather than let it through.
+    Ok(Err(1))
+}
+
 /// Claims the one notice mail of a run of failures; `true` for exactly one caller.
 pub async fn claim_notice<'e>(
     db: impl Executor<'e, Database = Db>,

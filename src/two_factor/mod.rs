@@ -218,7 +218,11 @@ pub async fn check_code(state: &AppState, user: &User, input: &str, client: &Cli
     let pool = state.store().pool();
     let now = store::now();
     let key = throttle_key(user.id);
-    if let Some(retry_after_secs) = backoff::code_retry_after(throttle::get(pool, &key).await?, now) {
+    // Counted before it is checked (and forgotten if right), so that five codes are the
+    // most checked, however many arrive at once on however many instances.
+    let forget_before = now - backoff::FORGET_AFTER_SECS;
+    let wait = |failures| backoff::code_retry_after(failures, now);
+    if let Err(retry_after_secs) = throttle::claim_attempt(pool, &key, now, forget_before, wait).await? {
         tracing::warn!(event = "second_step_throttled", user_id = user.id, retry_after_secs);
         return Ok(Verdict::Throttled { retry_after_secs });
     }
@@ -228,7 +232,6 @@ pub async fn check_code(state: &AppState, user: &User, input: &str, client: &Cli
         None => None,
     };
     let Some(by_recovery_code) = accepted else {
-        throttle::record_failure(pool, &key, now, now - backoff::FORGET_AFTER_SECS).await?;
         events::record(pool, user.id, EventKind::SecondStepFailed, &client.ip(), &client.user_agent, now).await?;
         tracing::warn!(event = "second_step_failed", user_id = user.id, ip = %client.ip, "wrong second-step code");
         return Ok(Verdict::Wrong);

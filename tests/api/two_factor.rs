@@ -310,6 +310,40 @@ async fn the_sixth_wrong_code_in_a_row_is_429_with_retry_after_even_if_right() {
     assert_eq!(token_grant(&app, grant).await.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// The limit is one atomic step: a hundred wrong codes at once get five checked (each
+/// checked wrong code is a `second_step_failed` event), the rest `429`.
+#[tokio::test]
+async fn a_hundred_codes_at_once_get_five_checked() {
+    let app = spawn_app().await;
+    user_with_two_factor(&app, "kim@example.com").await;
+    let client = pending(&app, "kim@example.com").await;
+    let token = app.csrf_token_with(&client).await;
+    let guesses = (0..100).map(|n| {
+        let form = [("csrf_token", token.clone()), ("code", format!("{:06}", n * 7919 % 1_000_000))];
+        client.post(app.url("/login/2fa")).form(&form).send()
+    });
+    let answers = futures_join_all(guesses).await;
+    let statuses: Vec<StatusCode> = answers.into_iter().map(|answer| answer.unwrap().status()).collect();
+    let wrong = statuses.iter().filter(|status| **status == StatusCode::UNAUTHORIZED).count();
+    let throttled = statuses.iter().filter(|status| **status == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((wrong, throttled), (5, 95), "{statuses:?}");
+    let checked = app.scalar("SELECT COUNT(*) FROM account_events WHERE kind = 'second_step_failed'").await;
+    assert_eq!(checked, 5);
+}
+
+/// Awaits every future, all at once (the tests have no `futures` crate).
+async fn futures_join_all<F: std::future::Future + Send + 'static>(futures: impl Iterator<Item = F>) -> Vec<F::Output>
+where
+    F::Output: Send,
+{
+    let handles: Vec<_> = futures.map(tokio::spawn).collect();
+    let mut outputs = Vec::new();
+    for handle in handles {
+        outputs.push(handle.await.unwrap());
+    }
+    outputs
+}
+
 #[tokio::test]
 async fn a_recovery_code_works_once_in_any_case_with_or_without_its_dash_and_mails_a_notice() {
     let app = spawn_app().await;
