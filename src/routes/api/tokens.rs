@@ -76,6 +76,7 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Opt
     (status = 401, description = "No valid credential, or a token credential without the right password", body = Problem, content_type = "application/problem+json"),
     (status = 403, description = "Read-only credential, stale session or cross-site request", body = Problem, content_type = "application/problem+json"),
     (status = 415, description = "Not JSON", body = Problem, content_type = "application/problem+json"),
+    (status = 429, description = "Ten wrong passwords in a row for this account (here or at the login form): Retry-After says when to try again", body = Problem, content_type = "application/problem+json"),
 ))]
 pub async fn create_token(
     State(state): State<AppState>,
