@@ -2,18 +2,43 @@
 //! the application's form types: any body decodes or is refused, never a panic.
 #![no_main]
 
-use gatehouse::routes::{account, auth, recovery};
+use gatehouse::routes::{
+    apps, deletion, email, external, login, oidc, passkeys, password, recovery, second_step, sessions, signup, tokens,
+    two_factor,
+};
 use libfuzzer_sys::fuzz_target;
 
+/// Decodes `body` as each type named, keeping nothing: only a panic would fail.
+macro_rules! decode_as {
+    ($body:expr, $($form:ty),+ $(,)?) => {
+        $(let _ = serde_urlencoded::from_bytes::<$form>($body);)+
+    };
+}
+
 fuzz_target!(|body: &[u8]| {
-    let _ = serde_urlencoded::from_bytes::<auth::RegisterForm>(body);
-    let _ = serde_urlencoded::from_bytes::<auth::LoginForm>(body);
-    let _ = serde_urlencoded::from_bytes::<auth::EmailForm>(body);
-    let _ = serde_urlencoded::from_bytes::<account::ChangePasswordForm>(body);
-    let _ = serde_urlencoded::from_bytes::<account::ChangeEmailForm>(body);
-    let _ = serde_urlencoded::from_bytes::<account::RevokeForm>(body);
-    let _ = serde_urlencoded::from_bytes::<account::DeleteForm>(body);
-    let _ = serde_urlencoded::from_bytes::<account::NewTokenForm>(body);
-    let _ = serde_urlencoded::from_bytes::<account::RevokeTokenForm>(body);
-    let _ = serde_urlencoded::from_bytes::<recovery::ResetForm>(body);
+    decode_as!(
+        body,
+        signup::RegisterForm,
+        signup::EmailForm,
+        login::LoginForm,
+        second_step::CodeForm,
+        recovery::EmailForm,
+        recovery::ResetForm,
+        password::ChangePasswordForm,
+        email::ChangeEmailForm,
+        deletion::DeleteForm,
+        sessions::RevokeForm,
+        tokens::NewTokenForm,
+        tokens::RevokeTokenForm,
+        two_factor::PasswordForm,
+        two_factor::CodeForm,
+        two_factor::DisableForm,
+        passkeys::RenameForm,
+        passkeys::DeleteForm,
+        apps::RevokeForm,
+        external::StartForm,
+        oidc::TokenForm,
+        oidc::RevokeForm,
+        gatehouse::routes::admin::actions::RoleForm,
+    );
 });

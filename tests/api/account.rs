@@ -13,7 +13,8 @@ async fn v7_4_3_changing_the_password_ends_other_sessions_and_renews_this_one() 
     let app = spawn_app().await;
     let laptop = app.signed_in("ada@example.com").await;
     let phone = browser();
-    app.login_with(&phone, "ada@example.com", PASSWORD).await;
+    assert_eq!(app.login_with(&phone, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get_with(&phone, "/account").await.status(), StatusCode::OK, "the phone is signed in, before");
 
     let response =
         post_as(&app, &laptop, "/account/password", &[("current_password", PASSWORD), ("new_password", NEW_PASSWORD)])
@@ -158,7 +159,7 @@ async fn sessions_are_listed_and_can_be_signed_out_one_by_one_or_all_others() {
     let phone = browser();
     let tablet = browser();
     for client in [&phone, &tablet] {
-        app.login_with(client, "ada@example.com", PASSWORD).await;
+        assert_eq!(app.login_with(client, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
     }
     let page = app.get_with(&laptop, "/account/sessions").await.text().await.unwrap();
     assert_eq!(page.matches("name=\"session_id\"").count(), 3);
@@ -189,7 +190,8 @@ async fn api_sessions_lists_and_ends_sessions_as_json() {
     let app = spawn_app().await;
     let laptop = app.signed_in("ada@example.com").await;
     let phone = browser();
-    app.login_with(&phone, "ada@example.com", PASSWORD).await;
+    assert_eq!(app.login_with(&phone, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get_with(&phone, "/account").await.status(), StatusCode::OK, "the phone is signed in, before");
 
     let sessions: Vec<serde_json::Value> = app.get_with(&laptop, "/api/sessions").await.json().await.unwrap();
     assert_eq!(sessions.len(), 2);
@@ -229,7 +231,8 @@ async fn deleting_the_account_removes_everything_and_says_goodbye() {
     app.verified_user("bob@example.com").await;
     let laptop = app.signed_in("ada@example.com").await;
     let phone = browser();
-    app.login_with(&phone, "ada@example.com", PASSWORD).await;
+    assert_eq!(app.login_with(&phone, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get_with(&phone, "/account").await.status(), StatusCode::OK, "the phone is signed in, before");
     post_as(&app, &laptop, "/forgot-password", &[("email", "ada@example.com")]).await;
 
     let wrong = post_as(&app, &laptop, "/account/delete", &[("password", "not it")]).await;
@@ -273,7 +276,8 @@ async fn the_account_page_shows_logins_failures_and_activity() {
 
     // Signed in again elsewhere: the overview names the sign-in before this one.
     let phone = browser();
-    app.login_with(&phone, "ada@example.com", PASSWORD).await;
+    assert_eq!(app.login_with(&phone, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.get_with(&phone, "/account").await.status(), StatusCode::OK, "the phone is signed in, before");
     let page = app.get_with(&phone, "/account").await.text().await.unwrap();
     assert!(page.contains("Previous sign-in") && page.contains("127.0.0.1") && !page.contains("None before"));
 }

@@ -4,10 +4,25 @@
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 
-/// The code of `base32_secret` for the 30-second step `steps` away from now.
+/// The code of `base32_secret` for the 30-second step `steps` away from now, where "now"
+/// is recorded at least [`MARGIN_SECS`] before its step ends: the server, checking the
+/// code a moment later, is then in the same step, so a code meant to be one step away is
+/// not two away at a step boundary.
 pub fn code(base32_secret: &str, steps: i64) -> String {
-    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    code_at(base32_secret, now + steps * 30)
+    code_at(base32_secret, recorded_now() + steps * 30)
+}
+
+/// How long before the end of its step a code's time may be recorded.
+const MARGIN_SECS: u64 = 5;
+
+/// Now, or the start of the next step when this one ends within [`MARGIN_SECS`]. It blocks
+/// the thread for those seconds: the test has nothing else to do in them.
+fn recorded_now() -> i64 {
+    let left = seconds_left_in_step();
+    if left <= MARGIN_SECS {
+        std::thread::sleep(std::time::Duration::from_secs(left));
+    }
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
 }
 
 pub fn code_at(base32_secret: &str, unix_time: i64) -> String {
@@ -38,7 +53,7 @@ fn base32_decode(text: &str) -> Vec<u8> {
 }
 
 /// Seconds until the current 30-second step ends.
-pub fn seconds_left_in_step() -> u64 {
+fn seconds_left_in_step() -> u64 {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
     30 - now % 30
 }
