@@ -88,11 +88,12 @@ async fn v7_4_5_sessions_can_be_listed_and_revoked_and_users_deleted() {
 
 #[tokio::test]
 async fn waiting_mail_is_listed_and_retried_on_demand() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let relay = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    // A port nothing listens on: the relay is down.
+    let relay = std::net::SocketAddr::from(([127, 0, 0, 1], crate::helpers::unclaimed_port()));
     let app = crate::helpers::spawn_app_with(|config| config.smtp_url = Some(format!("smtp://{relay}").into())).await;
     app.register("ada@example.com", PASSWORD).await;
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    let tried = "SELECT COUNT(*) FROM outbox WHERE attempts > 0";
+    crate::helpers::eventually("a send was tried and failed", || async { app.scalar(tried).await >= 1 }).await;
 
     let waiting: serde_json::Value =
         serde_json::from_str(&stdout(&run(&app, &["outbox", "list", "--json"], ""))).unwrap();

@@ -122,6 +122,18 @@ pub fn unclaimed_port() -> u16 {
     }
 }
 
+/// Polls `done` until it holds, for at most 20 s: a wait for work to be done, never a
+/// fixed sleep standing in for it.
+pub async fn eventually<F: std::future::Future<Output = bool>>(what: &str, mut done: impl FnMut() -> F) {
+    for _ in 0..400 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("not within 20 s: {what}");
+}
+
 /// What `ask` answers, asked again (for a bounded moment) until it answers `expected`, on
 /// PostgreSQL only: there a write by another instance or process reaches this instance's
 /// read cache by NOTIFY, a little after its commit. On SQLite the first answer counts:
@@ -275,16 +287,13 @@ impl TestApp {
         client
     }
 
-    /// Waits (up to 15 s) until every request for mail made so far has been worked off,
-    /// so a test can say what was not sent.
-    pub async fn mail_requests_worked_off(&self) {
-        for _ in 0..150 {
-            if self.scalar("SELECT COUNT(*) FROM mail_requests").await == 0 {
-                return;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-        }
-        panic!("requests for mail were still waiting after 15 s");
+    /// Waits (up to 20 s) until every mail asked for has gone out: no request for mail
+    /// waiting, nothing unsent in the outbox. After it a test may say what was not sent:
+    /// nothing more can come.
+    pub async fn all_mail_sent(&self) {
+        let unsent =
+            "SELECT (SELECT COUNT(*) FROM mail_requests) + (SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL)";
+        eventually("every mail sent", || async { self.scalar(unsent).await == 0 }).await;
     }
 
     pub async fn scalar(&self, sql: &str) -> i64 {
