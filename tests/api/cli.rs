@@ -70,3 +70,49 @@ fn migrate_applies_the_schema_and_exits() {
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     assert!(dir.path().join("gatehouse.db").exists());
 }
+
+/// SIGTERM with a request in flight: its body is held back across the signal, then sent;
+/// the request is answered in full, new connections are no longer taken, and the process
+/// exits 0.
+#[tokio::test]
+async fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
+    use std::io::{Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    assert!(gatehouse(dir.path()).arg("migrate").output().unwrap().status.success());
+    let created = gatehouse(dir.path())
+        .args(["user", "create", "--email", "ada@example.com", "--verified"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child.stdin.take().unwrap().write_all(format!("{PASSWORD}\n").as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
+    let mut command = gatehouse(dir.path());
+    command.env("GATEHOUSE_ADDR", "127.0.0.1:0").env("RUST_LOG", "info");
+    let mut running = start(command);
+    let addr = running.base.trim_start_matches("http://").to_owned();
+
+    let body = format!(r#"{{"email": "ada@example.com", "password": "{PASSWORD}"}}"#);
+    let (first, rest) = body.split_at(10);
+    let mut in_flight = std::net::TcpStream::connect(&addr).unwrap();
+    let head = format!(
+        "POST /api/auth/token HTTP/1.1\r\nHost: gatehouse\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    in_flight.write_all(format!("{head}{first}").as_bytes()).unwrap();
+
+    Command::new("kill").arg("-TERM").arg(running.child.id().to_string()).status().unwrap();
+    wait_for_line(&running.stderr, "shutting down: finishing requests in flight");
+    in_flight.write_all(rest.as_bytes()).unwrap();
+    in_flight.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+    let mut answer = String::new();
+    let _ = in_flight.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 200"), "the request in flight was answered: {answer:?}");
+    assert!(answer.contains("\"access_token\""), "{answer}");
+
+    assert!(std::net::TcpStream::connect(&addr).is_err(), "no new connections once stopping");
+    let status = running.child.wait().unwrap();
+    assert!(status.success(), "{status}");
+}

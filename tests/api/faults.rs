@@ -29,17 +29,22 @@ async fn a_server_killed_mid_burst_loses_no_accepted_sign_up_and_its_database_st
     let mut running = server(dir.path());
 
     let done = Arc::new(AtomicUsize::new(0));
+    // Sign-ups whose POST was sent and never answered: in flight when the process died.
+    let cut_off = Arc::new(AtomicUsize::new(0));
     let mut signups = JoinSet::new();
     for n in 0..40 {
         let base = running.base.clone();
-        let done = Arc::clone(&done);
+        let (done, cut_off) = (Arc::clone(&done), Arc::clone(&cut_off));
         signups.spawn(async move {
             let client = browser();
             let email = format!("burst{n}@example.com");
             let page = client.get(format!("{base}/register")).send().await.ok()?.text().await.ok()?;
             let token = hidden_field(&page, "csrf_token")?;
             let form = [("csrf_token", token.as_str()), ("email", email.as_str()), ("password", PASSWORD)];
-            let response = client.post(format!("{base}/register")).form(&form).send().await.ok()?;
+            let Ok(response) = client.post(format!("{base}/register")).form(&form).send().await else {
+                cut_off.fetch_add(1, Ordering::SeqCst);
+                return None;
+            };
             let accepted = response.status() == StatusCode::SEE_OTHER;
             done.fetch_add(usize::from(accepted), Ordering::SeqCst);
             accepted.then_some(email)
@@ -59,6 +64,7 @@ async fn a_server_killed_mid_burst_loses_no_accepted_sign_up_and_its_database_st
         accepted.extend(result.unwrap());
     }
     assert!(!accepted.is_empty(), "some sign-ups finished before the kill");
+    assert!(cut_off.load(Ordering::SeqCst) > 0, "some sign-ups were in flight at the kill");
 
     let _restarted = server(dir.path());
     // Mail the dead instance had leased goes out once its lease (a minute) runs out.
