@@ -148,6 +148,45 @@ async fn an_answer_to_another_challenge_is_refused() {
     assert!(!is_signed_in(&app, &visitor).await);
 }
 
+/// What a phishing site or a forger can make an authenticator send: another origin in the
+/// client data, a signature for another relying party, the other ceremony's type, or a
+/// signature by another key. Each is refused, at sign-in and at registration.
+#[tokio::test]
+async fn a_phished_or_forged_answer_is_refused() {
+    let app = passkey_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let honest = register(&app, &client, "Laptop").await;
+    type Tamper = fn(&mut Authenticator);
+    let tampering: [(&str, Tamper); 4] = [
+        ("another origin", |a| a.origin = "https://gatehouse.example.evil".into()),
+        ("another relying party", |a| a.rp_id = Some("example.evil".into())),
+        ("the other ceremony", |a| a.ceremony = Some("webauthn.create")),
+        ("another key", |a| a.forger = Some(Authenticator::other_key())),
+    ];
+    for (what, tamper) in tampering {
+        let mut authenticator = honest.clone();
+        tamper(&mut authenticator);
+        let (refused, visitor) = passkey_sign_in(&app, &mut authenticator).await;
+        assert_eq!(refused.status(), StatusCode::UNAUTHORIZED, "sign-in with {what}");
+        assert!(!is_signed_in(&app, &visitor).await, "{what}");
+    }
+    // The honest one still signs in: each refusal was for its own reason.
+    let (signed_in, _) = passkey_sign_in(&app, &mut honest.clone()).await;
+    assert_eq!(signed_in.status(), StatusCode::OK);
+
+    let tampering: [(&str, Tamper); 3] =
+        [tampering[0], tampering[1], ("the other ceremony", |a| a.ceremony = Some("webauthn.get"))];
+    for (what, tamper) in tampering {
+        let mut phished = Authenticator::new(&app.base_url);
+        tamper(&mut phished);
+        let answer = phished.register(&options(&app, &client, "/account/passkeys/register/start").await);
+        let refused =
+            call(&app, &client, "/account/passkeys/register/finish", &with(answer, json!({"name": "x"}))).await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "registration with {what}");
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM passkeys").await, 1, "only the honest passkey");
+}
+
 #[tokio::test]
 async fn an_authenticator_that_skips_user_verification_is_refused() {
     let app = passkey_app().await;

@@ -13,15 +13,25 @@ const USER_PRESENT: u8 = 0x01;
 const USER_VERIFIED: u8 = 0x04;
 const ATTESTED_CREDENTIAL: u8 = 0x40;
 
+#[derive(Clone)]
 pub struct Authenticator {
     key: SigningKey,
     pub credential_id: Vec<u8>,
     /// The account's user handle, as the server gave it at registration.
     pub user_handle: Vec<u8>,
     pub counter: u32,
-    origin: String,
+    /// The page's origin as the browser reports it in the client data: a phishing site's
+    /// when the person was lured there.
+    pub origin: String,
     /// Off: the authenticator skips user verification (no PIN, no fingerprint).
     pub verifies_user: bool,
+    /// The relying party the authenticator signs for, instead of the options' (a phishing
+    /// site asks for its own).
+    pub rp_id: Option<String>,
+    /// The ceremony named in the client data, instead of the right one.
+    pub ceremony: Option<&'static str>,
+    /// Signs with this other key instead of the registered one.
+    pub forger: Option<SigningKey>,
 }
 
 impl Authenticator {
@@ -36,7 +46,15 @@ impl Authenticator {
             counter: 0,
             origin: origin.to_owned(),
             verifies_user: true,
+            rp_id: None,
+            ceremony: None,
+            forger: None,
         }
+    }
+
+    /// A key that is not this authenticator's, for [`Self::forger`].
+    pub fn other_key() -> SigningKey {
+        new_key()
     }
 
     /// The answer to `navigator.credentials.create` with `options` (`{"publicKey": ...}`).
@@ -44,7 +62,8 @@ impl Authenticator {
         let options = &options["publicKey"];
         self.user_handle = URL_SAFE_NO_PAD.decode(options["user"]["id"].as_str().unwrap()).unwrap();
         let client_data = self.client_data("webauthn.create", options["challenge"].as_str().unwrap());
-        let mut auth_data = self.auth_data(options["rp"]["id"].as_str().unwrap(), ATTESTED_CREDENTIAL);
+        let rp_id = self.rp_id.clone().unwrap_or_else(|| options["rp"]["id"].as_str().unwrap().to_owned());
+        let mut auth_data = self.auth_data(&rp_id, ATTESTED_CREDENTIAL);
         auth_data.extend_from_slice(&[0u8; 16]); // AAGUID: none
         auth_data.extend_from_slice(&(self.credential_id.len() as u16).to_be_bytes());
         auth_data.extend_from_slice(&self.credential_id);
@@ -71,12 +90,12 @@ impl Authenticator {
     /// An answer that signs `challenge` instead of the one in `options`.
     pub fn answer(&mut self, challenge: &str, options: &Value) -> Value {
         self.counter += 1;
-        let rp_id = options["publicKey"]["rpId"].as_str().unwrap();
+        let rp_id = self.rp_id.clone().unwrap_or_else(|| options["publicKey"]["rpId"].as_str().unwrap().to_owned());
         let client_data = self.client_data("webauthn.get", challenge);
-        let auth_data = self.auth_data(rp_id, 0);
+        let auth_data = self.auth_data(&rp_id, 0);
         let mut signed = auth_data.clone();
         signed.extend_from_slice(&Sha256::digest(&client_data));
-        let signature: DerSignature = self.key.sign(&signed);
+        let signature: DerSignature = self.forger.as_ref().unwrap_or(&self.key).sign(&signed);
         json!({
             "id": b64(&self.credential_id),
             "rawId": b64(&self.credential_id),
@@ -92,6 +111,7 @@ impl Authenticator {
     }
 
     fn client_data(&self, kind: &str, challenge: &str) -> Vec<u8> {
+        let kind = self.ceremony.unwrap_or(kind);
         json!({"type": kind, "challenge": challenge, "origin": self.origin, "crossOrigin": false})
             .to_string()
             .into_bytes()
