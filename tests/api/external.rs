@@ -271,6 +271,27 @@ async fn a_tampered_id_token_is_refused() {
     assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 0);
 }
 
+/// ID tokens the provider signed properly, with a claim that must still be refused: a
+/// nonce not sent, another issuer, another audience, an expired one.
+#[tokio::test]
+#[ignore = "needs Node and oidc-provider: tests/run installs them"]
+async fn a_validly_signed_id_token_with_a_wrong_nonce_issuer_audience_or_expiry_is_refused() {
+    // The provider signing a token again, unchanged, is accepted: the refusals below are
+    // for the claim each changes.
+    let (app, provider) = site("resigned").await;
+    let (accepted, browser) = sign_in_with_provider(&app, &provider, "ada@example.com").await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    assert!(is_signed_in(&app, &browser).await);
+
+    for mode in ["nonce", "issuer", "audience", "expired"] {
+        let (app, provider) = site(mode).await;
+        let (refused, browser) = sign_in_with_provider(&app, &provider, "ada@example.com").await;
+        assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{mode}");
+        assert!(!is_signed_in(&app, &browser).await, "{mode}");
+        assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 0, "{mode}");
+    }
+}
+
 #[tokio::test]
 #[ignore = "needs Node and oidc-provider: tests/run installs them"]
 async fn a_provider_that_cannot_be_reached_is_shown_unavailable_and_start_up_goes_on() {
