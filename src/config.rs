@@ -46,6 +46,10 @@ pub struct Config {
     #[arg(long, env = "SMTP_URL", value_parser = parse_smtp_url, hide_env_values = true)]
     pub smtp_url: Option<SecretString>,
 
+    /// A PEM file of CA certificates that SMTP_URL's TLS trusts besides the public ones (a relay with a private CA).
+    #[arg(long, env = "SMTP_CA_FILE")]
+    pub smtp_ca_file: Option<std::path::PathBuf>,
+
     /// Sender of every email.
     #[arg(long, env = "MAIL_FROM", default_value = DEFAULT_MAIL_FROM, value_parser = parse_mail_from)]
     pub mail_from: Mailbox,
@@ -118,6 +122,7 @@ impl Config {
             database_url: database_url.into(),
             base_url: None,
             smtp_url: None,
+            smtp_ca_file: None,
             mail_from: DEFAULT_MAIL_FROM.parse().expect("valid default sender"),
             login_rate_burst: DEFAULT_LOGIN_RATE,
             login_rate_per_minute: DEFAULT_LOGIN_RATE,
@@ -220,6 +225,12 @@ const CHECKS: &[(&str, Check)] = &[
     ("DATABASE_URL", |v| parse_database_url(v).map(drop)),
     ("BASE_URL", |v| parse_base_url(v).map(drop)),
     ("SMTP_URL", |v| parse_smtp_url(v).map(drop)),
+    ("SMTP_CA_FILE", |v| {
+        let pem = std::fs::read(v).map_err(|e| format!("SMTP_CA_FILE: cannot read {v} ({e})"))?;
+        lettre::transport::smtp::client::Certificate::from_pem(&pem)
+            .map(drop)
+            .map_err(|_| format!("SMTP_CA_FILE: {v} holds no PEM certificate"))
+    }),
     ("MAIL_FROM", |v| parse_mail_from(v).map(drop)),
     ("LOGIN_RATE_BURST", |v| parse_positive("LOGIN_RATE_BURST", v)),
     ("LOGIN_RATE_PER_MINUTE", |v| parse_positive("LOGIN_RATE_PER_MINUTE", v)),

@@ -132,7 +132,8 @@ impl Application {
     /// batch in hand finish.
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> anyhow::Result<()> {
         let (stop_workers, stopped) = watch::channel(false);
-        let transport = sender::Transport::from_config(self.state.config().smtp_url.as_ref())?;
+        let config = self.state.config();
+        let transport = sender::Transport::from_config(config.smtp_url.as_ref(), config.smtp_ca_file.as_deref())?;
         transport.announce();
         self.state.providers().discover(&stopped);
         let workers: Vec<JoinHandle<()>> = vec![
@@ -140,7 +141,7 @@ impl Application {
                 self.state.store().clone(),
                 self.state.outbox().clone(),
                 transport,
-                self.state.config().mail_from.clone(),
+                config.mail_from.clone(),
                 stopped.clone(),
             )),
             tokio::spawn(crate::accounts::deferred::run(self.state.clone(), stopped.clone())),
@@ -151,7 +152,6 @@ impl Application {
             tokio::spawn(async move { axum::serve(listener, metrics).await });
         }
         // Once `shutdown` fires, requests in flight get DRAIN_TIMEOUT to finish.
-        let config = self.state.config();
         let limits = listener::Limits {
             max_connections: listener::max_connections(config.max_connections),
             per_client: config.max_connections_per_ip,

@@ -1,9 +1,11 @@
 //! The background worker that drains the outbox through SMTP (or into the log).
 
+use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
 use lettre::message::{Mailbox, header::ContentType};
+use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::watch;
@@ -17,6 +19,24 @@ use crate::store::{self, Store, outbox::OutboxMessage};
 const LEASE_SECS: i64 = 60;
 const BATCH: i64 = 3;
 const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
+/// The TLS `smtp_url` asks for (as lettre reads it: `smtps://` wraps the connection,
+/// `?tls=required` or `?tls=opportunistic` use STARTTLS), trusting the certificates in
+/// `ca_file` as well as the public roots; `None` when the URL asks for no TLS.
+fn tls_trusting(smtp_url: &str, ca_file: &Path) -> anyhow::Result<Option<Tls>> {
+    let url = url::Url::parse(smtp_url).context("SMTP_URL is not a URL")?;
+    let host = url.host_str().context("SMTP_URL names no host")?.to_owned();
+    let pem = std::fs::read(ca_file).with_context(|| format!("SMTP_CA_FILE: cannot read {}", ca_file.display()))?;
+    let roots = Certificate::from_pem(&pem).context("SMTP_CA_FILE holds no PEM certificate")?;
+    let parameters = || TlsParameters::builder(host.clone()).add_root_certificate(roots.clone()).build_rustls();
+    let tls = url.query_pairs().find(|(key, _)| key == "tls").map(|(_, value)| value.into_owned());
+    Ok(match (url.scheme(), tls.as_deref()) {
+        ("smtps", _) => Some(Tls::Wrapper(parameters()?)),
+        (_, Some("required")) => Some(Tls::Required(parameters()?)),
+        (_, Some("opportunistic")) => Some(Tls::Opportunistic(parameters()?)),
+        _ => None,
+    })
+}
+
 /// Poll this often even without a wake-up, for retries and for mail queued by other instances.
 const POLL: Duration = Duration::from_secs(2);
 const MAX_BACKOFF_SECS: i64 = 15 * 60;
@@ -28,13 +48,19 @@ pub enum Transport {
 }
 
 impl Transport {
-    pub fn from_config(smtp_url: Option<&SecretString>) -> anyhow::Result<Self> {
+    /// The transport `SMTP_URL` names; with `ca_file` (`SMTP_CA_FILE`), its TLS also trusts
+    /// the certificates in that PEM file, for a relay with a private CA.
+    pub fn from_config(smtp_url: Option<&SecretString>, ca_file: Option<&Path>) -> anyhow::Result<Self> {
         let Some(url) = smtp_url else { return Ok(Self::Log) };
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
+        let mut builder = AsyncSmtpTransport::<Tokio1Executor>::from_url(url.expose_secret())
             .context("SMTP_URL is not a usable SMTP URL")?
-            .timeout(Some(SMTP_TIMEOUT))
-            .build();
-        Ok(Self::Smtp(transport))
+            .timeout(Some(SMTP_TIMEOUT));
+        if let Some(file) = ca_file
+            && let Some(tls) = tls_trusting(url.expose_secret(), file)?
+        {
+            builder = builder.tls(tls);
+        }
+        Ok(Self::Smtp(builder.build()))
     }
 
     /// Says once, at start, where mail goes when it is not sent.

@@ -13,6 +13,7 @@ const SETTINGS: &[&str] = &[
     "DATABASE_URL",
     "BASE_URL",
     "SMTP_URL",
+    "SMTP_CA_FILE",
     "MAIL_FROM",
     "LOGIN_RATE_BURST",
     "LOGIN_RATE_PER_MINUTE",

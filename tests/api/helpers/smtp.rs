@@ -1,22 +1,31 @@
 //! A real SMTP server inside the test process: the `mailin` protocol engine on a tokio
-//! socket. The application talks to it through lettre exactly as it would to a relay.
+//! socket. The application talks to it through lettre exactly as it would to a relay:
+//! in plain text, or over TLS (STARTTLS or `smtps`) with a certificate from a CA made by
+//! the test, taking mail only after AUTH.
 
 use std::io;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use mailin::response::Action;
-use mailin::{Handler, Response, SessionBuilder};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use mailin::{AuthMechanism, Handler, Response, Session, SessionBuilder};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 use tokio::task::JoinHandle;
+use tokio_rustls::TlsAcceptor;
+use tokio_rustls::rustls;
 
 /// One message as the server received it.
 #[derive(Debug, Clone)]
 pub struct ReceivedMail {
     pub to: Vec<String>,
+    /// Whom the sender authenticated as (AUTH), if it did.
+    pub user: Option<String>,
+    /// Whether it arrived over TLS.
+    pub encrypted: bool,
     pub subject: String,
     pub text: String,
     pub raw: String,
@@ -46,6 +55,24 @@ pub struct MailServer {
     task: JoinHandle<()>,
 }
 
+/// How a TLS server is reached.
+#[derive(Clone, Copy, Debug)]
+pub enum TlsMode {
+    /// Plain text first, then `STARTTLS` (`smtp://…?tls=required`).
+    StartTls,
+    /// TLS from the first byte (`smtps://`).
+    Wrapped,
+}
+
+/// What a TLS server needs: its certificate's key, and whom it lets send.
+#[derive(Clone)]
+struct Secure {
+    acceptor: TlsAcceptor,
+    mode: TlsMode,
+    user: &'static str,
+    password: &'static str,
+}
+
 impl MailServer {
     pub async fn start() -> Self {
         Self::start_on(SocketAddr::from(([127, 0, 0, 1], 0))).await
@@ -55,8 +82,20 @@ impl MailServer {
         let listener = TcpListener::bind(addr).await.expect("bind SMTP server");
         let addr = listener.local_addr().unwrap();
         let inbox = Arc::new(Inbox::default());
-        let task = tokio::spawn(serve(listener, Arc::clone(&inbox)));
+        let task = tokio::spawn(serve(listener, Arc::clone(&inbox), None));
         Self { addr, inbox, task }
+    }
+
+    /// A server speaking TLS (`mode`) as `localhost`, with a certificate from a CA made
+    /// here, and taking mail only from `user` with `password`; and that CA's PEM.
+    pub async fn start_tls(mode: TlsMode, user: &'static str, password: &'static str) -> (Self, String) {
+        let (acceptor, ca_pem) = test_ca_and_acceptor();
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind SMTP server");
+        let addr = listener.local_addr().unwrap();
+        let inbox = Arc::new(Inbox::default());
+        let secure = Secure { acceptor, mode, user, password };
+        let task = tokio::spawn(serve(listener, Arc::clone(&inbox), Some(secure)));
+        (Self { addr, inbox, task }, ca_pem)
     }
 
     pub fn url(&self) -> String {
@@ -132,31 +171,90 @@ impl Drop for MailServer {
     }
 }
 
-async fn serve(listener: TcpListener, inbox: Arc<Inbox>) {
+/// A CA and a certificate it signed for `localhost`: the server's TLS, and the CA's PEM.
+fn test_ca_and_acceptor() -> (TlsAcceptor, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca = ca_params.self_signed(&ca_key).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let certificate = CertificateParams::new(vec!["localhost".to_owned()])
+        .unwrap()
+        .signed_by(&key, &Issuer::new(ca_params, ca_key))
+        .unwrap();
+    let private_key = rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap();
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![certificate.der().clone()], private_key)
+        .unwrap();
+    (TlsAcceptor::from(Arc::new(config)), ca.pem())
+}
+
+async fn serve(listener: TcpListener, inbox: Arc<Inbox>, secure: Option<Secure>) {
     while let Ok((stream, peer)) = listener.accept().await {
-        tokio::spawn(session(stream, peer.ip(), Arc::clone(&inbox)));
+        tokio::spawn(session(stream, peer.ip(), Arc::clone(&inbox), secure.clone()));
     }
 }
 
-async fn session(stream: TcpStream, peer: IpAddr, inbox: Arc<Inbox>) -> io::Result<()> {
-    let (reader, mut writer) = stream.into_split();
-    let mut reader = BufReader::new(reader);
-    let mut smtp = SessionBuilder::new("gatehouse-test").build(peer, Collector { inbox, ..Default::default() });
-    writer.write_all(&smtp.greeting().buffer()?).await?;
+async fn session(stream: TcpStream, peer: IpAddr, inbox: Arc<Inbox>, secure: Option<Secure>) -> io::Result<()> {
+    let mut builder = SessionBuilder::new("gatehouse-test");
+    let credentials = secure.as_ref().map(|secure| (secure.user, secure.password));
+    if secure.is_some() {
+        builder.enable_start_tls().enable_auth(AuthMechanism::Plain).enable_auth(AuthMechanism::Login);
+    }
+    let encrypted = Arc::new(AtomicBool::new(false));
+    let collector = Collector { inbox, credentials, encrypted: Arc::clone(&encrypted), ..Default::default() };
+    let mut smtp = builder.build(peer, collector);
+    let Some(secure) = secure else { return converse(stream, &mut smtp, true).await.map(drop) };
+    if let TlsMode::Wrapped = secure.mode {
+        smtp.tls_active();
+        let stream = secure.acceptor.accept(stream).await?;
+        encrypted.store(true, Ordering::SeqCst);
+        return converse(stream, &mut smtp, true).await.map(drop);
+    }
+    // STARTTLS: the plain conversation ends where the client asks for TLS.
+    if let Some(stream) = converse(stream, &mut smtp, true).await? {
+        smtp.tls_active();
+        let stream = secure.acceptor.accept(stream).await?;
+        encrypted.store(true, Ordering::SeqCst);
+        converse(stream, &mut smtp, false).await?;
+    }
+    Ok(())
+}
+
+/// Runs the conversation on `stream` until it ends, or until the client asks for TLS:
+/// then the stream is handed back, to be wrapped.
+async fn converse<S: AsyncRead + AsyncWrite + Unpin>(
+    stream: S,
+    smtp: &mut Session<Collector>,
+    greet: bool,
+) -> io::Result<Option<S>> {
+    let mut stream = BufReader::new(stream);
+    if greet {
+        stream.get_mut().write_all(&smtp.greeting().buffer()?).await?;
+    }
     let mut line = Vec::new();
     loop {
         line.clear();
-        if reader.read_until(b'\n', &mut line).await? == 0 {
-            return Ok(());
+        if stream.read_until(b'\n', &mut line).await? == 0 {
+            return Ok(None);
         }
         let response = smtp.process(&line);
         match response.action {
             Action::NoReply => {}
             Action::Close => {
-                writer.write_all(&response.buffer()?).await?;
-                return Ok(());
+                stream.get_mut().write_all(&response.buffer()?).await?;
+                return Ok(None);
             }
-            _ => writer.write_all(&response.buffer()?).await?,
+            Action::UpgradeTls => {
+                stream.get_mut().write_all(&response.buffer()?).await?;
+                return Ok(Some(stream.into_inner()));
+            }
+            Action::Reply => stream.get_mut().write_all(&response.buffer()?).await?,
         }
     }
 }
@@ -164,12 +262,39 @@ async fn session(stream: TcpStream, peer: IpAddr, inbox: Arc<Inbox>) -> io::Resu
 #[derive(Default)]
 struct Collector {
     inbox: Arc<Inbox>,
+    /// Whom a TLS server lets send; a plain one asks for no AUTH.
+    credentials: Option<(&'static str, &'static str)>,
+    user: Option<String>,
+    /// Set once the session's TLS is up.
+    encrypted: Arc<AtomicBool>,
     to: Vec<String>,
     data: Vec<u8>,
 }
 
+impl Collector {
+    fn authenticate(&mut self, user: &str, password: &str) -> Response {
+        if self.credentials == Some((user, password)) {
+            self.user = Some(user.to_owned());
+            mailin::response::AUTH_OK
+        } else {
+            mailin::response::INVALID_CREDENTIALS
+        }
+    }
+}
+
 impl Handler for Collector {
+    fn auth_plain(&mut self, _authorization_id: &str, user: &str, password: &str) -> Response {
+        self.authenticate(user, password)
+    }
+
+    fn auth_login(&mut self, user: &str, password: &str) -> Response {
+        self.authenticate(user, password)
+    }
+
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, to: &[String]) -> Response {
+        if self.credentials.is_some() && self.user.is_none() {
+            return mailin::response::AUTHENTICATION_REQUIRED;
+        }
         self.to = to.to_vec();
         self.data.clear();
         mailin::response::OK
@@ -184,6 +309,8 @@ impl Handler for Collector {
         let parsed = mail_parser::MessageParser::default().parse(&self.data).expect("a parsable message");
         let mail = ReceivedMail {
             to: self.to.clone(),
+            user: self.user.clone(),
+            encrypted: self.encrypted.load(Ordering::SeqCst),
             subject: parsed.subject().unwrap_or_default().to_owned(),
             text: parsed.body_text(0).map(|text| text.into_owned()).unwrap_or_default(),
             raw: String::from_utf8_lossy(&self.data).into_owned(),
