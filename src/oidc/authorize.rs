@@ -129,9 +129,11 @@ impl Request {
         url.into()
     }
 
-    /// Whether this sign-in is too old for the request: `prompt=login`, or `max_age` passed.
+    /// Whether this sign-in is too old for the request: `prompt=login`, or `max_age`
+    /// reached. Times are whole seconds, so "reached" errs towards asking again: `max_age=0`
+    /// always asks, and `max_age=1` asks once the second has turned.
     pub fn wants_new_sign_in(&self, auth: &AuthSession) -> bool {
-        let too_old = self.max_age.is_some_and(|max_age| store::now() - auth.authenticated_at > max_age);
+        let too_old = self.max_age.is_some_and(|max_age| store::now() - auth.authenticated_at >= max_age);
         self.prompt_is("login") || too_old
     }
 

@@ -105,24 +105,27 @@ pub async fn exchange_code(
     if row.client_id != client.client_id {
         return Err(TokenError::InvalidGrant(BAD_CODE));
     }
+    // Everything the request must prove comes first: a code presented with the wrong
+    // redirect URI or verifier, or too late, changes nothing (neither used up nor revoking).
+    if row.redirect_uri != redirect_uri {
+        return Err(TokenError::InvalidGrant("redirect_uri is not the one the code was issued for."));
+    }
+    if !pkce_matches(verifier, &row.code_challenge) {
+        return Err(TokenError::InvalidGrant("The code_verifier does not match the code_challenge."));
+    }
+    if row.expires_at <= now {
+        return Err(TokenError::InvalidGrant(BAD_CODE));
+    }
     let family = new_family();
     if row.used_at.is_some() || !oauth::use_code(pool, &row.code_hash, &family, now).await? {
-        // A code that comes back was intercepted, or replayed: what it bought goes too.
+        // A code that comes back, with its verifier, was intercepted or replayed: what it
+        // bought goes too.
         if let Some(bought) = oauth::code(pool, &row.code_hash).await?.and_then(|row| row.family) {
             refresh_tokens::revoke_family(pool, &bought, now).await?;
         }
         tracing::warn!(event = "oauth_code_reused", user_id = row.user_id, client_id = %client.client_id,
             "a used code came back; its refresh tokens are revoked");
         return Err(TokenError::InvalidGrant(BAD_CODE));
-    }
-    if row.expires_at <= now {
-        return Err(TokenError::InvalidGrant(BAD_CODE));
-    }
-    if row.redirect_uri != redirect_uri {
-        return Err(TokenError::InvalidGrant("redirect_uri is not the one the code was issued for."));
-    }
-    if !pkce_matches(verifier, &row.code_challenge) {
-        return Err(TokenError::InvalidGrant("The code_verifier does not match the code_challenge."));
     }
     let user = live_user(state, row.user_id).await?.ok_or(TokenError::InvalidGrant(BAD_CODE))?;
     let grant = Grant {

@@ -113,14 +113,19 @@ fn refused(refusal: Refusal) -> Result<Response> {
     }
 }
 
-/// The login page, coming back to this request; a `prompt=login` is dropped from it, as
-/// the sign-in it asked for will have happened.
+/// The login page, coming back to this request without what asked for a new sign-in
+/// (`login` among the `prompt` values, `max_age`): that sign-in will have happened, and
+/// asking again on the way back would send the person round for ever.
 fn login_address(query: &str) -> String {
-    let kept: String = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(
-            form_urlencoded::parse(query.as_bytes()).filter(|(name, value)| !(name == "prompt" && value == "login")),
-        )
-        .finish();
+    let kept = form_urlencoded::parse(query.as_bytes()).filter_map(|(name, value)| match name.as_ref() {
+        "max_age" => None,
+        "prompt" => {
+            let rest: Vec<&str> = value.split(' ').filter(|word| !word.is_empty() && *word != "login").collect();
+            (!rest.is_empty()).then(|| (name.clone(), rest.join(" ").into()))
+        }
+        _ => Some((name, value)),
+    });
+    let kept: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(kept).finish();
     let next: String = form_urlencoded::Serializer::new(String::new())
         .append_pair("next", &format!("/oauth2/authorize?{kept}"))
         .finish();

@@ -343,7 +343,8 @@ async fn the_token_endpoint_refuses_wrong_verifier_reused_or_expired_code_and_wr
     let wrong = exchange(&app, &client, &code, &self::pkce().verifier).await;
     assert_eq!(wrong.status(), StatusCode::BAD_REQUEST);
     assert_eq!(oauth_error(wrong).await, "invalid_grant");
-    assert_eq!(oauth_error(exchange(&app, &client, &code, &pkce.verifier).await).await, "invalid_grant", "used up");
+    let right = exchange(&app, &client, &code, &pkce.verifier).await;
+    assert_eq!(right.status(), StatusCode::OK, "a wrong verifier does not use the code up");
 
     let code = code_for(&app, &browser, &client, &pkce).await;
     let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
@@ -536,6 +537,85 @@ async fn an_app_registered_for_eddsa_gets_eddsa_id_tokens_and_a_public_app_needs
         .finish();
     let back = app.get_with(&browser, &format!("/oauth2/logout?{query}")).await;
     assert_eq!(location(&back), CALLBACK, "an EdDSA ID token is a good hint too");
+}
+
+/// Only a request that proves everything (client, redirect URI, verifier, in time) counts
+/// as a replay of a used code and revokes what it bought: anyone else holding the code
+/// changes nothing.
+#[tokio::test]
+async fn a_used_code_revokes_its_tokens_only_when_replayed_with_its_verifier_in_time() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+
+    assert_eq!(oauth_error(exchange(&app, &client, &code, &self::pkce().verifier).await).await, "invalid_grant");
+    let elsewhere = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", "http://127.0.0.1:9/elsewhere"),
+        ("code_verifier", pkce.verifier.as_str()),
+    ];
+    assert_eq!(oauth_error(token_request(&app, &client, &elsewhere).await).await, "invalid_grant");
+    app.execute("UPDATE oauth_codes SET expires_at = 0").await;
+    assert_eq!(oauth_error(exchange(&app, &client, &code, &pkce.verifier).await).await, "invalid_grant", "expired");
+    let refresh = [("grant_type", "refresh_token"), ("refresh_token", tokens["refresh_token"].as_str().unwrap())];
+    assert_eq!(token_request(&app, &client, &refresh).await.status(), StatusCode::OK, "none of those revoked anything");
+
+    // The real replay: the same code, its verifier, in time.
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    assert_eq!(oauth_error(exchange(&app, &client, &code, &pkce.verifier).await).await, "invalid_grant");
+    let refresh = [("grant_type", "refresh_token"), ("refresh_token", tokens["refresh_token"].as_str().unwrap())];
+    assert_eq!(oauth_error(token_request(&app, &client, &refresh).await).await, "invalid_grant", "revoked");
+}
+
+/// `max_age=0` always asks for a new sign-in, and the sign-in it asked for ends the
+/// asking: back from the login page, the app gets its code.
+#[tokio::test]
+async fn max_age_zero_asks_for_a_new_sign_in_once() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--skip-consent"]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+    let asked = app.get_with(&browser, &authorize_path(&client, &pkce, &[("max_age", "0")])).await;
+    let login = location(&asked);
+    assert!(login.starts_with("/login?next="), "{login}");
+    let next = url::Url::parse(&format!("http://x{login}")).unwrap().query_pairs().next().unwrap().1.into_owned();
+    let fields = [("email", "ada@example.com"), ("password", PASSWORD), ("next", next.as_str())];
+    let signed_in = app.post_form_with(&browser, "/login", &fields).await;
+    assert_eq!(location(&signed_in), next);
+    let back = app.get_with(&browser, &next).await;
+    assert!(param(&callback_params(&location(&back)), "code").is_some(), "{}", location(&back));
+
+    // max_age=1, once the second has turned since that sign-in: asked again. (The wait is
+    // the condition under test, not a stand-in for work.)
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let again = app.get_with(&browser, &authorize_path(&client, &pkce, &[("max_age", "1")])).await;
+    assert!(location(&again).starts_with("/login?next="), "{}", location(&again));
+}
+
+/// `prompt=login consent`: the sign-in is asked for once, then the consent page, never
+/// the login page again.
+#[tokio::test]
+async fn prompt_login_consent_asks_for_a_sign_in_once_then_consent() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+    let asked = app.get_with(&browser, &authorize_path(&client, &pkce, &[("prompt", "login consent")])).await;
+    let login = location(&asked);
+    let next = url::Url::parse(&format!("http://x{login}")).unwrap().query_pairs().next().unwrap().1.into_owned();
+    let kept: Vec<(String, String)> =
+        url::Url::parse(&format!("http://x{next}")).unwrap().query_pairs().into_owned().collect();
+    assert_eq!(param(&kept, "prompt").as_deref(), Some("consent"), "{next}");
+    let fields = [("email", "ada@example.com"), ("password", PASSWORD), ("next", next.as_str())];
+    assert_eq!(location(&app.post_form_with(&browser, "/login", &fields).await), next);
+    let consent = app.get_with(&browser, &next).await;
+    assert_eq!(consent.status(), StatusCode::OK, "the consent page, not the login page again");
+    assert!(consent.text().await.unwrap().contains("Allow"));
 }
 
 #[tokio::test]
