@@ -88,6 +88,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/apps/revoke", post(apps::revoke))
         .route("/oauth2/authorize", get(oidc::authorize).post(oidc::decide))
         .route("/oauth2/logout", get(oidc::logout))
+        .route("/oauth2/logout/confirm", post(oidc::confirm_logout))
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
         .route("/reset-password", get(recovery::reset_page).post(recovery::reset))
         .route("/problems/{slug}", get(errors::problem_type))

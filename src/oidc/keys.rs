@@ -82,7 +82,8 @@ impl IdTokenKeys {
 
     /// The audience (client id) of an ID token we signed, expired or not: what
     /// RP-initiated logout needs to know which app asks. `None` for anything else.
-    pub async fn audience_of(&self, token: &str, issuer: &str) -> Option<String> {
+    /// The audience and subject of an RS256 ID token this provider signed (expired or not).
+    pub async fn audience_and_subject_of(&self, token: &str, issuer: &str) -> Option<(String, String)> {
         let header = jsonwebtoken::decode_header(token).ok()?;
         if header.alg != Algorithm::RS256 {
             return None;
@@ -96,7 +97,7 @@ impl IdTokenKeys {
         validation.set_issuer(&[issuer]);
         validation.set_required_spec_claims(&["iss", "aud", "sub"]);
         let claims = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).ok()?.claims;
-        claims["aud"].as_str().map(str::to_owned)
+        Some((claims["aud"].as_str()?.to_owned(), claims["sub"].as_str()?.to_owned()))
     }
 }
 

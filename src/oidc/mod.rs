@@ -33,19 +33,26 @@ pub fn has_scope(scopes: &str, scope: &str) -> bool {
     scopes.split(' ').any(|granted| granted == scope)
 }
 
-/// The app an RP-initiated logout comes from: the audience of the ID token it presents,
-/// if we signed it and the app is still registered.
-pub async fn logout_client(
+/// What an RP-initiated logout's `id_token_hint` names: the app (still registered) and the
+/// account the ID token was issued for. Only an ID token we signed is a hint, never an
+/// access token.
+pub struct LogoutHint {
+    pub client: crate::store::oauth::Client,
+    pub subject: String,
+}
+
+pub async fn logout_hint(
     state: &crate::state::AppState,
     id_token_hint: &str,
-) -> crate::error::Result<Option<crate::store::oauth::Client>> {
+) -> crate::error::Result<Option<LogoutHint>> {
     let issuer = authorize::issuer(state);
-    let audience = match state.id_token_keys().audience_of(id_token_hint, &issuer).await {
-        Some(audience) => Some(audience),
-        None => state.jwt().audience_of_id_token(id_token_hint).await,
+    let named = match state.id_token_keys().audience_and_subject_of(id_token_hint, &issuer).await {
+        Some(named) => Some(named),
+        None => state.jwt().audience_and_subject_of_id_token(id_token_hint).await,
     };
-    let Some(client_id) = audience else { return Ok(None) };
-    Ok(crate::store::oauth::client(state.store().pool(), &client_id).await?)
+    let Some((client_id, subject)) = named else { return Ok(None) };
+    let client = crate::store::oauth::client(state.store().pool(), &client_id).await?;
+    Ok(client.map(|client| LogoutHint { client, subject }))
 }
 
 /// Where a sign-in that continues to `next` ends up, when `next` is an app's authorization

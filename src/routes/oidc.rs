@@ -338,27 +338,80 @@ pub struct LogoutParams {
     state: Option<String>,
 }
 
-/// `GET /oauth2/logout` (RP-initiated logout): with an ID token we issued, ends this
-/// browser's session and returns to `post_logout_redirect_uri` if it is one of that app's
-/// registered redirect URIs; any other address is never followed.
+#[derive(Template, WebTemplate)]
+#[template(path = "logout_confirm.html")]
+pub struct LogoutConfirmPage {
+    page: Page,
+    app: String,
+    email: String,
+    /// The request, carried through the form as it came.
+    fields: Vec<(&'static str, String)>,
+}
+
+/// `GET /oauth2/logout` (RP-initiated logout): with an ID token we issued to the person
+/// signed in here, ends this browser's session and returns to `post_logout_redirect_uri`
+/// if it is one of that app's registered redirect URIs; any other address is never
+/// followed. A hint issued to someone else (any page can send a browser here with any ID
+/// token) ends nothing without the person's say on a confirmation page.
 pub async fn logout(
     State(state): State<AppState>,
     session: Session,
+    signed_in: Option<CurrentUser>,
+    page: Page,
     Query(params): Query<LogoutParams>,
 ) -> Result<Response> {
-    let Some(client) = crate::oidc::logout_client(&state, &params.id_token_hint).await? else {
-        return Err(AppError::BadRequest(
-            "This sign-out link did not come with a valid ID token. Log out from your account page instead.".into(),
-        ));
-    };
+    let hint = logout_hint_of(&state, &params).await?;
+    if let Some(current) = signed_in {
+        if current.user.id.to_string() != hint.subject {
+            // The form's answer redirects to the app (if it registered the address): the
+            // page's form-action lets it.
+            let registered = hint.client.redirect_uris().any(|uri| uri == params.post_logout_redirect_uri);
+            let origin = url::Url::parse(&params.post_logout_redirect_uri).ok().filter(|_| registered);
+            let targets: Vec<String> = origin.map(|url| url.origin().ascii_serialization()).into_iter().collect();
+            let fields = vec![
+                ("id_token_hint", params.id_token_hint),
+                ("post_logout_redirect_uri", params.post_logout_redirect_uri),
+                ("state", params.state.unwrap_or_default()),
+            ];
+            let email = current.user.email.clone();
+            let confirm = LogoutConfirmPage { page, app: hint.client.name.clone(), email, fields };
+            return Ok(
+                ([(header::CONTENT_SECURITY_POLICY, headers::with_form_targets(&targets))], confirm).into_response()
+            );
+        }
+        sessions::log_out(&state, &session).await?;
+        tracing::info!(event = "oauth_logout", client_id = %hint.client.client_id, "signed out at the app's request");
+    }
+    back_to_app(&hint.client, &params.post_logout_redirect_uri, params.state.as_deref())
+}
+
+/// `POST /oauth2/logout/confirm`: the person said yes on the confirmation page.
+pub async fn confirm_logout(
+    State(state): State<AppState>,
+    session: Session,
+    Form(params): Form<LogoutParams>,
+) -> Result<Response> {
+    let hint = logout_hint_of(&state, &params).await?;
     sessions::log_out(&state, &session).await?;
-    tracing::info!(event = "oauth_logout", client_id = %client.client_id, "signed out at the app's request");
-    if !client.redirect_uris().any(|uri| uri == params.post_logout_redirect_uri) {
+    tracing::info!(event = "oauth_logout", client_id = %hint.client.client_id, "signed out, confirmed on the page");
+    back_to_app(&hint.client, &params.post_logout_redirect_uri, params.state.as_deref())
+}
+
+async fn logout_hint_of(state: &AppState, params: &LogoutParams) -> Result<crate::oidc::LogoutHint> {
+    crate::oidc::logout_hint(state, &params.id_token_hint).await?.ok_or_else(|| {
+        AppError::BadRequest(
+            "This sign-out link did not come with a valid ID token. Log out from your account page instead.".into(),
+        )
+    })
+}
+
+/// The app's `post_logout_redirect_uri` (with `state`) if the app registered it, else home.
+fn back_to_app(client: &Client, post_logout_redirect_uri: &str, state: Option<&str>) -> Result<Response> {
+    if !client.redirect_uris().any(|uri| uri == post_logout_redirect_uri) {
         return Ok(Redirect::to("/?notice=signed-out").into_response());
     }
-    let mut url =
-        url::Url::parse(&params.post_logout_redirect_uri).map_err(|error| AppError::Internal(error.into()))?;
-    if let Some(value) = &params.state {
+    let mut url = url::Url::parse(post_logout_redirect_uri).map_err(|error| AppError::Internal(error.into()))?;
+    if let Some(value) = state.filter(|value| !value.is_empty()) {
         url.query_pairs_mut().append_pair("state", value);
     }
     Ok(Redirect::to(url.as_str()).into_response())

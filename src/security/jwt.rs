@@ -234,7 +234,7 @@ impl Jwt {
     }
 
     /// The audience of an EdDSA ID token we signed, expired or not (RP-initiated logout).
-    pub async fn audience_of_id_token(&self, token: &str) -> Option<String> {
+    pub async fn audience_and_subject_of_id_token(&self, token: &str) -> Option<(String, String)> {
         let header = jsonwebtoken::decode_header(token).ok()?;
         if header.alg != Algorithm::EdDSA || header.crit.is_some() {
             return None;
@@ -246,7 +246,12 @@ impl Jwt {
         validation.set_issuer(&[&self.issuer]);
         validation.set_required_spec_claims(&["iss", "aud", "sub"]);
         let claims = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).ok()?.claims;
-        claims["aud"].as_str().map(str::to_owned)
+        // Access tokens are signed with the same key: they carry an id and a scope, which
+        // an ID token never does, and are never a logout hint.
+        if claims.get("jti").is_some() || claims.get("scope").is_some() {
+            return None;
+        }
+        Some((claims["aud"].as_str()?.to_owned(), claims["sub"].as_str()?.to_owned()))
     }
 
     /// The user id a valid access token speaks for, and when it expires.

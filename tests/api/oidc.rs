@@ -425,6 +425,47 @@ async fn logout_ends_the_session_and_returns_only_to_a_registered_address() {
     assert_ne!(app.get_with(&browser, "/account").await.status(), StatusCode::OK, "signed out");
 }
 
+/// Any page can send a signed-in browser to the logout address with any ID token (the
+/// attacker's own, say): a hint issued to someone else ends nothing without the person's
+/// say on a confirmation page, and an access token is no hint at all.
+#[tokio::test]
+async fn a_logout_hint_for_someone_else_asks_first_and_an_access_token_is_no_hint() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--id-token-alg", "EdDSA"]);
+    let ada = app.signed_in("ada@example.com").await;
+    let mallory = app.signed_in("mallory@example.com").await;
+    let pkce = pkce();
+    let code = code_for(&app, &mallory, &client, &pkce).await;
+    let theirs: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    let logout = |hint: &str| {
+        let query: String = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs([("id_token_hint", hint), ("post_logout_redirect_uri", CALLBACK), ("state", "bye")])
+            .finish();
+        format!("/oauth2/logout?{query}")
+    };
+
+    let access_token = app.get_with(&ada, &logout(theirs["access_token"].as_str().unwrap())).await;
+    assert_eq!(access_token.status(), StatusCode::BAD_REQUEST, "an access token is not a hint");
+    let asked = app.get_with(&ada, &logout(theirs["id_token"].as_str().unwrap())).await;
+    assert_eq!(asked.status(), StatusCode::OK, "a page, not a redirect");
+    let policy = asked.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(policy.contains("form-action 'self' http://127.0.0.1:9"), "{policy}");
+    let page = asked.text().await.unwrap();
+    assert!(page.contains("Log out of Gatehouse?") && page.contains("ada@example.com"), "{page}");
+    assert_eq!(app.get_with(&ada, "/account").await.status(), StatusCode::OK, "still signed in");
+
+    // Saying yes ends the session and goes back to the app.
+    let fields: Vec<(String, String)> = ["id_token_hint", "post_logout_redirect_uri", "state"]
+        .iter()
+        .map(|name| (name.to_string(), unescape(&hidden_field(&page, name).unwrap())))
+        .collect();
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(name, value)| (name.as_str(), value.as_str())).collect();
+    let confirmed = app.post_form_with(&ada, "/oauth2/logout/confirm", &fields).await;
+    assert_eq!(location(&confirmed), format!("{CALLBACK}?state=bye"));
+    assert_ne!(app.get_with(&ada, "/account").await.status(), StatusCode::OK, "signed out");
+    assert_eq!(app.get_with(&mallory, "/account").await.status(), StatusCode::OK, "the other account is untouched");
+}
+
 #[tokio::test]
 async fn the_operator_registers_lists_and_removes_apps() {
     let app = spawn_app().await;
