@@ -153,6 +153,14 @@ async fn verified_id_token(app: &TestApp, client: &App, id_token: &str) -> Value
     jsonwebtoken::decode::<Value>(id_token, &DecodingKey::from_jwk(jwk).unwrap(), &validation).unwrap().claims
 }
 
+/// The app's RP-initiated logout address, with `state=bye`.
+fn logout_path(hint: &str, to: &str) -> String {
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([("id_token_hint", hint), ("post_logout_redirect_uri", to), ("state", "bye")])
+        .finish();
+    format!("/oauth2/logout?{query}")
+}
+
 async fn user_id(app: &TestApp, email: &str) -> i64 {
     app.scalar(&format!("SELECT id FROM users WHERE email = '{email}'")).await
 }
@@ -406,12 +414,7 @@ async fn logout_ends_the_session_and_returns_only_to_a_registered_address() {
     let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
     let id_token = tokens["id_token"].as_str().unwrap();
 
-    let logout = |hint: &str, to: &str| {
-        let query: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([("id_token_hint", hint), ("post_logout_redirect_uri", to), ("state", "bye")])
-            .finish();
-        format!("/oauth2/logout?{query}")
-    };
+    let logout = logout_path;
     let forged = app.get_with(&browser, &logout("not.a.token", CALLBACK)).await;
     assert_eq!(forged.status(), StatusCode::BAD_REQUEST);
     assert_eq!(app.get_with(&browser, "/account").await.status(), StatusCode::OK, "still signed in");
@@ -437,12 +440,7 @@ async fn a_logout_hint_for_someone_else_asks_first_and_an_access_token_is_no_hin
     let pkce = pkce();
     let code = code_for(&app, &mallory, &client, &pkce).await;
     let theirs: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
-    let logout = |hint: &str| {
-        let query: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs([("id_token_hint", hint), ("post_logout_redirect_uri", CALLBACK), ("state", "bye")])
-            .finish();
-        format!("/oauth2/logout?{query}")
-    };
+    let logout = |hint: &str| logout_path(hint, CALLBACK);
 
     let access_token = app.get_with(&ada, &logout(theirs["access_token"].as_str().unwrap())).await;
     assert_eq!(access_token.status(), StatusCode::BAD_REQUEST, "an access token is not a hint");
