@@ -476,24 +476,31 @@ async fn check_config(files: &FileSettings) -> anyhow::Result<()> {
 
 async fn serve(config: Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
+    // Listened for before the address is printed: a SIGTERM sent as soon as a script reads
+    // it is a clean stop, not the default action of ending the process at once.
+    let shutdown = shutdown_signal()?;
     // Tests and scripts read these lines to find ports picked with `:0`.
     println!("listening on http://{}", app.local_addr());
     if let Some(metrics) = app.metrics_addr() {
         println!("metrics on http://{metrics}/metrics");
     }
     tracing::info!(addr = %app.local_addr(), "gatehouse started");
-    app.run_until(shutdown_signal()).await?;
+    app.run_until(shutdown).await?;
     tracing::info!("gatehouse stopped");
     Ok(())
 }
 
-async fn shutdown_signal() {
-    let interrupt = tokio::signal::ctrl_c();
-    let mut terminate =
-        tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
-    tokio::select! {
-        _ = interrupt => {}
-        _ = terminate.recv() => {}
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+/// Completes on SIGINT or SIGTERM; both are listened for from the moment this returns.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use anyhow::Context;
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut interrupt = signal(SignalKind::interrupt()).context("listening for SIGINT")?;
+    let mut terminate = signal(SignalKind::terminate()).context("listening for SIGTERM")?;
+    Ok(async move {
+        tokio::select! {
+            _ = interrupt.recv() => {}
+            _ = terminate.recv() => {}
+        }
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
