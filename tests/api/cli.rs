@@ -90,7 +90,8 @@ async fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
         .unwrap();
     assert!(created.status.success(), "{}", String::from_utf8_lossy(&created.stderr));
     let mut command = gatehouse(dir.path());
-    command.env("GATEHOUSE_ADDR", "127.0.0.1:0").env("RUST_LOG", "info");
+    // The trace layer's debug line says when a request has begun: the signal must come after.
+    command.env("GATEHOUSE_ADDR", "127.0.0.1:0").env("RUST_LOG", "info,tower_http::trace=debug");
     let mut running = start(command);
     let addr = running.base.trim_start_matches("http://").to_owned();
 
@@ -102,6 +103,7 @@ async fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
         body.len()
     );
     in_flight.write_all(format!("{head}{first}").as_bytes()).unwrap();
+    wait_for_line(&running.stderr, "started processing request");
 
     Command::new("kill").arg("-TERM").arg(running.child.id().to_string()).status().unwrap();
     wait_for_line(&running.stderr, "shutting down: finishing requests in flight");
