@@ -9,8 +9,10 @@ use std::time::Duration;
 use reqwest::{Client, RequestBuilder, StatusCode};
 use serde_json::json;
 
+use crate::helpers::authenticator::Authenticator;
 use crate::helpers::process::{run, stdout};
-use crate::helpers::{PASSWORD, TestApp, browser, spawn_app_with, token_of};
+use crate::helpers::{PASSWORD, TestApp, browser, spawn_app_on_localhost_with, token_of};
+use crate::oidc::{add_client, code_for, exchange, pkce};
 
 /// How often each route is abandoned, and the latest moment (after sending) it is.
 const TIMES: usize = 20;
@@ -20,10 +22,13 @@ const LATEST_MICROS: u64 = 30_000;
 /// connection is closed, so the server drops the request's future where it waits).
 async fn abandon(route: &str, request: impl Fn(usize) -> RequestBuilder) {
     for attempt in 0..TIMES {
-        let moment = Duration::from_micros(rand::random_range(0..LATEST_MICROS));
-        let _ = request(attempt).timeout(moment).send().await;
+        let _ = request(attempt).timeout(random_moment()).send().await;
     }
     tracing::debug!(route, "abandoned {TIMES} times");
+}
+
+fn random_moment() -> Duration {
+    Duration::from_micros(rand::random_range(0..LATEST_MICROS))
 }
 
 /// As the outside review did: connect, send `GET /healthz`, and reset the connection
@@ -50,7 +55,8 @@ fn form(app: &TestApp, client: &Client, csrf: &str, path: &str, fields: &[(&str,
 
 #[tokio::test]
 async fn requests_abandoned_at_any_moment_leave_nothing_half_done() {
-    let app = spawn_app_with(|config| config.login_rate_burst = 100_000).await;
+    // On localhost, so that passkeys are on.
+    let app = spawn_app_on_localhost_with(|config| config.login_rate_burst = 100_000).await;
     let ada = app.signed_in("ada@example.com").await;
     let ada_csrf = app.csrf_token_with(&ada).await;
     let admin = app.signed_in("root@example.com").await;
@@ -59,6 +65,11 @@ async fn requests_abandoned_at_any_moment_leave_nothing_half_done() {
     assert_eq!(app.register("bea@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
     let bea_link = token_of(&app.verification_link("bea@example.com").await);
     let bea = app.scalar("SELECT id FROM users WHERE email = 'bea@example.com'").await;
+    // A reset link, asked for before the abandoned requests spend this client's mail budget.
+    app.verified_user("cy@example.com").await;
+    assert_eq!(app.post_form("/forgot-password", &[("email", "cy@example.com")]).await.status(), StatusCode::OK);
+    let mail = app.mail.latest_with_subject("cy@example.com", "Reset your password").await;
+    let reset = token_of(&app.reachable(&mail.link(&format!("{}/reset-password?token=", app.base_url))));
     let visitor = browser();
     let csrf = app.csrf_token_with(&visitor).await;
     let new_people = AtomicUsize::new(0);
@@ -89,6 +100,40 @@ async fn requests_abandoned_at_any_moment_leave_nothing_half_done() {
     })
     .await;
 
+    // Passkeys: each ceremony started in full, its answer abandoned.
+    for n in 0..TIMES {
+        let options: serde_json::Value = ada
+            .post(app.url("/account/passkeys/register/start"))
+            .json(&json!({}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let mut answer = Authenticator::new(&app.base_url).register(&options);
+        answer["name"] = json!(format!("key {n}"));
+        let finish = ada.post(app.url("/account/passkeys/register/finish")).json(&answer);
+        let _ = finish.timeout(random_moment()).send().await;
+    }
+    // The OpenID Connect token endpoint: a refresh token's grant, abandoned (the first
+    // that completes rotates it, later ones are reuses that revoke its family: writes both).
+    let client = add_client(&app, &["--skip-consent"]);
+    let verifier = pkce();
+    let code = code_for(&app, &ada, &client, &verifier).await;
+    let tokens: serde_json::Value = exchange(&app, &client, &code, &verifier.verifier).await.json().await.unwrap();
+    let refresh_token = tokens["refresh_token"].as_str().unwrap().to_owned();
+    abandon("oidc token", |_| {
+        let form = [("grant_type", "refresh_token"), ("refresh_token", refresh_token.as_str())];
+        browser().post(app.url("/oauth2/token")).basic_auth(&client.id, Some(&client.secret)).form(&form)
+    })
+    .await;
+    // A password reset from the mailed link (last: it changes a password).
+    abandon("reset", |_| {
+        form(&app, &visitor, &csrf, "/reset-password", &[("token", &reset), ("password", "a new passphrase for cy")])
+    })
+    .await;
+
     // Writable and healthy at once: no retry, no wait.
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     assert_eq!(app.register("after@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
@@ -109,4 +154,8 @@ async fn requests_abandoned_at_any_moment_leave_nothing_half_done() {
         .scalar("SELECT COUNT(*) FROM account_events e WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = e.user_id)")
         .await;
     assert_eq!(events_without_account, 0);
+    let passkeys_without_account = app
+        .scalar("SELECT COUNT(*) FROM passkeys p WHERE NOT EXISTS (SELECT 1 FROM users u WHERE u.id = p.user_id)")
+        .await;
+    assert_eq!(passkeys_without_account, 0);
 }

@@ -18,12 +18,12 @@ use crate::two_factor::{pending, second_step, user_with_two_factor};
 const CALLBACK: &str = "http://127.0.0.1:9/callback";
 
 /// An app registered with `gatehouse client add`: its id and secret.
-struct App {
-    id: String,
-    secret: String,
+pub(crate) struct App {
+    pub(crate) id: String,
+    pub(crate) secret: String,
 }
 
-fn add_client(app: &TestApp, extra: &[&str]) -> App {
+pub(crate) fn add_client(app: &TestApp, extra: &[&str]) -> App {
     let mut args = vec!["client", "add", "--name", "Wiki", "--redirect-uri", CALLBACK, "--json"];
     args.extend_from_slice(extra);
     let registered: Value = serde_json::from_str(&stdout(&run(app, &args, ""))).unwrap();
@@ -33,12 +33,12 @@ fn add_client(app: &TestApp, extra: &[&str]) -> App {
     }
 }
 
-struct Pkce {
-    verifier: String,
+pub(crate) struct Pkce {
+    pub(crate) verifier: String,
     challenge: String,
 }
 
-fn pkce() -> Pkce {
+pub(crate) fn pkce() -> Pkce {
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).unwrap();
     let verifier = URL_SAFE_NO_PAD.encode(bytes);
@@ -105,7 +105,7 @@ fn unescape(value: &str) -> String {
 }
 
 /// A signed-in browser through authorize and consent: the code the app receives.
-async fn code_for(app: &TestApp, browser: &Client, client: &App, pkce: &Pkce) -> String {
+pub(crate) async fn code_for(app: &TestApp, browser: &Client, client: &App, pkce: &Pkce) -> String {
     let asked = app.get_with(browser, &authorize_path(client, pkce, &[])).await;
     let sent = if asked.status() == StatusCode::OK {
         let page = asked.text().await.unwrap();
@@ -120,7 +120,7 @@ async fn code_for(app: &TestApp, browser: &Client, client: &App, pkce: &Pkce) ->
     param(&params, "code").expect("a code")
 }
 
-async fn token_request(app: &TestApp, client: &App, form: &[(&str, &str)]) -> reqwest::Response {
+pub(crate) async fn token_request(app: &TestApp, client: &App, form: &[(&str, &str)]) -> reqwest::Response {
     reqwest::Client::new()
         .post(app.url("/oauth2/token"))
         .basic_auth(&client.id, Some(&client.secret))
@@ -130,7 +130,7 @@ async fn token_request(app: &TestApp, client: &App, form: &[(&str, &str)]) -> re
         .unwrap()
 }
 
-async fn exchange(app: &TestApp, client: &App, code: &str, verifier: &str) -> reqwest::Response {
+pub(crate) async fn exchange(app: &TestApp, client: &App, code: &str, verifier: &str) -> reqwest::Response {
     let form =
         [("grant_type", "authorization_code"), ("code", code), ("redirect_uri", CALLBACK), ("code_verifier", verifier)];
     token_request(app, client, &form).await
