@@ -225,12 +225,7 @@ const CHECKS: &[(&str, Check)] = &[
     ("DATABASE_URL", |v| parse_database_url(v).map(drop)),
     ("BASE_URL", |v| parse_base_url(v).map(drop)),
     ("SMTP_URL", |v| parse_smtp_url(v).map(drop)),
-    ("SMTP_CA_FILE", |v| {
-        let pem = std::fs::read(v).map_err(|e| format!("SMTP_CA_FILE: cannot read {v} ({e})"))?;
-        lettre::transport::smtp::client::Certificate::from_pem(&pem)
-            .map(drop)
-            .map_err(|_| format!("SMTP_CA_FILE: {v} holds no PEM certificate"))
-    }),
+    ("SMTP_CA_FILE", |v| crate::mail::sender::ca_certificates(v.as_ref()).map(drop).map_err(|e| format!("{e:#}"))),
     ("MAIL_FROM", |v| parse_mail_from(v).map(drop)),
     ("LOGIN_RATE_BURST", |v| parse_positive("LOGIN_RATE_BURST", v)),
     ("LOGIN_RATE_PER_MINUTE", |v| parse_positive("LOGIN_RATE_PER_MINUTE", v)),

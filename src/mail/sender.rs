@@ -19,14 +19,19 @@ use crate::store::{self, Store, outbox::OutboxMessage};
 const LEASE_SECS: i64 = 60;
 const BATCH: i64 = 3;
 const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
+/// The certificates in `SMTP_CA_FILE`: read at start, and by `check-config`.
+pub fn ca_certificates(ca_file: &Path) -> anyhow::Result<Certificate> {
+    let pem = std::fs::read(ca_file).with_context(|| format!("SMTP_CA_FILE: cannot read {}", ca_file.display()))?;
+    Certificate::from_pem(&pem).with_context(|| format!("SMTP_CA_FILE: {} holds no PEM certificate", ca_file.display()))
+}
+
 /// The TLS `smtp_url` asks for (as lettre reads it: `smtps://` wraps the connection,
 /// `?tls=required` or `?tls=opportunistic` use STARTTLS), trusting the certificates in
 /// `ca_file` as well as the public roots; `None` when the URL asks for no TLS.
 fn tls_trusting(smtp_url: &str, ca_file: &Path) -> anyhow::Result<Option<Tls>> {
     let url = url::Url::parse(smtp_url).context("SMTP_URL is not a URL")?;
     let host = url.host_str().context("SMTP_URL names no host")?.to_owned();
-    let pem = std::fs::read(ca_file).with_context(|| format!("SMTP_CA_FILE: cannot read {}", ca_file.display()))?;
-    let roots = Certificate::from_pem(&pem).context("SMTP_CA_FILE holds no PEM certificate")?;
+    let roots = ca_certificates(ca_file)?;
     let parameters = || TlsParameters::builder(host.clone()).add_root_certificate(roots.clone()).build_rustls();
     let tls = url.query_pairs().find(|(key, _)| key == "tls").map(|(_, value)| value.into_owned());
     Ok(match (url.scheme(), tls.as_deref()) {
