@@ -22,7 +22,10 @@ const SMTP_TIMEOUT: Duration = Duration::from_secs(15);
 /// The certificates in `SMTP_CA_FILE`: read at start, and by `check-config`.
 pub fn ca_certificates(ca_file: &Path) -> anyhow::Result<Certificate> {
     let pem = std::fs::read(ca_file).with_context(|| format!("SMTP_CA_FILE: cannot read {}", ca_file.display()))?;
-    Certificate::from_pem(&pem).with_context(|| format!("SMTP_CA_FILE: {} holds no PEM certificate", ca_file.display()))
+    // lettre reads a file without any certificate as an empty list, which would trust nothing.
+    let holds_one = pem.windows(27).any(|window| window == b"-----BEGIN CERTIFICATE-----");
+    let roots = holds_one.then(|| Certificate::from_pem(&pem).ok()).flatten();
+    roots.with_context(|| format!("SMTP_CA_FILE: {} holds no PEM certificate", ca_file.display()))
 }
 
 /// The TLS `smtp_url` asks for (as lettre reads it: `smtps://` wraps the connection,

@@ -110,19 +110,25 @@ async fn waiting_mail_is_listed_and_retried_on_demand() {
 #[tokio::test]
 async fn check_config_names_every_wrong_setting_at_once() {
     let dir = tempfile::tempdir().unwrap();
+    // A file, but with no certificate in it: as SMTP_CA_FILE it would trust nothing.
+    let not_pem = dir.path().join("ca.txt");
+    std::fs::write(&not_pem, "not a certificate\n").unwrap();
     let output = gatehouse(dir.path())
         .arg("check-config")
         .env("BASE_URL", "nope")
         .env("LOGIN_RATE_BURST", "0")
         .env("PASSWORD_MIN_LENGTH", "4")
         .env("LOG_FORMAT", "yaml")
+        .env("MAX_CONNECTIONS_PER_IP", "0")
+        .env("SMTP_CA_FILE", &not_pem)
         .output()
         .unwrap();
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
-    for name in ["BASE_URL", "LOGIN_RATE_BURST", "PASSWORD_MIN_LENGTH", "LOG_FORMAT"] {
+    for name in ["BASE_URL", "LOGIN_RATE_BURST", "PASSWORD_MIN_LENGTH", "LOG_FORMAT", "MAX_CONNECTIONS_PER_IP"] {
         assert!(stderr.contains(name), "{name} not named: {stderr}");
     }
+    assert!(stderr.contains("SMTP_CA_FILE") && stderr.contains("holds no PEM certificate"), "{stderr}");
     let good = gatehouse(dir.path()).arg("check-config").output().unwrap();
     assert!(good.status.success(), "{}", String::from_utf8_lossy(&good.stderr));
 }
