@@ -10,7 +10,7 @@ use reqwest::{Client, RequestBuilder, StatusCode};
 use serde_json::json;
 
 use crate::helpers::authenticator::Authenticator;
-use crate::helpers::process::{run, stdout};
+use crate::helpers::process::{run, run_beside, stdout};
 use crate::helpers::{PASSWORD, TestApp, browser, spawn_app_on_localhost_with, token_of};
 use crate::oidc::{add_client, code_for, exchange, pkce};
 
@@ -70,6 +70,8 @@ async fn requests_abandoned_at_any_moment_leave_nothing_half_done() {
     assert_eq!(app.post_form("/forgot-password", &[("email", "cy@example.com")]).await.status(), StatusCode::OK);
     let mail = app.mail.latest_with_subject("cy@example.com", "Reset your password").await;
     let reset = token_of(&app.reachable(&mail.link(&format!("{}/reset-password?token=", app.base_url))));
+    // Set up while nothing is in flight: the CLI blocks this thread, which the app shares.
+    let client = add_client(&app, &["--skip-consent"]);
     let visitor = browser();
     let csrf = app.csrf_token_with(&visitor).await;
     let new_people = AtomicUsize::new(0);
@@ -118,7 +120,6 @@ async fn requests_abandoned_at_any_moment_leave_nothing_half_done() {
     }
     // The OpenID Connect token endpoint: a refresh token's grant, abandoned (the first
     // that completes rotates it, later ones are reuses that revoke its family: writes both).
-    let client = add_client(&app, &["--skip-consent"]);
     let verifier = pkce();
     let code = code_for(&app, &ada, &client, &verifier).await;
     let tokens: serde_json::Value = exchange(&app, &client, &code, &verifier.verifier).await.json().await.unwrap();
@@ -137,7 +138,8 @@ async fn requests_abandoned_at_any_moment_leave_nothing_half_done() {
     // Writable and healthy at once: no retry, no wait.
     assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
     assert_eq!(app.register("after@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
-    assert!(stdout(&run(&app, &["user", "list"], "")).contains("after@example.com"), "the CLI works");
+    let listed = run_beside(&app, &["user", "list"]).await;
+    assert!(stdout(&listed).contains("after@example.com"), "the CLI works");
     let token = ada.post(app.url("/api/tokens")).json(&json!({"name": "after", "scope": "read"})).send().await;
     assert_eq!(token.unwrap().status(), StatusCode::CREATED);
 

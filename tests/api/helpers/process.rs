@@ -97,11 +97,23 @@ pub fn start(mut command: Command) -> Running {
     running
 }
 
-/// Runs `gatehouse ARGS` on the app's database, with `stdin` as standard input.
+/// Runs `gatehouse ARGS` on the app's database, with `stdin` as standard input. It blocks
+/// the thread, and so an in-process app on the same runtime: see [`run_beside`].
 pub fn run(app: &TestApp, args: &[&str], stdin: &str) -> Output {
+    run_on(&app.database.url, args, stdin)
+}
+
+/// Like [`run`], on a thread of its own, so that the in-process app keeps answering (and
+/// can finish, and unlock, what it is in the middle of).
+pub async fn run_beside(app: &TestApp, args: &[&'static str]) -> Output {
+    let (url, args) = (app.database.url.clone(), args.to_vec());
+    tokio::task::spawn_blocking(move || run_on(&url, &args, "")).await.unwrap()
+}
+
+fn run_on(database_url: &str, args: &[&str], stdin: &str) -> Output {
     let dir = tempfile::tempdir().unwrap();
     let mut command = gatehouse(dir.path());
-    command.args(args).env("DATABASE_URL", &app.database.url).stdin(Stdio::piped());
+    command.args(args).env("DATABASE_URL", database_url).stdin(Stdio::piped());
     let mut child = command.spawn().unwrap();
     child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
     child.wait_with_output().unwrap()
