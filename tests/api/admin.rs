@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 
 use crate::helpers::process::{fails_with, gatehouse, run, stdout};
-use crate::helpers::{PASSWORD, browser, spawn_app};
+use crate::helpers::{PASSWORD, browser, settled, spawn_app};
 
 #[tokio::test]
 async fn an_operator_creates_a_verified_user_who_can_log_in_at_once() {
@@ -58,7 +58,10 @@ async fn v7_4_2_a_disabled_user_is_signed_out_at_once_and_cannot_log_in_until_en
 
     assert!(stdout(&run(&app, &["user", "disable", "ada@example.com"], "")).contains("ended 1 session"));
 
-    assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::UNAUTHORIZED);
+    // At once on SQLite; on PostgreSQL once the CLI's write has been notified.
+    let postgres = app.database.is_postgres();
+    let me = || async { app.get_with(&client, "/api/me").await.status() };
+    assert_eq!(settled(postgres, &StatusCode::UNAUTHORIZED, me).await, StatusCode::UNAUTHORIZED);
     let refused = app.login_with(&browser(), "ada@example.com", PASSWORD).await;
     assert_eq!(refused.status(), StatusCode::FORBIDDEN);
     assert!(refused.text().await.unwrap().contains("disabled"));
@@ -79,7 +82,9 @@ async fn v7_4_5_sessions_can_be_listed_and_revoked_and_users_deleted() {
     assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::OK);
 
     assert!(stdout(&run(&app, &["user", "revoke-sessions", "ada@example.com"], "")).contains("ended 1 session"));
-    assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::UNAUTHORIZED);
+    // At once on SQLite; on PostgreSQL once the CLI's write has been notified.
+    let me = || async { app.get_with(&client, "/api/me").await.status() };
+    assert_eq!(settled(app.database.is_postgres(), &StatusCode::UNAUTHORIZED, me).await, StatusCode::UNAUTHORIZED);
 
     assert!(stdout(&run(&app, &["user", "delete", "ada@example.com"], "")).contains("deleted user"));
     assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 0);
