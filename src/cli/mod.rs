@@ -86,6 +86,8 @@ enum ClientCommand {
     },
     /// Remove an app: its codes, consents and refresh tokens stop working.
     Remove {
+        /// Random base64url, so it may start with '-': taken as the id, not as a flag.
+        #[arg(allow_hyphen_values = true)]
         client_id: String,
         #[command(flatten)]
         db: Database,
