@@ -7,7 +7,7 @@ use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::store::refresh_tokens::RefreshToken;
 use crate::store::users::{self, User};
-use crate::store::{self, refresh_tokens};
+use crate::store::{self, oauth_grants, refresh_tokens};
 
 pub const REFRESH_TOKEN_PREFIX: &str = "gtr_";
 const REFRESH_TTL_SECS: i64 = 30 * 24 * 3600;
@@ -80,6 +80,8 @@ pub async fn use_once(
     }
     if row.used_at.is_some() || !refresh_tokens::consume(&mut *tx, &row.selector, now).await? {
         refresh_tokens::revoke_family(&mut *tx, &row.family, now).await?;
+        // An app's refresh token family is its grant: the access tokens go too.
+        oauth_grants::revoke(&mut *tx, &row.family, now).await?;
         tx.commit().await?;
         tracing::warn!(
             event = "refresh_token_reused",

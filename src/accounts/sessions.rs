@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::state::AppState;
 use crate::store::events::{self, EventKind};
 use crate::store::users::User;
-use crate::store::{self, refresh_tokens, sessions};
+use crate::store::{self, oauth_grants, refresh_tokens, sessions};
 
 /// The signed-in user of a request, with the session that proves it.
 #[derive(Clone)]
@@ -62,9 +62,12 @@ pub async fn start(session: &Session, auth: &AuthSession) -> Result<()> {
 pub async fn log_out(state: &AppState, session: &Session) -> Result<()> {
     if let Ok(Some(auth)) = session.get::<AuthSession>(AuthSession::KEY).await {
         tracing::info!(event = "logout", user_id = auth.user_id, "signed out");
-        let pool = state.store().pool();
-        events::record(pool, auth.user_id, EventKind::LoggedOut, &auth.ip, &auth.user_agent, store::now()).await?;
-        refresh_tokens::revoke_for_user(pool, auth.user_id, store::now()).await?;
+        let now = store::now();
+        let mut tx = state.store().begin().await?;
+        events::record(&mut *tx, auth.user_id, EventKind::LoggedOut, &auth.ip, &auth.user_agent, now).await?;
+        refresh_tokens::revoke_for_user(&mut *tx, auth.user_id, now).await?;
+        oauth_grants::revoke_for_user(&mut *tx, auth.user_id, now).await?;
+        tx.commit().await?;
     }
     session.flush().await?;
     Ok(())
@@ -86,13 +89,15 @@ pub async fn end_one(
     key: &str,
     client: &Client,
 ) -> Result<Ended> {
-    let pool = state.store().pool();
-    if !sessions::delete_one(pool, user_id, key).await? {
+    let now = store::now();
+    let mut tx = state.store().begin().await?;
+    if !sessions::delete_one(&mut *tx, user_id, key).await? {
         return Ok(Ended::NoSuchSession);
     }
-    let now = store::now();
-    events::record(pool, user_id, EventKind::SessionRevoked, &client.ip(), &client.user_agent, now).await?;
-    refresh_tokens::revoke_for_user(pool, user_id, now).await?;
+    events::record(&mut *tx, user_id, EventKind::SessionRevoked, &client.ip(), &client.user_agent, now).await?;
+    refresh_tokens::revoke_for_user(&mut *tx, user_id, now).await?;
+    oauth_grants::revoke_for_user(&mut *tx, user_id, now).await?;
+    tx.commit().await?;
     tracing::info!(event = "session_revoked", user_id, "session ended by its owner");
     match current {
         Some(current) if current.session_key() == key => {
@@ -117,18 +122,20 @@ pub async fn end_others(state: &AppState, current: &CurrentUser, client: &Client
 }
 
 /// Signs the user out everywhere, within the caller's transaction: every session and
-/// every refresh token. Returns how many sessions ended.
+/// every refresh token and app grant. Returns how many sessions ended.
 pub async fn end_all(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
     let ended = sessions::delete_for_user(&mut *conn, user_id).await?;
     refresh_tokens::revoke_for_user(&mut *conn, user_id, store::now()).await?;
+    oauth_grants::revoke_for_user(&mut *conn, user_id, store::now()).await?;
     Ok(ended)
 }
 
-/// Ends every session of the user but the one with key `keep`, and every refresh token,
-/// within the caller's transaction. Returns how many sessions ended.
+/// Ends every session of the user but the one with key `keep`, and every refresh token
+/// and app grant, within the caller's transaction. Returns how many sessions ended.
 pub async fn end_all_but(conn: &mut AnyConnection, user_id: i64, keep: &str) -> Result<u64, sqlx::Error> {
     let ended = sessions::delete_others(&mut *conn, user_id, keep).await?;
     refresh_tokens::revoke_for_user(&mut *conn, user_id, store::now()).await?;
+    oauth_grants::revoke_for_user(&mut *conn, user_id, store::now()).await?;
     Ok(ended)
 }
 
@@ -141,7 +148,14 @@ pub fn signed_in(user: &User, remember: bool, amr: Amr, client: &Client) -> Auth
         authenticated_at: store::now(),
         ip: client.ip(),
         user_agent: client.user_agent.clone(),
+        sid: new_sid(),
     }
+}
+
+fn new_sid() -> String {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).expect("the operating system's random source failed");
+    hex::encode(bytes)
 }
 
 /// Whether a session is recent enough for sensitive changes (creating credentials).

@@ -15,6 +15,10 @@ pub struct AuthSession {
     /// The factors this sign-in passed.
     #[serde(default)]
     pub amr: Amr,
+    /// This sign-in's public name (random), the `sid` of the ID tokens apps get from it:
+    /// an app's logout request names the session it means. Never the cookie's secret id.
+    #[serde(default)]
+    pub sid: String,
 }
 
 impl AuthSession {

@@ -173,6 +173,7 @@ impl Request {
             expires_at: now + CODE_TTL_SECS,
             used_at: None,
             family: None,
+            sid: Some(auth.sid.clone()).filter(|sid| !sid.is_empty()),
         };
         oauth::insert_code(pool, &record).await?;
         tracing::info!(event = "oauth_code_issued", user_id = user.id, client_id = %self.client.client_id, "code issued");

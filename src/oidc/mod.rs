@@ -12,6 +12,7 @@ pub mod tokens;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 /// The scopes Gatehouse knows, in the order they are shown and stored.
 pub const SCOPES: [&str; 5] = ["openid", "email", "profile", "roles", "offline_access"];
@@ -33,12 +34,23 @@ pub fn has_scope(scopes: &str, scope: &str) -> bool {
     scopes.split(' ').any(|granted| granted == scope)
 }
 
-/// What an RP-initiated logout's `id_token_hint` names: the app (still registered) and the
-/// account the ID token was issued for. Only an ID token we signed is a hint, never an
-/// access token.
+/// What an RP-initiated logout's `id_token_hint` names: the app (still registered), the
+/// account the ID token was issued for and the sign-in (`sid`). Only an ID token we signed
+/// is a hint, never an access token.
 pub struct LogoutHint {
     pub client: crate::store::oauth::Client,
-    pub subject: String,
+    subject: String,
+    sid: Option<String>,
+}
+
+impl LogoutHint {
+    /// Whether the hint names this very sign-in: then the app may end it without asking.
+    pub fn names(&self, current: &crate::accounts::sessions::CurrentUser) -> bool {
+        let sid_matches = self.sid.as_deref().is_some_and(|sid| {
+            !current.auth.sid.is_empty() && bool::from(sid.as_bytes().ct_eq(current.auth.sid.as_bytes()))
+        });
+        self.subject == current.user.id.to_string() && sid_matches
+    }
 }
 
 pub async fn logout_hint(
@@ -46,13 +58,15 @@ pub async fn logout_hint(
     id_token_hint: &str,
 ) -> crate::error::Result<Option<LogoutHint>> {
     let issuer = authorize::issuer(state);
-    let named = match state.id_token_keys().audience_and_subject_of(id_token_hint, &issuer).await {
-        Some(named) => Some(named),
-        None => state.jwt().audience_and_subject_of_id_token(id_token_hint).await,
+    let claims = match state.id_token_keys().claims_of(id_token_hint, &issuer).await {
+        Some(claims) => Some(claims),
+        None => state.jwt().id_token_claims(id_token_hint).await,
     };
-    let Some((client_id, subject)) = named else { return Ok(None) };
-    let client = crate::store::oauth::client(state.store().pool(), &client_id).await?;
-    Ok(client.map(|client| LogoutHint { client, subject }))
+    let Some(claims) = claims else { return Ok(None) };
+    let (Some(client_id), Some(subject)) = (claims["aud"].as_str(), claims["sub"].as_str()) else { return Ok(None) };
+    let sid = claims["sid"].as_str().map(str::to_owned);
+    let client = crate::store::oauth::client(state.store().pool(), client_id).await?;
+    Ok(client.map(|client| LogoutHint { client, subject: subject.to_owned(), sid }))
 }
 
 /// Where a sign-in that continues to `next` ends up, when `next` is an app's authorization
@@ -80,8 +94,8 @@ pub async fn apps_with_access(
     Ok(crate::store::oauth::grants(state.store().pool(), user_id).await?)
 }
 
-/// Takes an app's access away: the consent (it asks again next time) and every refresh
-/// token it holds for the user. `false` when the user had not allowed it.
+/// Takes an app's access away: the consent (it asks again next time) and every grant and
+/// refresh token it holds for the user. `false` when the user had not allowed it.
 pub async fn revoke_access(
     state: &crate::state::AppState,
     user_id: i64,
@@ -91,6 +105,7 @@ pub async fn revoke_access(
     let had = crate::store::oauth::delete_consent(&mut *tx, user_id, client_id).await?;
     let now = crate::store::now();
     let revoked = crate::store::refresh_tokens::revoke_for_client(&mut *tx, user_id, client_id, now).await?;
+    crate::store::oauth_grants::revoke_for_client(&mut *tx, user_id, client_id, now).await?;
     tx.commit().await?;
     tracing::info!(event = "oauth_access_revoked", user_id, client_id, revoked, "an app's access was taken away");
     Ok(had || revoked > 0)

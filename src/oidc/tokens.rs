@@ -16,9 +16,11 @@ use super::{has_scope, hash};
 use crate::accounts::program_tokens::{self, live_user};
 use crate::domain::{Amr, Token};
 use crate::error::AppError;
+use crate::security::jwt::ClientGrant;
 use crate::state::AppState;
 use crate::store::oauth::{self, Client};
-use crate::store::refresh_tokens::{self, ClientGrant};
+use crate::store::oauth_grants;
+use crate::store::refresh_tokens;
 use crate::store::users::User;
 use crate::store::{self};
 
@@ -71,7 +73,9 @@ struct Grant {
     amr: Amr,
     auth_time: i64,
     nonce: Option<String>,
-    family: String,
+    /// The grant's id, which is also its refresh tokens' family.
+    id: String,
+    sid: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -85,6 +89,8 @@ struct IdTokenClaims<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     nonce: Option<&'a str>,
     amr: &'a Amr,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    sid: Option<&'a str>,
     #[serde(flatten)]
     scoped: Value,
 }
@@ -116,15 +122,21 @@ pub async fn exchange_code(
     if row.expires_at <= now {
         return Err(TokenError::InvalidGrant(BAD_CODE));
     }
-    let family = new_family();
-    if row.used_at.is_some() || !oauth::use_code(pool, &row.code_hash, &family, now).await? {
+    let granted = oauth_grants::Grant {
+        id: new_grant_id(),
+        client_id: client.client_id.clone(),
+        user_id: Some(row.user_id),
+        sid: row.sid.clone(),
+        revoked_at: None,
+    };
+    if row.used_at.is_some() || !redeem(state, &row.code_hash, &granted, now).await? {
         // A code that comes back, with its verifier, was intercepted or replayed: what it
-        // bought goes too.
+        // bought goes too, access tokens included.
         if let Some(bought) = oauth::code(pool, &row.code_hash).await?.and_then(|row| row.family) {
-            refresh_tokens::revoke_family(pool, &bought, now).await?;
+            revoke_grant(state, &bought, now).await?;
         }
         tracing::warn!(event = "oauth_code_reused", user_id = row.user_id, client_id = %client.client_id,
-            "a used code came back; its refresh tokens are revoked");
+            "a used code came back; its grant is revoked");
         return Err(TokenError::InvalidGrant(BAD_CODE));
     }
     let user = live_user(state, row.user_id).await?.ok_or(TokenError::InvalidGrant(BAD_CODE))?;
@@ -134,9 +146,30 @@ pub async fn exchange_code(
         amr: Amr::from_column(&row.amr),
         auth_time: row.auth_time,
         nonce: row.nonce,
-        family,
+        id: granted.id,
+        sid: granted.sid,
     };
     issue(state, client, grant).await
+}
+
+/// Uses the code up and records the grant it makes, together; `false` when another
+/// request used the code first.
+async fn redeem(state: &AppState, code_hash: &str, grant: &oauth_grants::Grant, now: i64) -> Result<bool, TokenError> {
+    let mut tx = state.store().begin().await?;
+    if !oauth::use_code(&mut *tx, code_hash, &grant.id, now).await? {
+        return Ok(false);
+    }
+    oauth_grants::insert(&mut *tx, grant, now).await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// A grant and its refresh tokens, together.
+async fn revoke_grant(state: &AppState, id: &str, now: i64) -> Result<(), sqlx::Error> {
+    let mut tx = state.store().begin().await?;
+    refresh_tokens::revoke_family(&mut *tx, id, now).await?;
+    oauth_grants::revoke(&mut *tx, id, now).await?;
+    tx.commit().await
 }
 
 /// RFC 7636 S256: BASE64URL(SHA256(verifier)) is the challenge.
@@ -156,6 +189,10 @@ pub async fn refresh(state: &AppState, client: &Client, presented: &str) -> Resu
         .ok_or(TokenError::InvalidGrant(BAD_REFRESH))?;
     let row = program_tokens::use_once(state, &token, Some(&client.client_id)).await?;
     let row = row.ok_or(TokenError::InvalidGrant(BAD_REFRESH))?;
+    let granted = grant_of_refresh_token(state, &client.client_id, row.user_id, &row.family).await?;
+    if !granted.is_live() {
+        return Err(TokenError::InvalidGrant(BAD_REFRESH));
+    }
     let user = live_user(state, row.user_id).await?.ok_or(TokenError::InvalidGrant(BAD_REFRESH))?;
     let grant = Grant {
         user,
@@ -163,22 +200,46 @@ pub async fn refresh(state: &AppState, client: &Client, presented: &str) -> Resu
         amr: Amr::from_column(&row.amr),
         auth_time: row.auth_time.unwrap_or_else(store::now),
         nonce: None,
-        family: row.family,
+        id: granted.id,
+        sid: granted.sid,
     };
     issue(state, client, grant).await
 }
 
-fn new_family() -> String {
+/// The grant a refresh token's family is. A family from before grants were recorded gets
+/// one now: its refresh token is live, so its app may go on.
+async fn grant_of_refresh_token(
+    state: &AppState,
+    client_id: &str,
+    user_id: i64,
+    family: &str,
+) -> Result<oauth_grants::Grant, TokenError> {
+    let pool = state.store().pool();
+    if let Some(grant) = oauth_grants::find(pool, family).await? {
+        return Ok(grant);
+    }
+    let grant = oauth_grants::Grant {
+        id: family.to_owned(),
+        client_id: client_id.to_owned(),
+        user_id: Some(user_id),
+        sid: None,
+        revoked_at: None,
+    };
+    oauth_grants::insert(pool, &grant, store::now()).await?;
+    Ok(grant)
+}
+
+fn new_grant_id() -> String {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).expect("the operating system's random source failed");
     hex::encode(bytes)
 }
 
 async fn issue(state: &AppState, client: &Client, grant: Grant) -> Result<TokenResponse, TokenError> {
-    let Grant { user, scope, amr, auth_time, nonce, family } = grant;
+    let Grant { user, scope, amr, auth_time, nonce, id, sid } = grant;
     let roles = user.roles();
-    let (access_token, expires_in) =
-        state.jwt().issue_for_client(user.id, &amr, &roles, &client.client_id, &scope).await?;
+    let token_grant = ClientGrant { client_id: &client.client_id, scope: &scope, grant: &id };
+    let (access_token, expires_in) = state.jwt().issue_for_client(user.id, &amr, &roles, token_grant).await?;
     let now = store::now();
     let claims = IdTokenClaims {
         iss: issuer(state),
@@ -189,6 +250,7 @@ async fn issue(state: &AppState, client: &Client, grant: Grant) -> Result<TokenR
         auth_time,
         nonce: nonce.as_deref(),
         amr: &amr,
+        sid: sid.as_deref(),
         scoped: scoped_claims(&user, &scope),
     };
     let id_token = match client.id_token_alg.as_str() {
@@ -197,19 +259,10 @@ async fn issue(state: &AppState, client: &Client, grant: Grant) -> Result<TokenR
     };
     let refresh_token = if has_scope(&scope, "offline_access") {
         let token = Token::generate();
-        let grant = ClientGrant { client_id: &client.client_id, scope: &scope, auth_time };
+        let grant = refresh_tokens::ClientGrant { client_id: &client.client_id, scope: &scope, auth_time };
         let pool = state.store().pool();
-        refresh_tokens::insert(
-            pool,
-            &token,
-            user.id,
-            &family,
-            &amr.to_column(),
-            Some(&grant),
-            now,
-            now + REFRESH_TTL_SECS,
-        )
-        .await?;
+        refresh_tokens::insert(pool, &token, user.id, &id, &amr.to_column(), Some(&grant), now, now + REFRESH_TTL_SECS)
+            .await?;
         Some(format!("{REFRESH_TOKEN_PREFIX}{}", token.encode()))
     } else {
         None
@@ -239,8 +292,7 @@ fn scoped_claims(user: &User, scope: &str) -> Value {
 /// a token that is not valid, or whose client, user or consent is gone.
 pub async fn userinfo(state: &AppState, access_token: &str) -> Result<Option<Value>, AppError> {
     let Ok(token) = state.jwt().verify_client_token(access_token).await else { return Ok(None) };
-    let pool = state.store().pool();
-    if oauth::client(pool, &token.client_id).await?.is_none() {
+    if !grant_is_live(state, &token).await? {
         return Ok(None);
     }
     let Some(user) = live_user(state, token.user_id).await? else { return Ok(None) };
@@ -249,19 +301,33 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> Result<Option<Val
     Ok(Some(claims))
 }
 
-/// RFC 7009: revokes a refresh token of this client (its whole family). Anything else,
-/// including an access token (they live 15 minutes), is answered the same way.
+/// Whether an access token's grant still stands, for the client and user it names (the
+/// client's removal deletes its grants). Read through the cache: every use asks.
+async fn grant_is_live(state: &AppState, token: &crate::security::jwt::ClientToken) -> Result<bool, AppError> {
+    let grant = oauth_grants::find_cached(state.store(), &token.grant).await?;
+    Ok(grant.is_some_and(|grant| {
+        grant.is_live() && grant.client_id == token.client_id && grant.user_id == Some(token.user_id)
+    }))
+}
+
+/// RFC 7009: a refresh token or an access token of this client revokes its whole grant
+/// (the other tokens of the same exchange too). Anything else is answered the same way.
 pub async fn revoke(state: &AppState, client: &Client, presented: &str) -> Result<(), AppError> {
-    let Some(token) = presented.strip_prefix(REFRESH_TOKEN_PREFIX).and_then(|rest| Token::parse(rest).ok()) else {
-        return Ok(());
-    };
-    let pool = state.store().pool();
-    let row = refresh_tokens::find(pool, &token).await?;
-    if let Some(row) = row.filter(|row| row.matches(&token) && row.client_id.as_deref() == Some(&client.client_id)) {
-        refresh_tokens::revoke_family(pool, &row.family, store::now()).await?;
-        tracing::info!(event = "oauth_token_revoked", user_id = row.user_id, client_id = %client.client_id, "refresh token revoked");
-    }
+    let Some((grant, user_id)) = grant_of_token(state, client, presented).await? else { return Ok(()) };
+    revoke_grant(state, &grant, store::now()).await?;
+    tracing::info!(event = "oauth_token_revoked", user_id, client_id = %client.client_id, "grant revoked");
     Ok(())
+}
+
+/// The grant (and user) of one of this client's refresh or access tokens.
+async fn grant_of_token(state: &AppState, client: &Client, presented: &str) -> Result<Option<(String, i64)>, AppError> {
+    if let Some(token) = presented.strip_prefix(REFRESH_TOKEN_PREFIX).and_then(|rest| Token::parse(rest).ok()) {
+        let row = refresh_tokens::find(state.store().pool(), &token).await?;
+        let row = row.filter(|row| row.matches(&token) && row.client_id.as_deref() == Some(&client.client_id));
+        return Ok(row.map(|row| (row.family, row.user_id)));
+    }
+    let Ok(token) = state.jwt().verify_client_token(presented).await else { return Ok(None) };
+    Ok((token.client_id == client.client_id).then_some((token.grant, token.user_id)))
 }
 
 #[cfg(test)]

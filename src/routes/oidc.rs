@@ -362,7 +362,7 @@ pub async fn logout(
 ) -> Result<Response> {
     let hint = logout_hint_of(&state, &params).await?;
     if let Some(current) = signed_in {
-        if current.user.id.to_string() != hint.subject {
+        if !hint.names(&current) {
             // The form's answer redirects to the app (if it registered the address): the
             // page's form-action lets it.
             let registered = hint.client.redirect_uris().any(|uri| uri == params.post_logout_redirect_uri);

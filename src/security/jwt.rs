@@ -80,6 +80,9 @@ pub struct Claims {
     /// For an OpenID Connect client's token: the scopes the user granted it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scope: Option<String>,
+    /// For an OpenID Connect client's token: the grant it belongs to, refused once revoked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant: Option<String>,
 }
 
 /// What a valid access token says.
@@ -97,6 +100,15 @@ pub struct ClientToken {
     pub user_id: i64,
     pub client_id: String,
     pub scope: String,
+    pub grant: String,
+}
+
+/// Whose an OpenID Connect client's access token is: the client, the scopes, the grant.
+#[derive(Clone, Copy)]
+pub struct ClientGrant<'a> {
+    pub client_id: &'a str,
+    pub scope: &'a str,
+    pub grant: &'a str,
 }
 
 #[derive(Clone)]
@@ -172,16 +184,16 @@ impl Jwt {
     }
 
     /// An access token for an OpenID Connect client: its `aud` is the client id (so the
-    /// API, which expects its own audience, refuses it) and `scope` what the user granted.
+    /// API, which expects its own audience, refuses it), `scope` what the user granted and
+    /// `grant` what it belongs to.
     pub async fn issue_for_client(
         &self,
         user_id: i64,
         amr: &Amr,
         roles: &[&str],
-        client_id: &str,
-        scope: &str,
+        client: ClientGrant<'_>,
     ) -> anyhow::Result<(String, i64)> {
-        self.sign(user_id, amr, roles, client_id, Some(scope)).await
+        self.sign(user_id, amr, roles, client.client_id, Some(client)).await
     }
 
     async fn sign(
@@ -190,7 +202,7 @@ impl Jwt {
         amr: &Amr,
         roles: &[&str],
         audience: &str,
-        scope: Option<&str>,
+        client: Option<ClientGrant<'_>>,
     ) -> anyhow::Result<(String, i64)> {
         let now = store::now();
         let (header, key) = self.signing_key().await?;
@@ -203,7 +215,8 @@ impl Jwt {
             jti: random_hex(16),
             amr: amr.clone(),
             roles: roles.iter().map(|&role| role.to_owned()).collect(),
-            scope: scope.map(str::to_owned),
+            scope: client.map(|client| client.scope.to_owned()),
+            grant: client.map(|client| client.grant.to_owned()),
         };
         let token = jsonwebtoken::encode(&header, &claims, &key)?;
         Ok((token, ACCESS_TTL_SECS))
@@ -233,8 +246,8 @@ impl Jwt {
         Ok((header, EncodingKey::from_ed_der(der.as_bytes())))
     }
 
-    /// The audience of an EdDSA ID token we signed, expired or not (RP-initiated logout).
-    pub async fn audience_and_subject_of_id_token(&self, token: &str) -> Option<(String, String)> {
+    /// The claims of an EdDSA ID token we signed, expired or not (RP-initiated logout).
+    pub async fn id_token_claims(&self, token: &str) -> Option<serde_json::Value> {
         let header = jsonwebtoken::decode_header(token).ok()?;
         if header.alg != Algorithm::EdDSA || header.crit.is_some() {
             return None;
@@ -251,7 +264,7 @@ impl Jwt {
         if claims.get("jti").is_some() || claims.get("scope").is_some() {
             return None;
         }
-        Some((claims["aud"].as_str()?.to_owned(), claims["sub"].as_str()?.to_owned()))
+        Some(claims)
     }
 
     /// The user id a valid access token speaks for, and when it expires.
@@ -265,9 +278,9 @@ impl Jwt {
     /// looks the client up): who it speaks for, for which client, with which scopes.
     pub async fn verify_client_token(&self, token: &str) -> Result<ClientToken, JwtError> {
         let claims = self.check(token, None).await?;
-        let scope = claims.scope.ok_or(JwtError::WrongAudience)?;
+        let (Some(scope), Some(grant)) = (claims.scope, claims.grant) else { return Err(JwtError::WrongAudience) };
         let user_id = claims.sub.parse().map_err(|_| JwtError::Malformed)?;
-        Ok(ClientToken { user_id, client_id: claims.aud, scope })
+        Ok(ClientToken { user_id, client_id: claims.aud, scope, grant })
     }
 
     /// The claims of a token signed by one of our keys, unexpired, from this issuer, for

@@ -1,4 +1,5 @@
 //! A read cache for the two rows every signed-in request needs (its session and its user),
+//! and the grant every use of an app's access token checks,
 //! on SQLite only, that serves no row older than the last committed write (but for the
 //! one moment described last, which it bounds to a second).
 //!
@@ -18,9 +19,10 @@
 //! row and keeps it, and no later event would report the write. So no row is used for
 //! longer than [`MAX_AGE`] after it was read: that rare row is gone within a second.
 //!
-//! In one place: what is cached is [`ReadCache`]'s two tables (sessions by key, users by
-//! id); every cached read goes through `Store::read_through`; what empties it is any
-//! inotify event for the database's files (or [`MAX_AGE`], or a full table).
+//! In one place: what is cached is [`ReadCache`]'s tables (sessions by key, users by id,
+//! OpenID Connect grants by id); every cached read goes through `Store::read_through`;
+//! what empties it is any inotify event for the database's files (or [`MAX_AGE`], or a
+//! full table).
 //!
 //! PostgreSQL instances learn of writes differently: their writers are on other machines,
 //! which no local event can report. There, triggers on the same tables (migration
@@ -63,6 +65,7 @@ pub struct ReadCache {
     generation: AtomicU64,
     pub(super) sessions: Table<String, super::sessions::StoredSession>,
     pub(super) users: Table<i64, super::users::User>,
+    pub(super) grants: Table<String, super::oauth_grants::Grant>,
 }
 
 impl std::fmt::Debug for ReadCache {
@@ -90,6 +93,7 @@ impl ReadCache {
             generation: AtomicU64::new(0),
             sessions: Table::new(MAX_AGE),
             users: Table::new(MAX_AGE),
+            grants: Table::new(MAX_AGE),
         })
     }
 
@@ -102,6 +106,7 @@ impl ReadCache {
             generation: AtomicU64::new(0),
             sessions: Table::new(MAX_AGE),
             users: Table::new(MAX_AGE),
+            grants: Table::new(MAX_AGE),
         }
     }
 
@@ -153,6 +158,7 @@ impl ReadCache {
         self.generation.fetch_add(1, Ordering::AcqRel);
         self.sessions.clear();
         self.users.clear();
+        self.grants.clear();
     }
 
     /// Whether rows read under `generation` may still be kept.

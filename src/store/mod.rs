@@ -10,6 +10,7 @@ pub mod links;
 pub mod mail_budget;
 pub mod mail_requests;
 pub mod oauth;
+pub mod oauth_grants;
 pub mod outbox;
 pub mod passkeys;
 pub mod refresh_tokens;

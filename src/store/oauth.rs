@@ -78,15 +78,18 @@ pub struct Code {
     pub amr: String,
     pub expires_at: i64,
     pub used_at: Option<i64>,
+    /// The grant its exchange made (also its refresh tokens' family).
     pub family: Option<String>,
+    /// The sign-in it was issued in (see [`crate::domain::AuthSession::sid`]).
+    pub sid: Option<String>,
 }
 
 const CODE_COLUMNS: &str = "code_hash, client_id, user_id, redirect_uri, code_challenge, scope, nonce, auth_time, \
-                            amr, expires_at, used_at, family";
+                            amr, expires_at, used_at, family, sid";
 
 pub async fn insert_code<'e>(db: impl Executor<'e, Database = Db>, code: &Code) -> Result<(), sqlx::Error> {
     sqlx::query(&format!(
-        "INSERT INTO oauth_codes ({CODE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL)"
+        "INSERT INTO oauth_codes ({CODE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, NULL, NULL, $11)"
     ))
     .bind(&code.code_hash)
     .bind(&code.client_id)
@@ -98,6 +101,7 @@ pub async fn insert_code<'e>(db: impl Executor<'e, Database = Db>, code: &Code) 
     .bind(code.auth_time)
     .bind(&code.amr)
     .bind(code.expires_at)
+    .bind(&code.sid)
     .execute(db)
     .await?;
     Ok(())

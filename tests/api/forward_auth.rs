@@ -42,7 +42,7 @@ pub fn rules(text: &str) -> Arc<AccessRules> {
 }
 
 /// Gatehouse with [`RULES`], believing the proxy on loopback.
-async fn guarded_app() -> TestApp {
+pub(crate) async fn guarded_app() -> TestApp {
     spawn_app_with(|config| {
         config.access_rules = rules(RULES);
         config.trusted_proxies = vec!["127.0.0.1/32".parse().unwrap()];

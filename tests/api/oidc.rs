@@ -423,6 +423,9 @@ async fn logout_ends_the_session_and_returns_only_to_a_registered_address() {
     assert_eq!(location(&elsewhere), "/?notice=signed-out", "never to an address the app did not register");
     let browser = crate::helpers::browser();
     assert_eq!(app.login_with(&browser, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    let id_token = tokens["id_token"].as_str().unwrap();
     let back = app.get_with(&browser, &logout(id_token, CALLBACK)).await;
     assert_eq!(location(&back), format!("{CALLBACK}?state=bye"));
     assert_ne!(app.get_with(&browser, "/account").await.status(), StatusCode::OK, "signed out");
@@ -687,4 +690,121 @@ async fn tokens_from_a_passkey_sign_in_say_so_in_amr() {
     let payload = tokens["access_token"].as_str().unwrap().split('.').nth(1).unwrap();
     let access: Value = serde_json::from_slice(&URL_SAFE_NO_PAD.decode(payload).unwrap()).unwrap();
     assert_eq!(access["amr"], serde_json::json!(["hwk", "user"]));
+}
+
+/// The same account signed in on two browsers: an app's logout request carrying the ID
+/// token of one sign-in (its `sid`) ends that one, and only asks on the other.
+#[tokio::test]
+async fn a_logout_hint_from_another_sign_in_of_the_same_account_asks_first() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let laptop = app.signed_in("ada@example.com").await;
+    let phone = crate::helpers::browser();
+    assert_eq!(app.login_with(&phone, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let pkce = pkce();
+    let code = code_for(&app, &phone, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    let id_token = tokens["id_token"].as_str().unwrap();
+    let claims = verified_id_token(&app, &client, id_token).await;
+    assert!(claims["sid"].as_str().is_some_and(|sid| sid.len() >= 32), "{claims}");
+
+    let asked = app.get_with(&laptop, &logout_path(id_token, CALLBACK)).await;
+    assert_eq!(asked.status(), StatusCode::OK, "the laptop's sign-in is not the one the app means");
+    assert!(asked.text().await.unwrap().contains("Log out of Gatehouse?"));
+    assert_eq!(app.get_with(&laptop, "/account").await.status(), StatusCode::OK, "still signed in");
+
+    let ended = app.get_with(&phone, &logout_path(id_token, CALLBACK)).await;
+    assert_eq!(location(&ended), format!("{CALLBACK}?state=bye"));
+    assert_ne!(app.get_with(&phone, "/account").await.status(), StatusCode::OK, "signed out");
+}
+
+/// An app's access token, where Gatehouse would take it: userinfo, `/api/*`, forward auth.
+struct Uses {
+    userinfo: StatusCode,
+    api: StatusCode,
+    forward_auth: StatusCode,
+}
+
+async fn uses_of(app: &TestApp, access_token: &str) -> Uses {
+    let program = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let send = |request: reqwest::RequestBuilder| async move { request.send().await.unwrap().status() };
+    Uses {
+        userinfo: send(program.get(app.url("/oauth2/userinfo")).bearer_auth(access_token)).await,
+        api: send(program.get(app.url("/api/me")).bearer_auth(access_token)).await,
+        forward_auth: send(
+            program
+                .get(app.url("/auth/request"))
+                .bearer_auth(access_token)
+                .header("x-original-url", "https://app.example.com/notes"),
+        )
+        .await,
+    }
+}
+
+/// A live grant's token answers userinfo only (it is for the app, not Gatehouse's API or
+/// the apps behind the gate); a revoked one's nowhere.
+async fn assert_usable(app: &TestApp, access_token: &str, usable: bool, when: &str) {
+    let uses = uses_of(app, access_token).await;
+    let userinfo = if usable { StatusCode::OK } else { StatusCode::UNAUTHORIZED };
+    assert_eq!(uses.userinfo, userinfo, "userinfo {when}");
+    assert_eq!(uses.api, StatusCode::UNAUTHORIZED, "/api/me {when}");
+    assert_eq!(uses.forward_auth, StatusCode::UNAUTHORIZED, "forward auth {when}");
+}
+
+/// The tokens of one sign-in through the app: access and refresh.
+async fn grant_for(app: &TestApp, browser: &Client, client: &App) -> (String, String, String) {
+    let pkce = pkce();
+    let code = code_for(app, browser, client, &pkce).await;
+    let tokens: Value = exchange(app, client, &code, &pkce.verifier).await.json().await.unwrap();
+    let access = tokens["access_token"].as_str().unwrap().to_owned();
+    let refresh = tokens["refresh_token"].as_str().unwrap().to_owned();
+    (code, access, refresh)
+}
+
+#[tokio::test]
+async fn access_tokens_stop_working_with_their_grant_at_once() {
+    let app = crate::forward_auth::guarded_app().await;
+    let client = add_client(&app, &["--skip-consent"]);
+    let browser = app.signed_in("ada@example.com").await;
+
+    // A code used twice (with its verifier): its grant goes.
+    let pkce = pkce();
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    let replayed = tokens["access_token"].as_str().unwrap().to_owned();
+    let (_, other, _) = grant_for(&app, &browser, &client).await;
+    assert_usable(&app, &replayed, true, "before the replay").await;
+    assert_eq!(oauth_error(exchange(&app, &client, &code, &pkce.verifier).await).await, "invalid_grant");
+    assert_usable(&app, &replayed, false, "after the code came back").await;
+    assert_usable(&app, &other, true, "another grant is untouched").await;
+
+    // The refresh token revoked: the grant's access tokens go, even one refreshed from it.
+    let (_, access, refresh) = grant_for(&app, &browser, &client).await;
+    let refreshed: Value =
+        token_request(&app, &client, &[("grant_type", "refresh_token"), ("refresh_token", &refresh)])
+            .await
+            .json()
+            .await
+            .unwrap();
+    let newer = refreshed["access_token"].as_str().unwrap();
+    let revoke = [("token", refreshed["refresh_token"].as_str().unwrap())];
+    let revoked = reqwest::Client::new()
+        .post(app.url("/oauth2/revoke"))
+        .basic_auth(&client.id, Some(&client.secret))
+        .form(&revoke)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    assert_usable(&app, &access, false, "after revoking the refresh token").await;
+    assert_usable(&app, newer, false, "the refreshed one after revoking").await;
+    assert_usable(&app, &other, true, "another grant is still untouched").await;
+
+    // Logout: every grant of the account.
+    let (_, access, _) = grant_for(&app, &browser, &client).await;
+    assert_usable(&app, &access, true, "before logout").await;
+    let logout = app.post_form_with(&browser, "/logout", &[]).await;
+    assert_eq!(logout.status(), StatusCode::SEE_OTHER);
+    assert_usable(&app, &access, false, "after logout").await;
+    assert_usable(&app, &other, false, "after logout, every grant").await;
 }
