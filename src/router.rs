@@ -86,7 +86,8 @@ pub fn router(state: AppState) -> Router {
         .merge(passkey_pages(&state))
         .route("/account/apps", get(apps::apps_page))
         .route("/account/apps/revoke", post(apps::revoke))
-        .route("/oauth2/authorize", get(oidc::authorize).post(oidc::decide))
+        .route("/oauth2/authorize", get(oidc::authorize))
+        .route("/oauth2/consent", post(oidc::decide))
         .route("/oauth2/logout", get(oidc::logout))
         .route("/oauth2/logout/confirm", post(oidc::confirm_logout))
         .route("/forgot-password", get(recovery::forgot_page).post(recovery::forgot).layer(mail_rate_limit()))
@@ -129,16 +130,20 @@ pub fn router(state: AppState) -> Router {
     );
 
     // Forward auth reads the session cookie itself, and sets none; the OpenID Connect
-    // endpoints for apps' servers read no session at all.
+    // endpoints for apps' servers read no session at all, nor do the form-posted requests
+    // of apps' pages, which are sent on as GETs.
     let sessionless = Router::new()
         .route("/auth/request", any(forward_auth::request))
         .route("/auth/forward", any(forward_auth::forward))
         .route("/healthz", get(health::healthz))
         .route("/.well-known/jwks.json", get(jwks::jwks))
         .route("/.well-known/openid-configuration", get(oidc::discovery))
+        .route("/.well-known/oauth-authorization-server", get(oidc::authorization_server_metadata))
         .route("/oauth2/token", post(oidc::token))
         .route("/oauth2/userinfo", get(oidc::userinfo).post(oidc::userinfo))
         .route("/oauth2/revoke", post(oidc::revoke))
+        .route("/oauth2/authorize", post(oidc::as_get))
+        .route("/oauth2/logout", post(oidc::as_get))
         .route("/assets/style.css", get(assets::stylesheet))
         .route("/assets/passkeys.js", get(assets::passkeys_script))
         .route("/assets/mark.svg", get(assets::mark))

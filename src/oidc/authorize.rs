@@ -35,6 +35,10 @@ pub struct Params {
     pub code_challenge_method: String,
     pub prompt: Option<String>,
     pub max_age: Option<String>,
+    /// Request objects (Core §6): not supported, and said so rather than ignored (the
+    /// parameters inside them would be lost).
+    pub request: Option<String>,
+    pub request_uri: Option<String>,
 }
 
 /// A request that names a registered client and one of its redirect URIs exactly.
@@ -86,6 +90,14 @@ impl Params {
             prompt: self.prompt,
             max_age: self.max_age.and_then(|age| age.parse().ok()),
         };
+        if self.request.is_some() {
+            let why = "Request objects (the request parameter) are not supported.";
+            return Err(Refusal::Redirect(request.error_redirect(state, "request_not_supported", why)));
+        }
+        if self.request_uri.is_some() {
+            let why = "Request objects by reference (the request_uri parameter) are not supported.";
+            return Err(Refusal::Redirect(request.error_redirect(state, "request_uri_not_supported", why)));
+        }
         if self.response_type != "code" {
             let why = "Only the authorization code flow (response_type=code) is supported.";
             return Err(Refusal::Redirect(request.error_redirect(state, "unsupported_response_type", why)));

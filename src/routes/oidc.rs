@@ -4,6 +4,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::body::Bytes;
 use axum::extract::{OriginalUri, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -47,8 +48,16 @@ pub async fn discovery(State(state): State<AppState>) -> Response {
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "prompt_values_supported": ["none", "login", "consent"],
         "authorization_response_iss_parameter_supported": true,
+        "request_parameter_supported": false,
+        "request_uri_parameter_supported": false,
     });
     ([(header::CACHE_CONTROL, "public, max-age=300")], axum::Json(document)).into_response()
+}
+
+/// `GET /.well-known/oauth-authorization-server` (RFC 8414): the same document, for
+/// OAuth clients that look there.
+pub async fn authorization_server_metadata(state: State<AppState>) -> Response {
+    discovery(state).await
 }
 
 #[derive(Template, WebTemplate)]
@@ -171,7 +180,16 @@ pub struct Decision {
     decision: String,
 }
 
-/// `POST /oauth2/authorize`: the consent form's answer.
+/// `POST /oauth2/authorize` and `POST /oauth2/logout`: an app's page may send its request
+/// as a form (OpenID Connect Core §3.1.2.1, RP-Initiated Logout §2). It comes cross-site,
+/// so the browser sends no session cookie (`SameSite=Lax`) with it: a `303` to the same
+/// request as a `GET` has the browser ask again, with the cookie. Nothing is decided here.
+pub async fn as_get(OriginalUri(uri): OriginalUri, Form(fields): Form<Vec<(String, String)>>) -> Response {
+    let query: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(fields).finish();
+    Redirect::to(&format!("{}?{query}", uri.path())).into_response()
+}
+
+/// `POST /oauth2/consent`: the consent form's answer.
 pub async fn decide(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -283,23 +301,50 @@ fn token_error(error: TokenError, used_basic: bool) -> Response {
     response
 }
 
-/// `GET`/`POST /oauth2/userinfo` with the access token.
-pub async fn userinfo(State(state): State<AppState>, request_headers: HeaderMap) -> Result<Response> {
-    let bearer = request_headers
-        .get(header::AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "));
-    let claims = match bearer {
-        Some(token) => tokens::userinfo(&state, token.trim()).await?,
-        None => None,
+/// `GET`/`POST /oauth2/userinfo` with the access token in `Authorization: Bearer` (any
+/// case) or, posted as a form, in `access_token` (RFC 6750 §2.1, §2.2); not both.
+pub async fn userinfo(State(state): State<AppState>, request_headers: HeaderMap, body: Bytes) -> Result<Response> {
+    let token = match access_token_of(&request_headers, &body) {
+        Ok(Some(token)) => token,
+        // RFC 6750 §3.1: a request with no token hears how to authenticate, no error code.
+        Ok(None) => return Ok(bearer_challenge(StatusCode::UNAUTHORIZED, "Bearer")),
+        Err(()) => return Ok(bearer_challenge(StatusCode::BAD_REQUEST, "Bearer error=\"invalid_request\"")),
     };
-    Ok(match claims {
+    Ok(match tokens::userinfo(&state, &token).await? {
         Some(claims) => (no_store(), axum::Json(claims)).into_response(),
-        None => {
-            let challenge = HeaderValue::from_static("Bearer error=\"invalid_token\"");
-            (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, challenge)]).into_response()
-        }
+        None => bearer_challenge(StatusCode::UNAUTHORIZED, "Bearer error=\"invalid_token\""),
     })
+}
+
+/// The access token of a userinfo request; `Err` when it is sent two ways at once or the
+/// header is not a bearer token.
+fn access_token_of(request_headers: &HeaderMap, body: &[u8]) -> Result<Option<String>, ()> {
+    let in_header = match request_headers.get(header::AUTHORIZATION) {
+        None => None,
+        Some(value) => {
+            let (scheme, token) = value.to_str().map_err(drop)?.split_once(' ').ok_or(())?;
+            if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+                return Err(());
+            }
+            Some(token.trim().to_owned())
+        }
+    };
+    let is_form = request_headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.starts_with("application/x-www-form-urlencoded"));
+    let mut in_body = form_urlencoded::parse(if is_form { body } else { &[] })
+        .filter(|(name, _)| name == "access_token")
+        .map(|(_, value)| value.into_owned());
+    match (in_header, in_body.next(), in_body.next()) {
+        (None, None, _) => Ok(None),
+        (Some(token), None, _) | (None, Some(token), None) => Ok(Some(token)),
+        _ => Err(()),
+    }
+}
+
+fn bearer_challenge(status: StatusCode, challenge: &'static str) -> Response {
+    (status, [(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge))]).into_response()
 }
 
 #[derive(Deserialize)]

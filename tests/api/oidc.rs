@@ -91,7 +91,7 @@ async fn decide(app: &TestApp, browser: &Client, consent_page: &str, decision: &
         .filter_map(|name| hidden_field(consent_page, name).map(|value| (name.to_owned(), unescape(&value))))
         .collect();
     fields.push(("decision".into(), decision.into()));
-    browser.post(app.url("/oauth2/authorize")).form(&fields).send().await.unwrap()
+    browser.post(app.url("/oauth2/consent")).form(&fields).send().await.unwrap()
 }
 
 /// An attribute value as the page escaped it, back to text.
@@ -185,6 +185,110 @@ async fn discovery_names_every_endpoint_and_what_is_supported() {
     assert!(document["id_token_signing_alg_values_supported"].as_array().unwrap().contains(&"RS256".into()));
     for scope in ["openid", "email", "profile", "roles", "offline_access"] {
         assert!(document["scopes_supported"].as_array().unwrap().contains(&scope.into()), "{scope}");
+    }
+    assert_eq!(document["request_parameter_supported"], false);
+    assert_eq!(document["request_uri_parameter_supported"], false);
+
+    // RFC 8414's address serves the same metadata.
+    let oauth: Value = app.get("/.well-known/oauth-authorization-server").await.json().await.unwrap();
+    assert_eq!(oauth["issuer"], app.base_url);
+    assert_eq!(oauth["token_endpoint"], document["token_endpoint"]);
+    assert_eq!(oauth["code_challenge_methods_supported"], serde_json::json!(["S256"]));
+}
+
+/// The parameters of an authorization request, as an app's page would post them.
+fn as_form(path: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(path.split_once('?').unwrap().1.as_bytes()).into_owned().collect()
+}
+
+/// Core §3.1.2.1 and RP-Initiated Logout §2: both requests may come as a form posted
+/// from the app's page, cross-site (so without Gatehouse's session cookie).
+#[tokio::test]
+async fn an_app_may_post_its_authorization_and_logout_requests_as_forms() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--skip-consent"]);
+    let browser = app.signed_in("ada@example.com").await;
+    let from_the_app = |path: &str| {
+        reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
+            .post(app.url(path))
+            .header("sec-fetch-site", "cross-site")
+            .header("origin", "http://127.0.0.1:9")
+    };
+    let pkce = pkce();
+
+    let posted = from_the_app("/oauth2/authorize").form(&as_form(&authorize_path(&client, &pkce, &[]))).send().await;
+    let posted = posted.unwrap();
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    let asked = location(&posted);
+    assert!(asked.starts_with("/oauth2/authorize?"), "{asked}");
+    let sent = app.get_with(&browser, &asked).await;
+    let code = param(&callback_params(&location(&sent)), "code").expect("a code");
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+
+    let logout = as_form(&logout_path(tokens["id_token"].as_str().unwrap(), CALLBACK));
+    let posted = from_the_app("/oauth2/logout").form(&logout).send().await.unwrap();
+    assert_eq!(posted.status(), StatusCode::SEE_OTHER);
+    let asked = location(&posted);
+    assert!(asked.starts_with("/oauth2/logout?"), "{asked}");
+    assert_eq!(location(&app.get_with(&browser, &asked).await), format!("{CALLBACK}?state=bye"));
+    assert_ne!(app.get_with(&browser, "/account").await.status(), StatusCode::OK, "signed out");
+}
+
+/// RFC 6750: the token in the header (the scheme in any case) or in a posted form, not
+/// both; without one, a challenge with no error code.
+#[tokio::test]
+async fn userinfo_takes_the_token_in_the_header_or_a_form_and_challenges_without_one() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--skip-consent"]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let tokens: Value = exchange(&app, &client, &code, &pkce.verifier).await.json().await.unwrap();
+    let token = tokens["access_token"].as_str().unwrap();
+    let userinfo = || reqwest::Client::new().post(app.url("/oauth2/userinfo"));
+    let sub = user_id(&app, "ada@example.com").await.to_string();
+
+    for (how, request) in [
+        ("header", userinfo().header("authorization", format!("Bearer {token}"))),
+        ("lower-case scheme", userinfo().header("authorization", format!("bearer {token}"))),
+        ("form body", userinfo().form(&[("access_token", token)])),
+    ] {
+        let answered = request.send().await.unwrap();
+        assert_eq!(answered.status(), StatusCode::OK, "{how}");
+        assert_eq!(answered.json::<Value>().await.unwrap()["sub"], sub, "{how}");
+    }
+
+    let none = userinfo().send().await.unwrap();
+    assert_eq!(none.status(), StatusCode::UNAUTHORIZED);
+    assert_eq!(none.headers()[header::WWW_AUTHENTICATE], "Bearer", "no error code without a token");
+    let both = userinfo().bearer_auth(token).form(&[("access_token", token)]).send().await.unwrap();
+    assert_eq!(both.status(), StatusCode::BAD_REQUEST);
+    assert!(both.headers()[header::WWW_AUTHENTICATE].to_str().unwrap().contains("invalid_request"));
+    let wrong = userinfo().bearer_auth("x.y.z").send().await.unwrap();
+    assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+    assert!(wrong.headers()[header::WWW_AUTHENTICATE].to_str().unwrap().contains("invalid_token"));
+}
+
+/// Request objects are refused by name, back at the app, rather than silently dropped
+/// (with the parameters inside them).
+#[tokio::test]
+async fn request_objects_are_refused_by_name() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--skip-consent"]);
+    let browser = app.signed_in("ada@example.com").await;
+    let pkce = pkce();
+    for (parameter, value, error) in [
+        ("request", "eyJhbGciOiJub25lIn0.e30.", "request_not_supported"),
+        ("request_uri", "https://app.example/request.jwt", "request_uri_not_supported"),
+    ] {
+        let sent = app.get_with(&browser, &authorize_path(&client, &pkce, &[(parameter, value)])).await;
+        let params = callback_params(&location(&sent));
+        assert_eq!(param(&params, "error").as_deref(), Some(error));
+        assert_eq!(param(&params, "state").as_deref(), Some("st-123"));
+        assert!(param(&params, "code").is_none());
     }
 }
 

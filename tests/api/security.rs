@@ -10,13 +10,16 @@ use crate::helpers::{PASSWORD, browser, hidden_field, spawn_app, spawn_app_with}
 
 /// Routes that take a `POST` without the page's form token, each for a reason of its own
 /// (tested elsewhere): the JSON API (same site, or a credential), the OpenID Connect
-/// endpoints that apps' servers call with their own credentials, and the passkey
-/// ceremonies' JSON calls from this site's script (same site only).
+/// endpoints that apps' servers call with their own credentials, the apps' form-posted
+/// requests (sent on as GETs, deciding nothing), and the passkey ceremonies' JSON calls
+/// from this site's script (same site only). A path ending in `/` stands for all below it.
 const NOT_FORMS: &[&str] = &[
     "/api/",
     "/oauth2/token",
     "/oauth2/revoke",
     "/oauth2/userinfo",
+    "/oauth2/authorize",
+    "/oauth2/logout",
     "/account/passkeys/register/",
     "/login/passkey/",
     "/login/2fa/passkey/",
@@ -35,7 +38,7 @@ fn routes_for(method: &str) -> Vec<String> {
 fn form_routes() -> Vec<String> {
     let routes: Vec<String> = routes_for("post")
         .into_iter()
-        .filter(|path| !NOT_FORMS.iter().any(|prefix| path.starts_with(prefix)))
+        .filter(|path| !NOT_FORMS.iter().any(|not| path == not || (not.ends_with('/') && path.starts_with(not))))
         .collect();
     assert!(routes.len() >= 35, "the router's forms were not found: {routes:?}");
     routes
