@@ -132,16 +132,18 @@ pub fn router(state: AppState) -> Router {
     // Forward auth reads the session cookie itself, and sets none; the OpenID Connect
     // endpoints for apps' servers read no session at all, nor do the form-posted requests
     // of apps' pages, which are sent on as GETs.
+    // The endpoints browser apps call answer the origins of the calling client.
+    let apps_cors = from_fn_with_state(state.store().clone(), crate::oidc::cors::for_apps);
     let sessionless = Router::new()
         .route("/auth/request", any(forward_auth::request))
         .route("/auth/forward", any(forward_auth::forward))
         .route("/healthz", get(health::healthz))
-        .route("/.well-known/jwks.json", get(jwks::jwks))
-        .route("/.well-known/openid-configuration", get(oidc::discovery))
-        .route("/.well-known/oauth-authorization-server", get(oidc::authorization_server_metadata))
-        .route("/oauth2/token", post(oidc::token))
-        .route("/oauth2/userinfo", get(oidc::userinfo).post(oidc::userinfo))
-        .route("/oauth2/revoke", post(oidc::revoke))
+        .route("/.well-known/jwks.json", get(jwks::jwks).layer(public_cors()))
+        .route("/.well-known/openid-configuration", get(oidc::discovery).layer(public_cors()))
+        .route("/.well-known/oauth-authorization-server", get(oidc::authorization_server_metadata).layer(public_cors()))
+        .route("/oauth2/token", post(oidc::token).layer(apps_cors.clone()))
+        .route("/oauth2/userinfo", get(oidc::userinfo).post(oidc::userinfo).layer(apps_cors.clone()))
+        .route("/oauth2/revoke", post(oidc::revoke).layer(apps_cors.clone()))
         .route("/oauth2/authorize", post(oidc::as_get))
         .route("/oauth2/logout", post(oidc::as_get))
         .route("/assets/style.css", get(assets::stylesheet))
@@ -301,6 +303,11 @@ fn cors(config: &Config) -> tower::util::Either<tower_http::cors::CorsLayer, tow
             .max_age(Duration::from_secs(600))
     });
     tower::util::option_layer(layer)
+}
+
+/// Published documents any page may read (OpenID Connect discovery, the keys).
+fn public_cors() -> tower_http::cors::CorsLayer {
+    tower_http::cors::CorsLayer::new().allow_origin(tower_http::cors::Any).allow_methods([Method::GET])
 }
 
 /// One span per request, carrying what lets a log line be traced back to it. The field

@@ -6,6 +6,7 @@
 
 pub mod authorize;
 pub mod clients;
+pub mod cors;
 pub mod keys;
 pub mod tokens;
 

@@ -288,9 +288,9 @@ fn scoped_claims(user: &User, scope: &str) -> Value {
     Value::Object(claims)
 }
 
-/// `userinfo`: `sub` and the claims of the scopes the access token carries; `None` for
-/// a token that is not valid, or whose client, user or consent is gone.
-pub async fn userinfo(state: &AppState, access_token: &str) -> Result<Option<Value>, AppError> {
+/// `userinfo`: `sub` and the claims of the scopes the access token carries, and the client
+/// it was issued to; `None` for a token that is not valid, or whose grant or user is gone.
+pub async fn userinfo(state: &AppState, access_token: &str) -> Result<Option<(Value, String)>, AppError> {
     let Ok(token) = state.jwt().verify_client_token(access_token).await else { return Ok(None) };
     if !grant_is_live(state, &token).await? {
         return Ok(None);
@@ -298,7 +298,7 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> Result<Option<Val
     let Some(user) = live_user(state, token.user_id).await? else { return Ok(None) };
     let mut claims = scoped_claims(&user, &token.scope);
     claims["sub"] = json!(user.id.to_string());
-    Ok(Some(claims))
+    Ok(Some((claims, token.client_id)))
 }
 
 /// Whether an access token's grant still stands, for the client and user it names (the

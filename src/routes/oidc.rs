@@ -17,6 +17,7 @@ use tower_sessions::Session;
 use crate::accounts::sessions::{self, CurrentUser};
 use crate::error::{AppError, Result};
 use crate::oidc::authorize::{Params, Refusal, Request, issuer};
+use crate::oidc::cors::CallingClient;
 use crate::oidc::tokens::{self, TokenError};
 use crate::oidc::{SCOPES, clients};
 use crate::security::headers;
@@ -227,23 +228,31 @@ pub struct TokenForm {
 /// `POST /oauth2/token`. Errors are RFC 6749 §5.2 JSON.
 pub async fn token(State(state): State<AppState>, request_headers: HeaderMap, Form(form): Form<TokenForm>) -> Response {
     let basic = basic_credentials(&request_headers);
-    let answer = async {
-        let client =
-            client_of(&state, basic.as_ref(), form.client_id.as_deref(), form.client_secret.as_deref()).await?;
-        match form.grant_type.as_str() {
+    let client = client_of(&state, basic.as_ref(), form.client_id.as_deref(), form.client_secret.as_deref()).await;
+    let answer = match &client {
+        Ok(client) => match form.grant_type.as_str() {
             "authorization_code" => {
-                tokens::exchange_code(&state, &client, &form.code, &form.redirect_uri, &form.code_verifier).await
+                tokens::exchange_code(&state, client, &form.code, &form.redirect_uri, &form.code_verifier).await
             }
-            "refresh_token" => tokens::refresh(&state, &client, &form.refresh_token).await,
+            "refresh_token" => tokens::refresh(&state, client, &form.refresh_token).await,
             "" => Err(TokenError::InvalidRequest("grant_type is required.")),
             _ => Err(TokenError::UnsupportedGrantType),
-        }
-    }
-    .await;
-    match answer {
+        },
+        Err(_) => Err(TokenError::InvalidClient),
+    };
+    let response = match answer {
         Ok(issued) => (no_store(), axum::Json(issued)).into_response(),
         Err(error) => token_error(error, basic.is_some()),
+    };
+    answering(client.ok().as_ref(), response)
+}
+
+/// Marks a response as the answer to `client`, for the cross-origin check.
+fn answering(client: Option<&Client>, mut response: Response) -> Response {
+    if let Some(client) = client {
+        response.extensions_mut().insert(CallingClient(client.client_id.clone()));
     }
+    response
 }
 
 /// The client, authenticated by HTTP Basic or by form fields, or a public one by its id.
@@ -311,7 +320,11 @@ pub async fn userinfo(State(state): State<AppState>, request_headers: HeaderMap,
         Err(()) => return Ok(bearer_challenge(StatusCode::BAD_REQUEST, "Bearer error=\"invalid_request\"")),
     };
     Ok(match tokens::userinfo(&state, &token).await? {
-        Some(claims) => (no_store(), axum::Json(claims)).into_response(),
+        Some((claims, client_id)) => {
+            let mut response = (no_store(), axum::Json(claims)).into_response();
+            response.extensions_mut().insert(CallingClient(client_id));
+            response
+        }
         None => bearer_challenge(StatusCode::UNAUTHORIZED, "Bearer error=\"invalid_token\""),
     })
 }
@@ -362,16 +375,16 @@ pub async fn revoke(
     Form(form): Form<RevokeForm>,
 ) -> Response {
     let basic = basic_credentials(&request_headers);
-    let answer = async {
-        let client =
-            client_of(&state, basic.as_ref(), form.client_id.as_deref(), form.client_secret.as_deref()).await?;
-        tokens::revoke(&state, &client, &form.token).await.map_err(TokenError::Failed)
-    }
-    .await;
-    match answer {
+    let client = client_of(&state, basic.as_ref(), form.client_id.as_deref(), form.client_secret.as_deref()).await;
+    let answer = match &client {
+        Ok(client) => tokens::revoke(&state, client, &form.token).await.map_err(TokenError::Failed),
+        Err(_) => Err(TokenError::InvalidClient),
+    };
+    let response = match answer {
         Ok(()) => StatusCode::OK.into_response(),
         Err(error) => token_error(error, basic.is_some()),
-    }
+    };
+    answering(client.ok().as_ref(), response)
 }
 
 #[derive(Deserialize)]

@@ -24,6 +24,13 @@ impl Client {
         self.redirect_uris.lines()
     }
 
+    /// Whether `origin` (as a browser sends it) is that of a registered redirect URI.
+    pub fn has_origin(&self, origin: &str) -> bool {
+        self.redirect_uris()
+            .filter_map(|uri| url::Url::parse(uri).ok())
+            .any(|uri| uri.origin().ascii_serialization() == origin)
+    }
+
     pub fn skips_consent(&self) -> bool {
         self.skip_consent != 0
     }

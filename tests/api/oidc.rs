@@ -912,3 +912,77 @@ async fn access_tokens_stop_working_with_their_grant_at_once() {
     assert_usable(&app, &access, false, "after logout").await;
     assert_usable(&app, &other, false, "after logout, every grant").await;
 }
+
+/// A browser app (a public client's page) may read discovery and the keys from anywhere,
+/// and call token, userinfo and revoke from the origin of one of its redirect URIs only.
+#[tokio::test]
+async fn a_browser_app_may_call_the_endpoints_from_its_own_origin_only() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--public", "--skip-consent"]);
+    let browser = app.signed_in("ada@example.com").await;
+    let (ours, theirs) = ("http://127.0.0.1:9", "https://evil.example");
+    let allowed = |response: &reqwest::Response| {
+        response.headers().get(header::ACCESS_CONTROL_ALLOW_ORIGIN).map(|value| value.to_str().unwrap().to_owned())
+    };
+    let program = reqwest::Client::new();
+
+    for path in ["/.well-known/openid-configuration", "/.well-known/jwks.json"] {
+        let read = program.get(app.url(path)).header("origin", theirs).send().await.unwrap();
+        assert_eq!(allowed(&read).as_deref(), Some("*"), "{path} is public");
+    }
+
+    for path in ["/oauth2/token", "/oauth2/userinfo", "/oauth2/revoke"] {
+        let preflight = |origin: &str| {
+            program
+                .request(reqwest::Method::OPTIONS, app.url(path))
+                .header("origin", origin)
+                .header("access-control-request-method", "POST")
+                .header("access-control-request-headers", "authorization")
+                .send()
+        };
+        let asked = preflight(ours).await.unwrap();
+        assert_eq!(allowed(&asked).as_deref(), Some(ours), "{path}");
+        assert!(asked.headers()[header::ACCESS_CONTROL_ALLOW_HEADERS].to_str().unwrap().contains("authorization"));
+        assert_eq!(allowed(&preflight(theirs).await.unwrap()), None, "{path} from an origin no app registered");
+    }
+
+    let pkce = pkce();
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    let exchange = |origin: &'static str, code: String, verifier: String| {
+        program
+            .post(app.url("/oauth2/token"))
+            .header("origin", origin)
+            .form(&[
+                ("grant_type", "authorization_code"),
+                ("code", code.as_str()),
+                ("redirect_uri", CALLBACK),
+                ("code_verifier", verifier.as_str()),
+                ("client_id", client.id.as_str()),
+            ])
+            .send()
+    };
+    let answered = exchange(ours, code, pkce.verifier.clone()).await.unwrap();
+    assert_eq!(allowed(&answered).as_deref(), Some(ours));
+    let tokens: Value = answered.json().await.unwrap();
+    let access_token = tokens["access_token"].as_str().unwrap();
+    let code = code_for(&app, &browser, &client, &pkce).await;
+    assert_eq!(allowed(&exchange(theirs, code, pkce.verifier.clone()).await.unwrap()), None);
+
+    let userinfo = |origin: &str| {
+        program.get(app.url("/oauth2/userinfo")).bearer_auth(access_token).header("origin", origin).send()
+    };
+    assert_eq!(allowed(&userinfo(theirs).await.unwrap()), None);
+    let read = userinfo(ours).await.unwrap();
+    assert_eq!(read.status(), StatusCode::OK);
+    assert_eq!(allowed(&read).as_deref(), Some(ours));
+
+    let revoked = program
+        .post(app.url("/oauth2/revoke"))
+        .header("origin", ours)
+        .form(&[("token", access_token), ("client_id", client.id.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoked.status(), StatusCode::OK);
+    assert_eq!(allowed(&revoked).as_deref(), Some(ours));
+}
