@@ -18,11 +18,11 @@ use crate::external::Providers;
 use crate::listener;
 use crate::mail::messages::Links;
 use crate::mail::{Outbox, sender};
-use crate::oidc::keys::IdTokenKeys;
 use crate::passkeys;
 use crate::router::service;
 use crate::security::hasher::{self, PasswordHasher};
 use crate::security::jwt::Jwt;
+use crate::security::rsa_keys::RsaKeys;
 use crate::security::signing::SigningKey;
 use crate::security::vault::Vault;
 use crate::state::{AppState, Inner};
@@ -84,8 +84,9 @@ impl Application {
         let secret = vault.open(&stored).context("the form and device signing key")?;
         let signing_key = SigningKey::new(&hex::decode(secret).context("stored signing key is not hex")?);
         let origin = base_url.origin().ascii_serialization();
-        let jwt = Jwt::start(store.clone(), vault.clone(), origin, config.jwt_audience.clone()).await?;
-        let id_token_keys = IdTokenKeys::new(store.clone(), vault.clone());
+        let rsa_keys = RsaKeys::new(store.clone(), vault.clone());
+        let jwt =
+            Jwt::start(store.clone(), vault.clone(), rsa_keys.clone(), origin, config.jwt_audience.clone()).await?;
         let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
         let providers = Providers::new(&config.oidc_providers, &base_url)?;
         let webauthn = passkeys::relying_party(&base_url)?;
@@ -104,7 +105,7 @@ impl Application {
             signing_key,
             vault,
             jwt,
-            id_token_keys,
+            rsa_keys,
             password_limiter,
             webauthn,
             providers,

@@ -12,9 +12,9 @@ use crate::external::Providers;
 use crate::forward_auth::AccessRules;
 use crate::mail::Outbox;
 use crate::mail::messages::Links;
-use crate::oidc::keys::IdTokenKeys;
 use crate::security::hasher::PasswordHasher;
 use crate::security::jwt::Jwt;
+use crate::security::rsa_keys::RsaKeys;
 use crate::security::signing::SigningKey;
 use crate::security::vault::Vault;
 use crate::store::Store;
@@ -35,7 +35,7 @@ pub struct Inner {
     pub vault: Vault,
     pub jwt: Jwt,
     /// The RSA keys that sign OpenID Connect ID tokens.
-    pub id_token_keys: IdTokenKeys,
+    pub rsa_keys: RsaKeys,
     /// Password checks outside the login form (HTTP Basic, the token endpoint) share
     /// the login form's per-IP budget.
     pub password_limiter: Arc<governor::DefaultKeyedRateLimiter<IpAddr>>,
@@ -77,8 +77,8 @@ impl AppState {
     pub fn jwt(&self) -> &Jwt {
         &self.0.jwt
     }
-    pub fn id_token_keys(&self) -> &IdTokenKeys {
-        &self.0.id_token_keys
+    pub fn rsa_keys(&self) -> &RsaKeys {
+        &self.0.rsa_keys
     }
     pub fn base_url(&self) -> &Url {
         &self.0.base_url

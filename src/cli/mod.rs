@@ -361,10 +361,10 @@ async fn run(command: Command, files: &FileSettings) -> anyhow::Result<()> {
         Command::Keys(KeysCommand::Rotate { secret_key_file, db }) => {
             let vault = crate::security::vault::Vault::from_file(secret_key_file.as_deref())?;
             let store = open_existing(&db, false).await?;
+            let kid = crate::security::rsa_keys::rotate(&store, &vault).await?;
+            println!("access tokens and ID tokens are now signed with key {kid}");
             let kid = crate::security::jwt::rotate(&store, &vault).await?;
-            println!("access tokens are now signed with key {kid}");
-            let kid = crate::oidc::keys::rotate(&store, &vault).await?;
-            println!("ID tokens are now signed with key {kid}");
+            println!("EdDSA ID tokens are now signed with key {kid}");
             Ok(())
         }
         Command::Client(command) => client(command).await,

@@ -87,6 +87,11 @@ fn check_redirect_uri(uri: &str) -> Result<(), &'static str> {
     }
 }
 
+/// Whether some client's ID tokens are EdDSA: only then are the Ed25519 keys published.
+pub async fn any_uses_eddsa(store: &Store) -> Result<bool, sqlx::Error> {
+    oauth::any_with_id_token_alg(store.pool(), IdTokenAlg::EdDsa.as_str()).await
+}
+
 /// The client of a token request, if `secret` is its secret (a public client sends none).
 pub async fn authenticate(store: &Store, client_id: &str, secret: Option<&str>) -> Result<Option<Client>, sqlx::Error> {
     let Some(client) = oauth::client(store.pool(), client_id).await? else { return Ok(None) };

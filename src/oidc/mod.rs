@@ -7,7 +7,6 @@
 pub mod authorize;
 pub mod clients;
 pub mod cors;
-pub mod keys;
 pub mod tokens;
 
 use base64::Engine;
@@ -59,7 +58,7 @@ pub async fn logout_hint(
     id_token_hint: &str,
 ) -> crate::error::Result<Option<LogoutHint>> {
     let issuer = authorize::issuer(state);
-    let claims = match state.id_token_keys().claims_of(id_token_hint, &issuer).await {
+    let claims = match state.rsa_keys().claims_of(id_token_hint, &issuer).await {
         Some(claims) => Some(claims),
         None => state.jwt().id_token_claims(id_token_hint).await,
     };

@@ -255,7 +255,7 @@ async fn issue(state: &AppState, client: &Client, grant: Grant) -> Result<TokenR
     };
     let id_token = match client.id_token_alg.as_str() {
         "EdDSA" => state.jwt().sign_claims(&claims).await?,
-        _ => state.id_token_keys().sign(&claims).await?,
+        _ => state.rsa_keys().sign(&claims).await?,
     };
     let refresh_token = if has_scope(&scope, "offline_access") {
         let token = Token::generate();

@@ -1,9 +1,8 @@
-//! Short-lived access tokens for services: EdDSA (Ed25519) JWTs whose public keys are
-//! published at `/.well-known/jwks.json`, so other services verify them on their own.
-//! Signing, checking and the key set are `jsonwebtoken`'s; this module picks the keys.
-
-use std::collections::HashMap;
-use std::sync::{Arc, RwLock};
+//! Short-lived access tokens for services: RS256 JWTs (signed with [`RsaKeys`]) whose
+//! public keys are published at `/.well-known/jwks.json`, so other services verify them on
+//! their own. Also the Ed25519 keys of the EdDSA ID tokens some clients ask for, published
+//! only while such a client is registered. Signing, checking and the key sets are
+//! `jsonwebtoken`'s; this module picks the keys.
 
 use anyhow::Context;
 use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
@@ -11,30 +10,30 @@ use ed25519_dalek::SigningKey;
 use ed25519_dalek::pkcs8::EncodePrivateKey;
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::jwk::{
-    AlgorithmParameters, CommonParameters, EllipticCurve, Jwk, JwkSet, KeyAlgorithm, OctetKeyPairParameters,
-    OctetKeyPairType, PublicKeyUse,
+    AlgorithmParameters, CommonParameters, EllipticCurve, Jwk, KeyAlgorithm, OctetKeyPairParameters, OctetKeyPairType,
+    PublicKeyUse,
 };
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use serde::{Deserialize, Serialize};
 
+use super::rsa_keys::RsaKeys;
 use super::vault::Vault;
 use crate::domain::Amr;
 use crate::store::keys::KeyTable;
 use crate::store::{self, Store, keys};
 
-/// Access tokens live 15 minutes; a retired key is published that long after rotation.
+/// Access tokens live 15 minutes.
 pub const ACCESS_TTL_SECS: i64 = 15 * 60;
+/// A retired Ed25519 key stays published a day, like the RSA keys.
+const ED25519_PUBLISHED_SECS: i64 = 24 * 3600;
 /// Clock difference tolerated between Gatehouse and the services that check its tokens.
 const LEEWAY_SECS: u64 = 30;
-/// A key id not in the cache reloads the keys at most this often: a flood of tokens with
-/// made-up ids must not become a flood of database reads.
-const RELOAD_AT_MOST_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
 pub enum JwtError {
     #[error("the access token is malformed")]
     Malformed,
-    #[error("the access token must be signed with EdDSA")]
+    #[error("the access token must be signed with RS256")]
     WrongAlgorithm,
     #[error("the access token was signed with an unknown key")]
     UnknownKey,
@@ -115,15 +114,13 @@ pub struct ClientGrant<'a> {
 pub struct Jwt {
     store: Store,
     vault: Vault,
+    /// The RS256 keys access tokens are signed and checked with.
+    rsa: RsaKeys,
     issuer: String,
     audience: String,
-    verifying: Arc<RwLock<HashMap<String, DecodingKey>>>,
-    /// When the keys were last read from the database, and how often that happened.
-    reloaded: Arc<std::sync::Mutex<Option<std::time::Instant>>>,
-    reloads: Arc<std::sync::atomic::AtomicU64>,
 }
 
-/// A stored key: 32 secret bytes, hex-encoded, sealed by the vault when it has a key.
+/// A stored Ed25519 key: 32 secret bytes, hex-encoded, sealed by the vault when it has a key.
 fn decode_key(vault: &Vault, stored: &str) -> anyhow::Result<SigningKey> {
     let secret = vault.open(stored)?;
     let bytes: [u8; 32] =
@@ -137,45 +134,36 @@ fn random_hex(bytes: usize) -> String {
     hex::encode(buffer)
 }
 
-/// Starts signing with a new key; the old ones keep verifying for `ACCESS_TTL_SECS`.
+/// Starts signing EdDSA ID tokens with a new Ed25519 key; the old ones stay published a day.
 pub async fn rotate(store: &Store, vault: &Vault) -> anyhow::Result<String> {
     let kid = random_hex(8);
     let mut tx = store.begin().await?;
-    keys::add_jwt_key(&mut tx, KeyTable::AccessTokens, &kid, &vault.seal(&random_hex(32)), store::now(), true).await?;
+    keys::add_jwt_key(&mut tx, KeyTable::Ed25519, &kid, &vault.seal(&random_hex(32)), store::now(), true).await?;
     tx.commit().await?;
     Ok(kid)
 }
 
 impl Jwt {
-    /// Makes sure a signing key exists (the first instance to start creates it).
-    pub async fn start(store: Store, vault: Vault, issuer: String, audience: String) -> anyhow::Result<Self> {
-        let existing = keys::jwt_keys(store.pool(), KeyTable::AccessTokens, store::now(), 0).await?;
+    /// Makes sure an Ed25519 key exists (the first instance to start creates it).
+    pub async fn start(
+        store: Store,
+        vault: Vault,
+        rsa: RsaKeys,
+        issuer: String,
+        audience: String,
+    ) -> anyhow::Result<Self> {
+        let existing = keys::jwt_keys(store.pool(), KeyTable::Ed25519, store::now(), 0).await?;
         match existing.first() {
             // Fail at start, not at the first sign-in, when the keys cannot be opened.
-            Some(newest) => drop(decode_key(&vault, &newest.secret).context("the newest access-token key")?),
+            Some(newest) => drop(decode_key(&vault, &newest.secret).context("the newest Ed25519 key")?),
             None => {
                 let mut tx = store.begin().await?;
-                keys::add_jwt_key(
-                    &mut tx,
-                    KeyTable::AccessTokens,
-                    &random_hex(8),
-                    &vault.seal(&random_hex(32)),
-                    store::now(),
-                    false,
-                )
-                .await?;
+                let sealed = vault.seal(&random_hex(32));
+                keys::add_jwt_key(&mut tx, KeyTable::Ed25519, &random_hex(8), &sealed, store::now(), false).await?;
                 tx.commit().await?;
             }
         }
-        Ok(Self {
-            store,
-            vault,
-            issuer,
-            audience,
-            verifying: Arc::default(),
-            reloaded: Arc::default(),
-            reloads: Arc::default(),
-        })
+        Ok(Self { store, vault, rsa, issuer, audience })
     }
 
     /// A signed access token for `user_id`, and its lifetime in seconds.
@@ -205,7 +193,6 @@ impl Jwt {
         client: Option<ClientGrant<'_>>,
     ) -> anyhow::Result<(String, i64)> {
         let now = store::now();
-        let (header, key) = self.signing_key().await?;
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: audience.to_owned(),
@@ -218,53 +205,37 @@ impl Jwt {
             scope: client.map(|client| client.scope.to_owned()),
             grant: client.map(|client| client.grant.to_owned()),
         };
-        let token = jsonwebtoken::encode(&header, &claims, &key)?;
-        Ok((token, ACCESS_TTL_SECS))
+        Ok((self.rsa.sign(&claims).await?, ACCESS_TTL_SECS))
     }
 
-    /// `claims` signed EdDSA with the newest key: the ID tokens of an OpenID Connect client
-    /// registered for EdDSA. (Such a token is no access token: it has no `jti` and no `scope`,
-    /// and its audience is the client.)
+    /// `claims` signed EdDSA with the newest Ed25519 key: the ID tokens of an OpenID
+    /// Connect client registered for EdDSA.
     pub async fn sign_claims(&self, claims: &impl Serialize) -> anyhow::Result<String> {
-        let (header, key) = self.signing_key().await?;
-        Ok(jsonwebtoken::encode(&header, claims, &key)?)
-    }
-
-    async fn signing_key(&self) -> anyhow::Result<(Header, EncodingKey)> {
-        let newest =
-            keys::jwt_keys(self.store.pool(), KeyTable::AccessTokens, store::now(), 0).await?.into_iter().next();
-        let key = newest.ok_or_else(|| anyhow::anyhow!("no JWT signing key"))?;
-        let signing = decode_key(&self.vault, &key.secret).with_context(|| format!("JWT key {}", key.kid))?;
-        let der = signing.to_pkcs8_der().map_err(|e| anyhow::anyhow!("JWT key {} as PKCS#8: {e}", key.kid))?;
-        // A key this instance signs with is one it can check at once, without a reload.
-        self.verifying
-            .write()
-            .expect("key cache")
-            .entry(key.kid.clone())
-            .or_insert_with(|| DecodingKey::from_ed_der(signing.verifying_key().as_bytes()));
+        let newest = keys::jwt_keys(self.store.pool(), KeyTable::Ed25519, store::now(), 0).await?.into_iter().next();
+        let key = newest.ok_or_else(|| anyhow::anyhow!("no Ed25519 key"))?;
+        let signing = decode_key(&self.vault, &key.secret).with_context(|| format!("Ed25519 key {}", key.kid))?;
+        let der = signing.to_pkcs8_der().map_err(|e| anyhow::anyhow!("Ed25519 key {} as PKCS#8: {e}", key.kid))?;
         let header = Header { kid: Some(key.kid), ..Header::new(Algorithm::EdDSA) };
-        Ok((header, EncodingKey::from_ed_der(der.as_bytes())))
+        Ok(jsonwebtoken::encode(&header, claims, &EncodingKey::from_ed_der(der.as_bytes()))?)
     }
 
     /// The claims of an EdDSA ID token we signed, expired or not (RP-initiated logout).
+    /// Logout is rare: the key is read from the database each time.
     pub async fn id_token_claims(&self, token: &str) -> Option<serde_json::Value> {
         let header = jsonwebtoken::decode_header(token).ok()?;
         if header.alg != Algorithm::EdDSA || header.crit.is_some() {
             return None;
         }
-        let key = self.verifying_key(&header.kid?).await.ok()??;
+        let kid = header.kid?;
+        let published = self.published_ed25519_keys().await.ok()?;
+        let (_, key) = published.into_iter().find(|(known, _)| *known == kid)?;
         let mut validation = Validation::new(Algorithm::EdDSA);
         validation.validate_exp = false;
         validation.validate_aud = false;
         validation.set_issuer(&[&self.issuer]);
         validation.set_required_spec_claims(&["iss", "aud", "sub"]);
-        let claims = jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).ok()?.claims;
-        // Access tokens are signed with the same key: they carry an id and a scope, which
-        // an ID token never does, and are never a logout hint.
-        if claims.get("jti").is_some() || claims.get("scope").is_some() {
-            return None;
-        }
-        Some(claims)
+        let key = DecodingKey::from_ed_der(key.verifying_key().as_bytes());
+        Some(jsonwebtoken::decode::<serde_json::Value>(token, &key, &validation).ok()?.claims)
     }
 
     /// The user id a valid access token speaks for, and when it expires.
@@ -283,12 +254,12 @@ impl Jwt {
         Ok(ClientToken { user_id, client_id: claims.aud, scope, grant })
     }
 
-    /// The claims of a token signed by one of our keys, unexpired, from this issuer, for
-    /// `audience` (or, with `None`, any audience: it is still required).
+    /// The claims of an access token signed by one of our keys, unexpired, from this
+    /// issuer, for `audience` (or, with `None`, any audience: it is still required).
     async fn check(&self, token: &str, audience: Option<&str>) -> Result<Claims, JwtError> {
         let header = jsonwebtoken::decode_header(token)?;
-        // Only EdDSA: "none", HMAC with the public key and friends are refused outright.
-        if header.alg != Algorithm::EdDSA {
+        // Only RS256: "none", HMAC with the public key and friends are refused outright.
+        if header.alg != Algorithm::RS256 {
             return Err(JwtError::WrongAlgorithm);
         }
         // We understand no JWS extension, so any "crit" must be refused (RFC 7515 §4.1.11).
@@ -296,8 +267,8 @@ impl Jwt {
             return Err(JwtError::UnknownCritical);
         }
         let kid = header.kid.ok_or(JwtError::UnknownKey)?;
-        let key = self.verifying_key(&kid).await?.ok_or(JwtError::UnknownKey)?;
-        let mut validation = Validation::new(Algorithm::EdDSA);
+        let key = self.rsa.verifying_key(&kid).await.ok_or(JwtError::UnknownKey)?;
+        let mut validation = Validation::new(Algorithm::RS256);
         validation.leeway = LEEWAY_SECS;
         validation.validate_nbf = true;
         match audience {
@@ -306,6 +277,8 @@ impl Jwt {
         }
         validation.set_issuer(&[&self.issuer]);
         validation.set_required_spec_claims(&["exp", "aud", "iss", "sub"]);
+        // An ID token, signed with the same keys, is no access token: it has no `jti` and
+        // does not deserialize as one.
         let claims = jsonwebtoken::decode::<Claims>(token, &key, &validation)?.claims;
         if claims.iat > store::now() + LEEWAY_SECS as i64 {
             return Err(JwtError::NotYetValid);
@@ -313,44 +286,17 @@ impl Jwt {
         Ok(claims)
     }
 
-    async fn verifying_key(&self, kid: &str) -> Result<Option<DecodingKey>, JwtError> {
-        if let Some(key) = self.verifying.read().expect("key cache").get(kid) {
-            return Ok(Some(key.clone()));
-        }
-        // A key this instance has not seen: another instance or the operator rotated, or
-        // the id is made up. Look again, but not more than once a second.
-        {
-            let mut reloaded = self.reloaded.lock().expect("reload time");
-            if reloaded.is_some_and(|at| at.elapsed() < RELOAD_AT_MOST_EVERY) {
-                return Ok(None);
-            }
-            *reloaded = Some(std::time::Instant::now());
-        }
-        self.reloads.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let keys = keys::jwt_keys(self.store.pool(), KeyTable::AccessTokens, store::now(), ACCESS_TTL_SECS)
-            .await
-            .map_err(|error| {
-                tracing::warn!(error = %error, "cannot load JWT keys");
-                JwtError::UnknownKey
-            })?;
-        let mut cache = self.verifying.write().expect("key cache");
-        cache.clear();
-        for key in keys {
-            if let Ok(signing) = decode_key(&self.vault, &key.secret) {
-                cache.insert(key.kid, DecodingKey::from_ed_der(signing.verifying_key().as_bytes()));
-            }
-        }
-        Ok(cache.get(kid).cloned())
+    /// The Ed25519 keys still published (a day after retirement: EdDSA ID tokens live an
+    /// hour, and an expired one is still a logout hint).
+    async fn published_ed25519_keys(&self) -> Result<Vec<(String, SigningKey)>, sqlx::Error> {
+        let keys = keys::jwt_keys(self.store.pool(), KeyTable::Ed25519, store::now(), ED25519_PUBLISHED_SECS).await?;
+        Ok(keys.into_iter().filter_map(|key| Some((key.kid, decode_key(&self.vault, &key.secret).ok()?))).collect())
     }
 
-    /// The public keys, as a JSON Web Key Set (RFC 7517, OKP keys of RFC 8037).
-    pub async fn jwks(&self) -> Result<JwkSet, sqlx::Error> {
-        let keys = keys::jwt_keys(self.store.pool(), KeyTable::AccessTokens, store::now(), ACCESS_TTL_SECS).await?;
-        let keys = keys
-            .into_iter()
-            .filter_map(|key| Some(public_jwk(key.kid, &decode_key(&self.vault, &key.secret).ok()?)))
-            .collect();
-        Ok(JwkSet { keys })
+    /// The Ed25519 public keys, as JWKs (RFC 8037 OKP keys), for the JWKS while a client
+    /// uses EdDSA.
+    pub async fn ed25519_jwks(&self) -> Result<Vec<Jwk>, sqlx::Error> {
+        Ok(self.published_ed25519_keys().await?.into_iter().map(|(kid, key)| public_jwk(kid, &key)).collect())
     }
 }
 
@@ -372,52 +318,52 @@ fn public_jwk(kid: String, key: &SigningKey) -> Jwk {
 
 #[cfg(test)]
 mod tests {
+    use rsa::pkcs1::EncodeRsaPrivateKey;
+    use rsa::pkcs8::DecodePrivateKey;
+
     use super::*;
     use crate::store::PoolSettings;
 
-    #[tokio::test]
-    async fn made_up_key_ids_read_the_keys_at_most_once_a_second() {
+    async fn started() -> (tempfile::TempDir, Store, Jwt) {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("keys.db").display());
         let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
         store.migrate().await.unwrap();
+        let vault = Vault::from_file(None).unwrap();
+        let rsa = RsaKeys::new(store.clone(), vault.clone());
         let jwt =
-            Jwt::start(store, Vault::from_file(None).unwrap(), "http://127.0.0.1:3000".into(), "gatehouse".into())
-                .await
-                .unwrap();
+            Jwt::start(store.clone(), vault, rsa, "http://127.0.0.1:3000".into(), "gatehouse".into()).await.unwrap();
+        (dir, store, jwt)
+    }
+
+    #[tokio::test]
+    async fn made_up_key_ids_read_the_keys_at_most_once_a_second() {
+        let (_dir, _store, jwt) = started().await;
         let (token, _) = jwt.issue(1, &Amr::password(), &[]).await.unwrap();
         assert_eq!(jwt.verify(&token).await.unwrap().user_id, 1, "the signing key is known at once");
 
         let rest = token.split_once('.').unwrap().1;
         for n in 0..300 {
-            let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"EdDSA","typ":"JWT","kid":"made-up-{n}"}}"#));
+            let header = URL_SAFE_NO_PAD.encode(format!(r#"{{"alg":"RS256","typ":"JWT","kid":"made-up-{n}"}}"#));
             let forged = format!("{header}.{rest}");
             assert_eq!(jwt.verify(&forged).await, Err(JwtError::UnknownKey));
         }
-        let reloads = jwt.reloads.load(std::sync::atomic::Ordering::Relaxed);
+        let reloads = jwt.rsa.reloads();
         assert!(reloads <= 3, "300 made-up ids read the keys {reloads} times");
         assert_eq!(jwt.verify(&token).await.unwrap().user_id, 1, "known keys are still served from the cache");
     }
 
     #[tokio::test]
     async fn tokens_from_the_future_or_with_unknown_critical_extensions_are_refused() {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("keys.db").display());
-        let store = Store::connect(&url, PoolSettings::default()).await.unwrap();
-        store.migrate().await.unwrap();
-        let jwt = Jwt::start(
-            store.clone(),
-            Vault::from_file(None).unwrap(),
-            "http://127.0.0.1:3000".into(),
-            "gatehouse".into(),
-        )
-        .await
-        .unwrap();
-        let key = keys::jwt_keys(store.pool(), KeyTable::AccessTokens, store::now(), 0).await.unwrap().remove(0);
-        let der = decode_key(&Vault::from_file(None).unwrap(), &key.secret).unwrap().to_pkcs8_der().unwrap();
+        let (_dir, store, jwt) = started().await;
+        // The signing key exists once something was signed.
+        jwt.issue(1, &Amr::password(), &[]).await.unwrap();
+        let key = keys::jwt_keys(store.pool(), KeyTable::Rsa, store::now(), 0).await.unwrap().remove(0);
+        let pkcs8 = hex::decode(Vault::from_file(None).unwrap().open(&key.secret).unwrap()).unwrap();
+        let pkcs1 = rsa::RsaPrivateKey::from_pkcs8_der(&pkcs8).unwrap().to_pkcs1_der().unwrap();
         let sign = |header: Header, claims: serde_json::Value| {
             let header = Header { kid: Some(key.kid.clone()), ..header };
-            jsonwebtoken::encode(&header, &claims, &EncodingKey::from_ed_der(der.as_bytes())).unwrap()
+            jsonwebtoken::encode(&header, &claims, &EncodingKey::from_rsa_der(pkcs1.as_bytes())).unwrap()
         };
         let now = store::now();
         let claims = |iat: i64, nbf: Option<i64>| {
@@ -428,7 +374,7 @@ mod tests {
             }
             claims
         };
-        let plain = Header::new(Algorithm::EdDSA);
+        let plain = Header::new(Algorithm::RS256);
         assert!(jwt.verify(&sign(plain.clone(), claims(now, None))).await.is_ok(), "the control passes");
         assert_eq!(jwt.verify(&sign(plain.clone(), claims(now + 300, None))).await, Err(JwtError::NotYetValid));
         assert_eq!(jwt.verify(&sign(plain.clone(), claims(now, Some(now + 300)))).await, Err(JwtError::NotYetValid));

@@ -7,6 +7,7 @@ pub mod hasher;
 pub mod headers;
 pub mod jwt;
 pub mod request_id;
+pub mod rsa_keys;
 pub mod signing;
 pub mod throttle;
 pub mod vault;

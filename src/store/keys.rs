@@ -22,17 +22,17 @@ where
 /// The two kinds of token-signing keys, each in its own table.
 #[derive(Debug, Clone, Copy)]
 pub enum KeyTable {
-    /// Ed25519 keys for access tokens.
-    AccessTokens,
-    /// RSA keys for OpenID Connect ID tokens.
-    IdTokens,
+    /// Ed25519 keys, for the EdDSA ID tokens of clients that ask for them.
+    Ed25519,
+    /// RSA keys, for access tokens and RS256 ID tokens.
+    Rsa,
 }
 
 impl KeyTable {
     fn name(self) -> &'static str {
         match self {
-            Self::AccessTokens => "jwt_keys",
-            Self::IdTokens => "id_token_keys",
+            Self::Ed25519 => "jwt_keys",
+            Self::Rsa => "id_token_keys",
         }
     }
 }

@@ -65,6 +65,12 @@ pub async fn clients<'e>(db: impl Executor<'e, Database = Db>) -> Result<Vec<Cli
         .await
 }
 
+pub async fn any_with_id_token_alg<'e>(db: impl Executor<'e, Database = Db>, alg: &str) -> Result<bool, sqlx::Error> {
+    let (count,): (i64,) =
+        sqlx::query_as("SELECT COUNT(*) FROM oauth_clients WHERE id_token_alg = $1").bind(alg).fetch_one(db).await?;
+    Ok(count > 0)
+}
+
 /// `false` when there is no such client. Its codes and consents go with it.
 pub async fn delete_client<'e>(db: impl Executor<'e, Database = Db>, client_id: &str) -> Result<bool, sqlx::Error> {
     let done = sqlx::query("DELETE FROM oauth_clients WHERE client_id = $1").bind(client_id).execute(db).await?;

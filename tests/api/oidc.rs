@@ -635,6 +635,25 @@ async fn a_real_openid_connect_library_signs_in_refreshes_revokes_and_logs_out()
     assert_ne!(app.get_with(&browser, "/account").await.status(), StatusCode::OK, "signed out");
 }
 
+/// The key types in the published JWKS.
+async fn published_key_types(app: &TestApp) -> Vec<String> {
+    let keys: Value = reqwest::get(app.url("/.well-known/jwks.json")).await.unwrap().json().await.unwrap();
+    keys["keys"].as_array().unwrap().iter().map(|key| key["kty"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Ed25519 keys make some relying parties warn or fail (pyoidc, mod_auth_openidc): the
+/// JWKS has them only while a client uses EdDSA.
+#[tokio::test]
+async fn the_jwks_has_an_eddsa_key_only_while_a_client_uses_eddsa() {
+    let app = spawn_app().await;
+    add_client(&app, &[]);
+    assert!(published_key_types(&app).await.iter().all(|kty| kty == "RSA"));
+    let eddsa = add_client(&app, &["--id-token-alg", "EdDSA"]);
+    assert!(published_key_types(&app).await.contains(&"OKP".to_owned()));
+    run(&app, &["client", "remove", &eddsa.id], "");
+    assert!(published_key_types(&app).await.iter().all(|kty| kty == "RSA"));
+}
+
 #[tokio::test]
 async fn an_app_registered_for_eddsa_gets_eddsa_id_tokens_and_a_public_app_needs_no_secret() {
     let app = spawn_app().await;

@@ -2,8 +2,9 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
-use ed25519_dalek::{Signature, Signer, SigningKey, Verifier, VerifyingKey};
 use reqwest::{Client, StatusCode};
+use ring::rand::SystemRandom;
+use ring::signature::{RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair, RsaPublicKeyComponents};
 use serde_json::{Value, json};
 
 use crate::helpers::process::gatehouse;
@@ -204,14 +205,16 @@ async fn an_access_token_verifies_with_nothing_but_the_published_keys() {
     let jwks: Value = Client::new().get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
     let parts: Vec<&str> = access.split('.').collect();
     let header = decode(parts[0]);
-    assert_eq!(header["alg"], "EdDSA");
+    assert_eq!(header["alg"], "RS256", "what every JWT library accepts");
     let jwk =
         jwks["keys"].as_array().unwrap().iter().find(|k| k["kid"] == header["kid"]).expect("the kid is published");
-    assert_eq!((jwk["kty"].as_str(), jwk["crv"].as_str()), (Some("OKP"), Some("Ed25519")));
-    let x: [u8; 32] = URL_SAFE_NO_PAD.decode(jwk["x"].as_str().unwrap()).unwrap().try_into().unwrap();
-    let key = VerifyingKey::from_bytes(&x).unwrap();
-    let signature = Signature::from_slice(&URL_SAFE_NO_PAD.decode(parts[2]).unwrap()).unwrap();
-    key.verify(format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature).expect("a valid signature");
+    assert_eq!(jwk["kty"], "RSA");
+    let modulus = URL_SAFE_NO_PAD.decode(jwk["n"].as_str().unwrap()).unwrap();
+    let exponent = URL_SAFE_NO_PAD.decode(jwk["e"].as_str().unwrap()).unwrap();
+    let key = RsaPublicKeyComponents { n: modulus, e: exponent };
+    let signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
+    key.verify(&RSA_PKCS1_2048_8192_SHA256, format!("{}.{}", parts[0], parts[1]).as_bytes(), &signature)
+        .expect("a valid signature");
 
     let claims = decode(parts[1]);
     let me: Value = me_with(&app, &format!("Bearer {access}")).await.json().await.unwrap();
@@ -224,17 +227,18 @@ async fn an_access_token_verifies_with_nothing_but_the_published_keys() {
 
 /// Signs arbitrary claims with the app's own current key, read from its database.
 async fn forge(app: &TestApp, header: Value, claims: Value) -> String {
-    let row: (String, String) = sqlx::query_as("SELECT kid, secret FROM jwt_keys ORDER BY created_at DESC")
+    let row: (String, String) = sqlx::query_as("SELECT kid, secret FROM id_token_keys ORDER BY created_at DESC")
         .fetch_one(app.state.store().pool())
         .await
         .unwrap();
     let mut header = header;
     header["kid"] = row.0.into();
-    let secret: [u8; 32] = hex::decode(row.1).unwrap().try_into().unwrap();
+    let key = RsaKeyPair::from_pkcs8(&hex::decode(row.1).unwrap()).unwrap();
     let signed =
         format!("{}.{}", URL_SAFE_NO_PAD.encode(header.to_string()), URL_SAFE_NO_PAD.encode(claims.to_string()));
-    let signature = SigningKey::from_bytes(&secret).sign(signed.as_bytes());
-    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature.to_bytes()))
+    let mut signature = vec![0; key.public().modulus_len()];
+    key.sign(&RSA_PKCS1_SHA256, &SystemRandom::new(), signed.as_bytes(), &mut signature).unwrap();
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(signature))
 }
 
 #[tokio::test]
@@ -246,9 +250,9 @@ async fn v9_1_1_expired_forged_unsigned_and_foreign_access_tokens_are_refused() 
     let me: Value = me_with(&app, &format!("Bearer {access}")).await.json().await.unwrap();
     let now = time::OffsetDateTime::now_utc().unix_timestamp();
     let claims = |aud: &str, iss: &str, exp: i64| json!({"sub": me["id"].to_string(), "aud": aud, "iss": iss, "exp": exp, "iat": now, "jti": "x"});
-    let eddsa = json!({"alg": "EdDSA", "typ": "JWT"});
+    let rs256 = json!({"alg": "RS256", "typ": "JWT"});
     // A control: a well-formed token made the same way is accepted, so the refusals below mean something.
-    let good = forge(&app, eddsa.clone(), claims("gatehouse", &app.base_url, now + 60)).await;
+    let good = forge(&app, rs256.clone(), claims("gatehouse", &app.base_url, now + 60)).await;
     assert_eq!(me_with(&app, &format!("Bearer {good}")).await.status(), StatusCode::OK);
 
     let parts: Vec<&str> = access.split('.').collect();
@@ -260,9 +264,9 @@ async fn v9_1_1_expired_forged_unsigned_and_foreign_access_tokens_are_refused() 
     );
     let unsigned = format!("{}.{}.", URL_SAFE_NO_PAD.encode(json!({"alg": "none"}).to_string()), parts[1]);
     for bad in [
-        forge(&app, eddsa.clone(), claims("gatehouse", &app.base_url, now - 120)).await,
-        forge(&app, eddsa.clone(), claims("another-service", &app.base_url, now + 60)).await,
-        forge(&app, eddsa.clone(), claims("gatehouse", "https://evil.example", now + 60)).await,
+        forge(&app, rs256.clone(), claims("gatehouse", &app.base_url, now - 120)).await,
+        forge(&app, rs256.clone(), claims("another-service", &app.base_url, now + 60)).await,
+        forge(&app, rs256.clone(), claims("gatehouse", "https://evil.example", now + 60)).await,
         forge(&app, json!({"alg": "HS256"}), claims("gatehouse", &app.base_url, now + 60)).await,
         tampered,
         unsigned,
@@ -339,15 +343,15 @@ async fn after_a_key_rotation_old_tokens_still_verify_until_they_expire() {
             StatusCode::OK
         );
     }
-    // The access tokens' Ed25519 keys (the set also has the ID tokens' RSA keys).
+    // The RSA keys that sign access tokens (and ID tokens).
     let access_token_keys = || async {
         let jwks: Value =
             Client::new().get(app.url("/.well-known/jwks.json")).send().await.unwrap().json().await.unwrap();
-        jwks["keys"].as_array().unwrap().iter().filter(|key| key["kty"] == "OKP").count()
+        jwks["keys"].as_array().unwrap().iter().filter(|key| key["kty"] == "RSA").count()
     };
     assert_eq!(access_token_keys().await, 2);
-    // Once the old key's tokens have all expired, it is no longer published.
-    app.execute("UPDATE jwt_keys SET retired_at = retired_at - 3600 WHERE retired_at IS NOT NULL").await;
+    // Once the old key's tokens have all expired (a day on), it is no longer published.
+    app.execute("UPDATE id_token_keys SET retired_at = retired_at - 90000 WHERE retired_at IS NOT NULL").await;
     assert_eq!(access_token_keys().await, 1);
 }
 
