@@ -144,6 +144,7 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth2/token", post(oidc::token).layer(apps_cors.clone()))
         .route("/oauth2/userinfo", get(oidc::userinfo).post(oidc::userinfo).layer(apps_cors.clone()))
         .route("/oauth2/revoke", post(oidc::revoke).layer(apps_cors.clone()))
+        .route("/oauth2/introspect", post(oidc::introspect))
         .route("/oauth2/authorize", post(oidc::as_get))
         .route("/oauth2/logout", post(oidc::as_get))
         .route("/assets/style.css", get(assets::stylesheet))

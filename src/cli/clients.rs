@@ -1,4 +1,4 @@
-//! The operator's commands on OpenID Connect clients: register, list, remove.
+//! The operator's commands on OpenID Connect clients: register, change, list, remove.
 
 use serde::Serialize;
 
@@ -20,11 +20,20 @@ pub async fn add_client(store: &Store, new: clients::NewClient<'_>, json: bool) 
     Ok(())
 }
 
+pub async fn update_client(store: &Store, client_id: &str, changes: clients::ClientChanges) -> anyhow::Result<()> {
+    clients::update(store, client_id, changes).await?;
+    println!("updated client {client_id}");
+    Ok(())
+}
+
 #[derive(Serialize)]
 struct ClientJson {
     client_id: String,
     name: String,
     redirect_uris: Vec<String>,
+    post_logout_redirect_uris: Vec<String>,
+    grant_types: Vec<String>,
+    scopes: Vec<String>,
     public: bool,
     skip_consent: bool,
     id_token_alg: String,
@@ -40,7 +49,10 @@ pub async fn list_clients(store: &Store, json: bool) -> anyhow::Result<()> {
                 client_id: client.client_id.clone(),
                 name: client.name.clone(),
                 redirect_uris: client.redirect_uris().map(str::to_owned).collect(),
-                public: client.secret_hash.is_none(),
+                post_logout_redirect_uris: client.post_logout_redirect_uris().map(str::to_owned).collect(),
+                grant_types: client.grant_types.split(' ').map(str::to_owned).collect(),
+                scopes: client.scopes.split(' ').filter(|scope| !scope.is_empty()).map(str::to_owned).collect(),
+                public: client.is_public(),
                 skip_consent: client.skips_consent(),
                 id_token_alg: client.id_token_alg.clone(),
                 created_at: rfc3339(client.created_at)?,
@@ -54,11 +66,21 @@ pub async fn list_clients(store: &Store, json: bool) -> anyhow::Result<()> {
     for row in &rows {
         let kind = if row.public { "public" } else { "confidential" };
         println!(
-            "{}  {}  ({kind}, {} ID tokens, created {})",
-            row.client_id, row.name, row.id_token_alg, row.created_at
+            "{}  {}  ({kind}, grants: {}, {} ID tokens, created {})",
+            row.client_id,
+            row.name,
+            row.grant_types.join(" "),
+            row.id_token_alg,
+            row.created_at
         );
         for uri in &row.redirect_uris {
             println!("    {uri}");
+        }
+        for uri in &row.post_logout_redirect_uris {
+            println!("    after logout: {uri}");
+        }
+        if !row.scopes.is_empty() {
+            println!("    its own scopes: {}", row.scopes.join(" "));
         }
     }
     println!("{} client(s)", rows.len());

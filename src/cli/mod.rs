@@ -61,8 +61,12 @@ enum ClientCommand {
         #[arg(long)]
         name: String,
         /// Where the app receives the code; matched exactly. Repeat for several.
-        #[arg(long = "redirect-uri", required = true)]
+        #[arg(long = "redirect-uri")]
         redirect_uris: Vec<String>,
+        /// Where the app's logout may also return (its home page, say); matched exactly.
+        /// Repeat for several.
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Vec<String>,
         /// A public client (a single-page or mobile app): no secret, PKCE only.
         #[arg(long)]
         public: bool,
@@ -72,8 +76,37 @@ enum ClientCommand {
         /// How its ID tokens are signed.
         #[arg(long, value_enum, default_value = "RS256")]
         id_token_alg: crate::oidc::clients::IdTokenAlg,
+        /// A grant it may use (default authorization_code). Repeat for several.
+        #[arg(long = "grant", value_enum)]
+        grants: Vec<crate::oidc::clients::GrantType>,
+        /// With client_credentials: a scope the service may ask for itself. Repeat for several.
+        #[arg(long = "scope")]
+        scopes: Vec<String>,
         #[arg(long)]
         json: bool,
+        #[command(flatten)]
+        db: Database,
+    },
+    /// Change a registered app; each list given replaces the registered one.
+    Update {
+        /// Random base64url, so it may start with '-': taken as the id, not as a flag.
+        #[arg(allow_hyphen_values = true)]
+        client_id: String,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long = "redirect-uri")]
+        redirect_uris: Option<Vec<String>>,
+        /// `""` removes them all.
+        #[arg(long = "post-logout-redirect-uri")]
+        post_logout_redirect_uris: Option<Vec<String>>,
+        #[arg(long)]
+        skip_consent: Option<bool>,
+        #[arg(long, value_enum)]
+        id_token_alg: Option<crate::oidc::clients::IdTokenAlg>,
+        #[arg(long = "grant", value_enum)]
+        grants: Option<Vec<crate::oidc::clients::GrantType>>,
+        #[arg(long = "scope")]
+        scopes: Option<Vec<String>>,
         #[command(flatten)]
         db: Database,
     },
@@ -374,16 +407,52 @@ async fn run(command: Command, files: &FileSettings) -> anyhow::Result<()> {
 async fn client(command: ClientCommand) -> anyhow::Result<()> {
     use ClientCommand as C;
     match command {
-        C::Add { name, redirect_uris, public, skip_consent, id_token_alg, json, db } => {
+        C::Add {
+            name,
+            redirect_uris,
+            post_logout_redirect_uris,
+            public,
+            skip_consent,
+            id_token_alg,
+            grants,
+            scopes,
+            json,
+            db,
+        } => {
             let store = open_existing(&db, json).await?;
             let new = crate::oidc::clients::NewClient {
                 name: &name,
                 redirect_uris: &redirect_uris,
+                post_logout_redirect_uris: &post_logout_redirect_uris,
                 public,
                 skip_consent,
                 id_token_alg,
+                grants: &grants,
+                scopes: &scopes,
             };
             clients::add_client(&store, new, json).await
+        }
+        C::Update {
+            client_id,
+            name,
+            redirect_uris,
+            post_logout_redirect_uris,
+            skip_consent,
+            id_token_alg,
+            grants,
+            scopes,
+            db,
+        } => {
+            let changes = crate::oidc::clients::ClientChanges {
+                name,
+                redirect_uris,
+                post_logout_redirect_uris,
+                skip_consent,
+                id_token_alg,
+                grants,
+                scopes,
+            };
+            clients::update_client(&open_existing(&db, false).await?, &client_id, changes).await
         }
         C::List { json, db } => clients::list_clients(&open_existing(&db, json).await?, json).await,
         C::Remove { client_id, db } => clients::remove_client(&open_existing(&db, false).await?, &client_id).await,

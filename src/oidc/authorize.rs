@@ -90,6 +90,10 @@ impl Params {
             prompt: self.prompt,
             max_age: self.max_age.and_then(|age| age.parse().ok()),
         };
+        if !request.client.allows_grant(super::clients::GrantType::AuthorizationCode.as_str()) {
+            let why = "This app is not registered to sign users in.";
+            return Err(Refusal::Redirect(request.error_redirect(state, "unauthorized_client", why)));
+        }
         if self.request.is_some() {
             let why = "Request objects (the request parameter) are not supported.";
             return Err(Refusal::Redirect(request.error_redirect(state, "request_not_supported", why)));

@@ -7,6 +7,7 @@
 pub mod authorize;
 pub mod clients;
 pub mod cors;
+pub mod introspect;
 pub mod tokens;
 
 use base64::Engine;

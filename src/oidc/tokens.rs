@@ -12,11 +12,12 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::authorize::issuer;
+use super::clients::GrantType;
 use super::{has_scope, hash};
 use crate::accounts::program_tokens::{self, live_user};
 use crate::domain::{Amr, Token};
 use crate::error::AppError;
-use crate::security::jwt::ClientGrant;
+use crate::security::jwt::{ClientGrant, ClientToken};
 use crate::state::AppState;
 use crate::store::oauth::{self, Client};
 use crate::store::oauth_grants;
@@ -39,6 +40,10 @@ pub enum TokenError {
     InvalidGrant(&'static str),
     #[error("unsupported_grant_type")]
     UnsupportedGrantType,
+    #[error("unauthorized_client")]
+    UnauthorizedClient,
+    #[error("invalid_scope")]
+    InvalidScope,
     #[error(transparent)]
     Failed(#[from] AppError),
 }
@@ -60,7 +65,8 @@ pub struct TokenResponse {
     pub access_token: String,
     pub token_type: &'static str,
     pub expires_in: i64,
-    pub id_token: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id_token: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub refresh_token: Option<String>,
     pub scope: String,
@@ -105,6 +111,7 @@ pub async fn exchange_code(
     verifier: &str,
 ) -> Result<TokenResponse, TokenError> {
     const BAD_CODE: &str = "The code is not valid: it may be expired, used, or not this client's.";
+    signs_users_in(client)?;
     let pool = state.store().pool();
     let now = store::now();
     let Some(row) = oauth::code(pool, &hash(code)).await? else { return Err(TokenError::InvalidGrant(BAD_CODE)) };
@@ -172,6 +179,14 @@ async fn revoke_grant(state: &AppState, id: &str, now: i64) -> Result<(), sqlx::
     tx.commit().await
 }
 
+/// Codes and refresh tokens are for clients registered for the authorization code grant.
+fn signs_users_in(client: &Client) -> Result<(), TokenError> {
+    match client.allows_grant(GrantType::AuthorizationCode.as_str()) {
+        true => Ok(()),
+        false => Err(TokenError::UnauthorizedClient),
+    }
+}
+
 /// RFC 7636 S256: BASE64URL(SHA256(verifier)) is the challenge.
 fn pkce_matches(verifier: &str, challenge: &str) -> bool {
     let valid = (43..=128).contains(&verifier.len())
@@ -183,6 +198,7 @@ fn pkce_matches(verifier: &str, challenge: &str) -> bool {
 /// New tokens for a refresh token of this client; a used one revokes its family.
 pub async fn refresh(state: &AppState, client: &Client, presented: &str) -> Result<TokenResponse, TokenError> {
     const BAD_REFRESH: &str = "The refresh token is not valid: it may be expired, revoked or already used.";
+    signs_users_in(client)?;
     let token = presented
         .strip_prefix(REFRESH_TOKEN_PREFIX)
         .and_then(|rest| Token::parse(rest).ok())
@@ -268,7 +284,7 @@ async fn issue(state: &AppState, client: &Client, grant: Grant) -> Result<TokenR
         None
     };
     tracing::info!(event = "oauth_tokens_issued", user_id = user.id, client_id = %client.client_id, "tokens issued");
-    Ok(TokenResponse { access_token, token_type: "Bearer", expires_in, id_token, refresh_token, scope })
+    Ok(TokenResponse { access_token, token_type: "Bearer", expires_in, id_token: Some(id_token), refresh_token, scope })
 }
 
 /// The claims of the granted scopes: `email` and `email_verified` with `email`, the
@@ -295,7 +311,8 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> Result<Option<(Va
     if !grant_is_live(state, &token).await? {
         return Ok(None);
     }
-    let Some(user) = live_user(state, token.user_id).await? else { return Ok(None) };
+    let Some(user_id) = token.user_id else { return Ok(None) };
+    let Some(user) = live_user(state, user_id).await? else { return Ok(None) };
     let mut claims = scoped_claims(&user, &token.scope);
     claims["sub"] = json!(user.id.to_string());
     Ok(Some((claims, token.client_id)))
@@ -303,11 +320,10 @@ pub async fn userinfo(state: &AppState, access_token: &str) -> Result<Option<(Va
 
 /// Whether an access token's grant still stands, for the client and user it names (the
 /// client's removal deletes its grants). Read through the cache: every use asks.
-async fn grant_is_live(state: &AppState, token: &crate::security::jwt::ClientToken) -> Result<bool, AppError> {
+pub(super) async fn grant_is_live(state: &AppState, token: &ClientToken) -> Result<bool, AppError> {
     let grant = oauth_grants::find_cached(state.store(), &token.grant).await?;
-    Ok(grant.is_some_and(|grant| {
-        grant.is_live() && grant.client_id == token.client_id && grant.user_id == Some(token.user_id)
-    }))
+    Ok(grant
+        .is_some_and(|grant| grant.is_live() && grant.client_id == token.client_id && grant.user_id == token.user_id))
 }
 
 /// RFC 7009: a refresh token or an access token of this client revokes its whole grant
@@ -319,15 +335,61 @@ pub async fn revoke(state: &AppState, client: &Client, presented: &str) -> Resul
     Ok(())
 }
 
-/// The grant (and user) of one of this client's refresh or access tokens.
-async fn grant_of_token(state: &AppState, client: &Client, presented: &str) -> Result<Option<(String, i64)>, AppError> {
-    if let Some(token) = presented.strip_prefix(REFRESH_TOKEN_PREFIX).and_then(|rest| Token::parse(rest).ok()) {
-        let row = refresh_tokens::find(state.store().pool(), &token).await?;
-        let row = row.filter(|row| row.matches(&token) && row.client_id.as_deref() == Some(&client.client_id));
-        return Ok(row.map(|row| (row.family, row.user_id)));
+/// The grant (and user, if any) of one of this client's refresh or access tokens.
+async fn grant_of_token(
+    state: &AppState,
+    client: &Client,
+    presented: &str,
+) -> Result<Option<(String, Option<i64>)>, AppError> {
+    if let Some(row) = refresh_token_of(state, client, presented).await? {
+        return Ok(Some((row.family, Some(row.user_id))));
     }
     let Ok(token) = state.jwt().verify_client_token(presented).await else { return Ok(None) };
     Ok((token.client_id == client.client_id).then_some((token.grant, token.user_id)))
+}
+
+/// One of this client's refresh tokens, as stored (used, revoked or expired too).
+pub(super) async fn refresh_token_of(
+    state: &AppState,
+    client: &Client,
+    presented: &str,
+) -> Result<Option<refresh_tokens::RefreshToken>, AppError> {
+    let Some(token) = presented.strip_prefix(REFRESH_TOKEN_PREFIX).and_then(|rest| Token::parse(rest).ok()) else {
+        return Ok(None);
+    };
+    let row = refresh_tokens::find(state.store().pool(), &token).await?;
+    Ok(row.filter(|row| row.matches(&token) && row.client_id.as_deref() == Some(&client.client_id)))
+}
+
+/// The client credentials grant: a service's token for itself, with the scopes it asks
+/// for among those registered for it (all of them when it names none). No user, no ID
+/// token, no refresh token: it asks again when the token expires.
+pub async fn client_credentials(
+    state: &AppState,
+    client: &Client,
+    requested: &str,
+) -> Result<TokenResponse, TokenError> {
+    if !client.allows_grant(GrantType::ClientCredentials.as_str()) || client.is_public() {
+        return Err(TokenError::UnauthorizedClient);
+    }
+    let registered: Vec<&str> = client.scopes.split(' ').filter(|scope| !scope.is_empty()).collect();
+    let asked: Vec<&str> = requested.split(' ').filter(|scope| !scope.is_empty()).collect();
+    if asked.iter().any(|scope| !registered.contains(scope)) {
+        return Err(TokenError::InvalidScope);
+    }
+    let scope = if asked.is_empty() { registered.join(" ") } else { asked.join(" ") };
+    let grant = oauth_grants::Grant {
+        id: new_grant_id(),
+        client_id: client.client_id.clone(),
+        user_id: None,
+        sid: None,
+        revoked_at: None,
+    };
+    oauth_grants::insert(state.store().pool(), &grant, store::now()).await?;
+    let token_grant = ClientGrant { client_id: &client.client_id, scope: &scope, grant: &grant.id };
+    let (access_token, expires_in) = state.jwt().issue_for_service(token_grant).await?;
+    tracing::info!(event = "oauth_service_token_issued", client_id = %client.client_id, "client credentials token issued");
+    Ok(TokenResponse { access_token, token_type: "Bearer", expires_in, id_token: None, refresh_token: None, scope })
 }
 
 #[cfg(test)]

@@ -34,11 +34,12 @@ pub async fn discovery(State(state): State<AppState>) -> Response {
         "token_endpoint": format!("{issuer}/oauth2/token"),
         "userinfo_endpoint": format!("{issuer}/oauth2/userinfo"),
         "revocation_endpoint": format!("{issuer}/oauth2/revoke"),
+        "introspection_endpoint": format!("{issuer}/oauth2/introspect"),
         "end_session_endpoint": format!("{issuer}/oauth2/logout"),
         "jwks_uri": format!("{issuer}/.well-known/jwks.json"),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],
-        "grant_types_supported": ["authorization_code", "refresh_token"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "client_credentials"],
         "code_challenge_methods_supported": ["S256"],
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256", "EdDSA"],
@@ -47,6 +48,7 @@ pub async fn discovery(State(state): State<AppState>) -> Response {
                              "email_verified", "preferred_username", "roles"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
+        "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
         "prompt_values_supported": ["none", "login", "consent"],
         "authorization_response_iss_parameter_supported": true,
         "request_parameter_supported": false,
@@ -221,6 +223,8 @@ pub struct TokenForm {
     code_verifier: String,
     #[serde(default)]
     refresh_token: String,
+    #[serde(default)]
+    scope: String,
     client_id: Option<String>,
     client_secret: Option<String>,
 }
@@ -235,6 +239,7 @@ pub async fn token(State(state): State<AppState>, request_headers: HeaderMap, Fo
                 tokens::exchange_code(&state, client, &form.code, &form.redirect_uri, &form.code_verifier).await
             }
             "refresh_token" => tokens::refresh(&state, client, &form.refresh_token).await,
+            "client_credentials" => tokens::client_credentials(&state, client, &form.scope).await,
             "" => Err(TokenError::InvalidRequest("grant_type is required.")),
             _ => Err(TokenError::UnsupportedGrantType),
         },
@@ -294,8 +299,16 @@ fn token_error(error: TokenError, used_basic: bool) -> Response {
             (StatusCode::UNAUTHORIZED, "invalid_client", "The client is unknown or its secret is wrong.")
         }
         TokenError::InvalidGrant(why) => (StatusCode::BAD_REQUEST, "invalid_grant", *why),
-        TokenError::UnsupportedGrantType => {
-            (StatusCode::BAD_REQUEST, "unsupported_grant_type", "Use authorization_code or refresh_token.")
+        TokenError::UnsupportedGrantType => (
+            StatusCode::BAD_REQUEST,
+            "unsupported_grant_type",
+            "Use authorization_code, refresh_token or client_credentials.",
+        ),
+        TokenError::UnauthorizedClient => {
+            (StatusCode::BAD_REQUEST, "unauthorized_client", "This client is not registered for that grant.")
+        }
+        TokenError::InvalidScope => {
+            (StatusCode::BAD_REQUEST, "invalid_scope", "A scope asked for is not registered for this client.")
         }
         TokenError::Failed(_) => {
             return AppError::Internal(anyhow::anyhow!("{error}")).into_response();
@@ -388,6 +401,35 @@ pub async fn revoke(
 }
 
 #[derive(Deserialize)]
+pub struct IntrospectForm {
+    #[serde(default)]
+    token: String,
+    client_id: Option<String>,
+    client_secret: Option<String>,
+}
+
+/// `POST /oauth2/introspect` (RFC 7662), for confidential clients only: a public client
+/// proves nothing about itself.
+pub async fn introspect(
+    State(state): State<AppState>,
+    request_headers: HeaderMap,
+    Form(form): Form<IntrospectForm>,
+) -> Response {
+    let basic = basic_credentials(&request_headers);
+    let client = client_of(&state, basic.as_ref(), form.client_id.as_deref(), form.client_secret.as_deref()).await;
+    let answer = match client {
+        Ok(client) if !client.is_public() => {
+            crate::oidc::introspect::introspect(&state, &client, &form.token).await.map_err(TokenError::Failed)
+        }
+        _ => Err(TokenError::InvalidClient),
+    };
+    match answer {
+        Ok(answer) => (no_store(), axum::Json(answer)).into_response(),
+        Err(error) => token_error(error, basic.is_some()),
+    }
+}
+
+#[derive(Deserialize)]
 pub struct LogoutParams {
     #[serde(default)]
     id_token_hint: String,
@@ -408,8 +450,8 @@ pub struct LogoutConfirmPage {
 
 /// `GET /oauth2/logout` (RP-initiated logout): with an ID token we issued to the person
 /// signed in here, ends this browser's session and returns to `post_logout_redirect_uri`
-/// if it is one of that app's registered redirect URIs; any other address is never
-/// followed. A hint issued to someone else (any page can send a browser here with any ID
+/// if that app registered it (`--post-logout-redirect-uri`, or a redirect URI); any other
+/// address is never followed. A hint issued to someone else (any page can send a browser here with any ID
 /// token) ends nothing without the person's say on a confirmation page.
 pub async fn logout(
     State(state): State<AppState>,
@@ -423,7 +465,7 @@ pub async fn logout(
         if !hint.names(&current) {
             // The form's answer redirects to the app (if it registered the address): the
             // page's form-action lets it.
-            let registered = hint.client.redirect_uris().any(|uri| uri == params.post_logout_redirect_uri);
+            let registered = hint.client.may_return_after_logout(&params.post_logout_redirect_uri);
             let origin = url::Url::parse(&params.post_logout_redirect_uri).ok().filter(|_| registered);
             let targets: Vec<String> = origin.map(|url| url.origin().ascii_serialization()).into_iter().collect();
             let fields = vec![
@@ -463,9 +505,10 @@ async fn logout_hint_of(state: &AppState, params: &LogoutParams) -> Result<crate
     })
 }
 
-/// The app's `post_logout_redirect_uri` (with `state`) if the app registered it, else home.
+/// The app's `post_logout_redirect_uri` (with `state`) if the app registered it (as a
+/// post-logout address or a redirect URI), else home.
 fn back_to_app(client: &Client, post_logout_redirect_uri: &str, state: Option<&str>) -> Result<Response> {
-    if !client.redirect_uris().any(|uri| uri == post_logout_redirect_uri) {
+    if !client.may_return_after_logout(post_logout_redirect_uri) {
         return Ok(Redirect::to("/?notice=signed-out").into_response());
     }
     let mut url = url::Url::parse(post_logout_redirect_uri).map_err(|error| AppError::Internal(error.into()))?;

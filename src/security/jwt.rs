@@ -70,9 +70,9 @@ pub struct Claims {
     pub exp: i64,
     pub iat: i64,
     pub jti: String,
-    /// The factors of the sign-in behind the token (RFC 8176).
-    #[serde(default)]
-    pub amr: Amr,
+    /// The factors of the sign-in behind the token (RFC 8176); none for a service's own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amr: Option<Amr>,
     /// The user's roles when the token was issued (a token lives 15 minutes).
     #[serde(default)]
     pub roles: Vec<String>,
@@ -96,10 +96,15 @@ pub struct Verified {
 /// What a valid access token of an OpenID Connect client says.
 #[derive(Debug, PartialEq, Eq)]
 pub struct ClientToken {
-    pub user_id: i64,
+    /// The account it speaks for; `None` for a service's own token (client credentials),
+    /// whose subject is the client.
+    pub user_id: Option<i64>,
+    pub subject: String,
     pub client_id: String,
     pub scope: String,
     pub grant: String,
+    pub issued_at: i64,
+    pub expires_at: i64,
 }
 
 /// Whose an OpenID Connect client's access token is: the client, the scopes, the grant.
@@ -168,7 +173,7 @@ impl Jwt {
 
     /// A signed access token for `user_id`, and its lifetime in seconds.
     pub async fn issue(&self, user_id: i64, amr: &Amr, roles: &[&str]) -> anyhow::Result<(String, i64)> {
-        self.sign(user_id, amr, roles, &self.audience, None).await
+        self.sign(user_id.to_string(), Some(amr), roles, &self.audience, None).await
     }
 
     /// An access token for an OpenID Connect client: its `aud` is the client id (so the
@@ -181,13 +186,18 @@ impl Jwt {
         roles: &[&str],
         client: ClientGrant<'_>,
     ) -> anyhow::Result<(String, i64)> {
-        self.sign(user_id, amr, roles, client.client_id, Some(client)).await
+        self.sign(user_id.to_string(), Some(amr), roles, client.client_id, Some(client)).await
+    }
+
+    /// A service's own access token (client credentials): no user, the client its subject.
+    pub async fn issue_for_service(&self, client: ClientGrant<'_>) -> anyhow::Result<(String, i64)> {
+        self.sign(client.client_id.to_owned(), None, &[], client.client_id, Some(client)).await
     }
 
     async fn sign(
         &self,
-        user_id: i64,
-        amr: &Amr,
+        subject: String,
+        amr: Option<&Amr>,
         roles: &[&str],
         audience: &str,
         client: Option<ClientGrant<'_>>,
@@ -196,11 +206,11 @@ impl Jwt {
         let claims = Claims {
             iss: self.issuer.clone(),
             aud: audience.to_owned(),
-            sub: user_id.to_string(),
+            sub: subject,
             exp: now + ACCESS_TTL_SECS,
             iat: now,
             jti: random_hex(16),
-            amr: amr.clone(),
+            amr: amr.cloned(),
             roles: roles.iter().map(|&role| role.to_owned()).collect(),
             scope: client.map(|client| client.scope.to_owned()),
             grant: client.map(|client| client.grant.to_owned()),
@@ -242,7 +252,7 @@ impl Jwt {
     pub async fn verify(&self, token: &str) -> Result<Verified, JwtError> {
         let claims = self.check(token, Some(&self.audience)).await?;
         let user_id = claims.sub.parse().map_err(|_| JwtError::Malformed)?;
-        Ok(Verified { user_id, expires_at: claims.exp, amr: claims.amr })
+        Ok(Verified { user_id, expires_at: claims.exp, amr: claims.amr.unwrap_or_default() })
     }
 
     /// A valid access token issued to an OpenID Connect client (any client: the caller
@@ -250,8 +260,18 @@ impl Jwt {
     pub async fn verify_client_token(&self, token: &str) -> Result<ClientToken, JwtError> {
         let claims = self.check(token, None).await?;
         let (Some(scope), Some(grant)) = (claims.scope, claims.grant) else { return Err(JwtError::WrongAudience) };
-        let user_id = claims.sub.parse().map_err(|_| JwtError::Malformed)?;
-        Ok(ClientToken { user_id, client_id: claims.aud, scope, grant })
+        // A service's token has the client as its subject; the grant says which it is.
+        let user_id =
+            (claims.sub != claims.aud).then(|| claims.sub.parse()).transpose().map_err(|_| JwtError::Malformed)?;
+        Ok(ClientToken {
+            user_id,
+            subject: claims.sub,
+            client_id: claims.aud,
+            scope,
+            grant,
+            issued_at: claims.iat,
+            expires_at: claims.exp,
+        })
     }
 
     /// The claims of an access token signed by one of our keys, unexpired, from this

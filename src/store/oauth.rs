@@ -17,11 +17,35 @@ pub struct Client {
     /// `RS256` (the default OpenID Connect requires) or `EdDSA`.
     pub id_token_alg: String,
     pub created_at: i64,
+    /// Where RP-initiated logout may also return, one per line.
+    pub post_logout_redirect_uris: String,
+    /// The grants it may use, space-separated: `authorization_code`, `client_credentials`.
+    pub grant_types: String,
+    /// For `client_credentials`: the scopes it may ask for itself, space-separated.
+    pub scopes: String,
 }
 
 impl Client {
     pub fn redirect_uris(&self) -> impl Iterator<Item = &str> {
         self.redirect_uris.lines()
+    }
+
+    pub fn post_logout_redirect_uris(&self) -> impl Iterator<Item = &str> {
+        self.post_logout_redirect_uris.lines()
+    }
+
+    /// Whether RP-initiated logout may send the browser to `uri`: a registered post-logout
+    /// address or redirect URI, matched exactly.
+    pub fn may_return_after_logout(&self, uri: &str) -> bool {
+        self.post_logout_redirect_uris().chain(self.redirect_uris()).any(|registered| registered == uri)
+    }
+
+    pub fn allows_grant(&self, grant_type: &str) -> bool {
+        self.grant_types.split(' ').any(|allowed| allowed == grant_type)
+    }
+
+    pub fn is_public(&self) -> bool {
+        self.secret_hash.is_none()
     }
 
     /// Whether `origin` (as a browser sends it) is that of a registered redirect URI.
@@ -36,20 +60,45 @@ impl Client {
     }
 }
 
-const CLIENT_COLUMNS: &str = "client_id, secret_hash, name, redirect_uris, skip_consent, id_token_alg, created_at";
+const CLIENT_COLUMNS: &str = "client_id, secret_hash, name, redirect_uris, skip_consent, id_token_alg, created_at, \
+                              post_logout_redirect_uris, grant_types, scopes";
 
 pub async fn insert_client<'e>(db: impl Executor<'e, Database = Db>, client: &Client) -> Result<(), sqlx::Error> {
-    sqlx::query(&format!("INSERT INTO oauth_clients ({CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)"))
-        .bind(&client.client_id)
-        .bind(&client.secret_hash)
-        .bind(&client.name)
-        .bind(&client.redirect_uris)
-        .bind(client.skip_consent)
-        .bind(&client.id_token_alg)
-        .bind(client.created_at)
-        .execute(db)
-        .await?;
+    sqlx::query(&format!(
+        "INSERT INTO oauth_clients ({CLIENT_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+    ))
+    .bind(&client.client_id)
+    .bind(&client.secret_hash)
+    .bind(&client.name)
+    .bind(&client.redirect_uris)
+    .bind(client.skip_consent)
+    .bind(&client.id_token_alg)
+    .bind(client.created_at)
+    .bind(&client.post_logout_redirect_uris)
+    .bind(&client.grant_types)
+    .bind(&client.scopes)
+    .execute(db)
+    .await?;
     Ok(())
+}
+
+/// Saves what the operator may change of a client (not its id, secret or age).
+pub async fn update_client<'e>(db: impl Executor<'e, Database = Db>, client: &Client) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE oauth_clients SET name = $2, redirect_uris = $3, skip_consent = $4, id_token_alg = $5, \
+         post_logout_redirect_uris = $6, grant_types = $7, scopes = $8 WHERE client_id = $1",
+    )
+    .bind(&client.client_id)
+    .bind(&client.name)
+    .bind(&client.redirect_uris)
+    .bind(client.skip_consent)
+    .bind(&client.id_token_alg)
+    .bind(&client.post_logout_redirect_uris)
+    .bind(&client.grant_types)
+    .bind(&client.scopes)
+    .execute(db)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 pub async fn client<'e>(db: impl Executor<'e, Database = Db>, client_id: &str) -> Result<Option<Client>, sqlx::Error> {

@@ -420,9 +420,12 @@ async fn app_that_signs_in_with(gatehouse: &crate::helpers::TestApp) -> String {
     let new = gatehouse::oidc::clients::NewClient {
         name: "Notes",
         redirect_uris: std::slice::from_ref(&callback),
+        post_logout_redirect_uris: &[],
         public: false,
         skip_consent: false,
         id_token_alg: Default::default(),
+        grants: &[],
+        scopes: &[],
     };
     let registered = gatehouse::oidc::clients::register(gatehouse.state.store(), new).await.unwrap();
     let verifier = URL_SAFE_NO_PAD.encode([7u8; 32]);

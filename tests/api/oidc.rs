@@ -175,6 +175,7 @@ async fn discovery_names_every_endpoint_and_what_is_supported() {
         ("token_endpoint", "/oauth2/token"),
         ("userinfo_endpoint", "/oauth2/userinfo"),
         ("revocation_endpoint", "/oauth2/revoke"),
+        ("introspection_endpoint", "/oauth2/introspect"),
         ("end_session_endpoint", "/oauth2/logout"),
         ("jwks_uri", "/.well-known/jwks.json"),
     ] {
@@ -186,6 +187,7 @@ async fn discovery_names_every_endpoint_and_what_is_supported() {
     for scope in ["openid", "email", "profile", "roles", "offline_access"] {
         assert!(document["scopes_supported"].as_array().unwrap().contains(&scope.into()), "{scope}");
     }
+    assert!(document["grant_types_supported"].as_array().unwrap().contains(&"client_credentials".into()));
     assert_eq!(document["request_parameter_supported"], false);
     assert_eq!(document["request_uri_parameter_supported"], false);
 
@@ -1004,4 +1006,163 @@ async fn a_browser_app_may_call_the_endpoints_from_its_own_origin_only() {
         .unwrap();
     assert_eq!(revoked.status(), StatusCode::OK);
     assert_eq!(allowed(&revoked).as_deref(), Some(ours));
+}
+
+/// RP logout may return to an address registered for it (the app's home page), which the
+/// operator can change later like the rest of the registration.
+#[tokio::test]
+async fn logout_returns_to_a_registered_post_logout_address_which_the_operator_can_change() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--skip-consent", "--post-logout-redirect-uri", "http://127.0.0.1:9/bye"]);
+    let signed_out_to = |to: &'static str| {
+        let (app, client) = (&app, &client);
+        async move {
+            let browser = app.signed_in("ada@example.com").await;
+            let pkce = pkce();
+            let code = code_for(app, &browser, client, &pkce).await;
+            let tokens: Value = exchange(app, client, &code, &pkce.verifier).await.json().await.unwrap();
+            location(&app.get_with(&browser, &logout_path(tokens["id_token"].as_str().unwrap(), to)).await)
+        }
+    };
+    assert_eq!(signed_out_to("http://127.0.0.1:9/bye").await, "http://127.0.0.1:9/bye?state=bye");
+    assert_eq!(signed_out_to(CALLBACK).await, format!("{CALLBACK}?state=bye"), "a redirect URI still is one");
+
+    let changed = run(
+        &app,
+        &["client", "update", &client.id, "--name", "Wiki 2", "--post-logout-redirect-uri", "http://127.0.0.1:9/home"],
+        "",
+    );
+    assert!(stdout(&changed).contains("updated"));
+    assert_eq!(signed_out_to("http://127.0.0.1:9/bye").await, "/?notice=signed-out", "no longer registered");
+    assert_eq!(signed_out_to("http://127.0.0.1:9/home").await, "http://127.0.0.1:9/home?state=bye");
+    let listed: Value = serde_json::from_str(&stdout(&run(&app, &["client", "list", "--json"], ""))).unwrap();
+    assert_eq!(listed[0]["name"], "Wiki 2");
+    assert_eq!(listed[0]["post_logout_redirect_uris"], serde_json::json!(["http://127.0.0.1:9/home"]));
+    assert_eq!(listed[0]["redirect_uris"], serde_json::json!([CALLBACK]), "what was not given is kept");
+
+    let update = |extra: &[&str]| {
+        let mut args = vec!["client", "update", client.id.as_str()];
+        args.extend_from_slice(extra);
+        run(&app, &args, "")
+    };
+    fails_with(&update(&["--post-logout-redirect-uri", "http://example.com/"]), "https");
+    fails_with(&update(&["--name", " "]), "--name");
+    fails_with(&run(&app, &["client", "update", "no-such-client", "--name", "X"], ""), "no client");
+}
+
+/// A service registered for client credentials: a secret, its own scopes, no user.
+fn add_service(app: &TestApp) -> App {
+    let args = [
+        "client",
+        "add",
+        "--name",
+        "Reports",
+        "--grant",
+        "client_credentials",
+        "--scope",
+        "reports:read",
+        "--scope",
+        "reports:write",
+        "--json",
+    ];
+    let registered: Value = serde_json::from_str(&stdout(&run(app, &args, ""))).unwrap();
+    App {
+        id: registered["client_id"].as_str().unwrap().to_owned(),
+        secret: registered["client_secret"].as_str().unwrap().to_owned(),
+    }
+}
+
+#[tokio::test]
+async fn a_service_gets_a_token_for_itself_with_client_credentials() {
+    let app = crate::forward_auth::guarded_app().await;
+    let service = add_service(&app);
+    let grant = |scope: &'static str| {
+        let (app, service) = (&app, &service);
+        async move { token_request(app, service, &[("grant_type", "client_credentials"), ("scope", scope)]).await }
+    };
+
+    let all: Value = grant("").await.json().await.unwrap();
+    assert_eq!(all["scope"], "reports:read reports:write");
+    assert_eq!(all["token_type"], "Bearer");
+    assert!(all.get("id_token").is_none() && all.get("refresh_token").is_none(), "{all}");
+    let read: Value = grant("reports:read").await.json().await.unwrap();
+    assert_eq!(read["scope"], "reports:read");
+    assert_eq!(oauth_error(grant("reports:read admin").await).await, "invalid_scope");
+    assert_eq!(oauth_error(grant("openid").await).await, "invalid_scope");
+
+    let token = all["access_token"].as_str().unwrap();
+    let claims = jsonwebtoken::dangerous::insecure_decode::<Value>(token).unwrap().claims;
+    assert_eq!(claims["sub"], service.id, "the service is its own subject");
+    assert!(claims.get("amr").is_none(), "nobody signed in");
+    assert_usable(&app, token, false, "a service's token reads no user's info").await;
+
+    let app_client = add_client(&app, &[]);
+    let refused = token_request(&app, &app_client, &[("grant_type", "client_credentials")]).await;
+    assert_eq!(oauth_error(refused).await, "unauthorized_client", "not registered for it");
+    let code_with_service = token_request(&app, &service, &[("grant_type", "authorization_code"), ("code", "x")]);
+    assert_eq!(oauth_error(code_with_service.await).await, "unauthorized_client");
+
+    let listed = stdout(&run(&app, &["client", "list"], ""));
+    assert!(listed.contains("grants: client_credentials") && listed.contains("grants: authorization_code"), "{listed}");
+    assert!(listed.contains("its own scopes: reports:read reports:write"), "{listed}");
+    let public = ["client", "add", "--name", "X", "--public", "--grant", "client_credentials"];
+    fails_with(&run(&app, &public, ""), "public client");
+    fails_with(&run(&app, &["client", "add", "--name", "X"], ""), "--redirect-uri");
+}
+
+async fn introspect(app: &TestApp, caller: Option<&App>, token: &str) -> reqwest::Response {
+    let request = reqwest::Client::new().post(app.url("/oauth2/introspect")).form(&[("token", token)]);
+    match caller {
+        Some(caller) => request.basic_auth(&caller.id, Some(&caller.secret)),
+        None => request,
+    }
+    .send()
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_resource_server_introspects_tokens_with_its_own_credentials() {
+    let app = spawn_app().await;
+    let wiki = add_client(&app, &["--skip-consent"]);
+    let api = add_service(&app);
+    let browser = app.signed_in("ada@example.com").await;
+    let (_, access, refresh) = grant_for(&app, &browser, &wiki).await;
+    let answer = |response: reqwest::Response| async move {
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+        response.json::<Value>().await.unwrap()
+    };
+
+    let about = answer(introspect(&app, Some(&api), &access).await).await;
+    assert_eq!(about["active"], true, "{about}");
+    assert_eq!(about["sub"], user_id(&app, "ada@example.com").await.to_string());
+    assert_eq!(about["client_id"], wiki.id);
+    assert_eq!(about["scope"], "openid email roles offline_access");
+    assert!(about["exp"].as_i64().unwrap() > about["iat"].as_i64().unwrap());
+    let own: Value = token_request(&app, &api, &[("grant_type", "client_credentials")]).await.json().await.unwrap();
+    let own = answer(introspect(&app, Some(&api), own["access_token"].as_str().unwrap()).await).await;
+    assert_eq!((own["active"].as_bool(), own["sub"].as_str()), (Some(true), Some(api.id.as_str())));
+
+    assert_eq!(
+        answer(introspect(&app, Some(&api), &refresh).await).await,
+        serde_json::json!({"active": false}),
+        "not its refresh token"
+    );
+    let held = answer(introspect(&app, Some(&wiki), &refresh).await).await;
+    assert_eq!((held["active"].as_bool(), held["token_type"].as_str()), (Some(true), Some("refresh_token")));
+    assert_eq!(answer(introspect(&app, Some(&api), "x.y.z").await).await, serde_json::json!({"active": false}));
+
+    let revoke = [("token", refresh.as_str())];
+    let revoked =
+        reqwest::Client::new().post(app.url("/oauth2/revoke")).basic_auth(&wiki.id, Some(&wiki.secret)).form(&revoke);
+    assert_eq!(revoked.send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(answer(introspect(&app, Some(&api), &access).await).await["active"], false, "its grant is revoked");
+    assert_eq!(answer(introspect(&app, Some(&wiki), &refresh).await).await["active"], false);
+
+    assert_eq!(introspect(&app, None, &access).await.status(), StatusCode::UNAUTHORIZED, "no client");
+    let public = add_client(&app, &["--public"]);
+    assert_eq!(introspect(&app, Some(&public), &access).await.status(), StatusCode::UNAUTHORIZED, "a public client");
+    let wrong = App { id: api.id.clone(), secret: "wrong".into() };
+    assert_eq!(introspect(&app, Some(&wrong), &access).await.status(), StatusCode::UNAUTHORIZED);
 }

@@ -17,6 +17,7 @@ const NOT_FORMS: &[&str] = &[
     "/api/",
     "/oauth2/token",
     "/oauth2/revoke",
+    "/oauth2/introspect",
     "/oauth2/userinfo",
     "/oauth2/authorize",
     "/oauth2/logout",
