@@ -201,6 +201,16 @@ impl Request {
         super::SCOPES.iter().copied().filter(|scope| has_scope(&self.scope, scope)).collect()
     }
 
+    /// The host (and port, if not the scheme's) the answer goes back to, for the consent page.
+    pub fn redirect_host(&self) -> String {
+        let url = Url::parse(&self.redirect_uri).expect("registered redirect URIs are URLs");
+        match (url.host_str(), url.port()) {
+            (Some(host), Some(port)) => format!("{host}:{port}"),
+            (Some(host), None) => host.to_owned(),
+            _ => self.redirect_uri.clone(),
+        }
+    }
+
     /// The origin of the redirect URI, for the consent page's `form-action`.
     pub fn redirect_origin(&self) -> String {
         Url::parse(&self.redirect_uri).expect("registered redirect URIs are URLs").origin().ascii_serialization()

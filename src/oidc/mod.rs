@@ -70,11 +70,17 @@ pub async fn logout_hint(
     Ok(client.map(|client| LogoutHint { client, subject: subject.to_owned(), sid }))
 }
 
-/// Where a sign-in that continues to `next` ends up, when `next` is an app's authorization
-/// request: the origin of its (registered) redirect URI. The login and second-step pages
-/// allow their forms to lead there, as Chromium applies `form-action` to the whole chain
-/// of redirects after a form (login → `/oauth2/authorize` → the app).
-pub async fn continues_to(state: &crate::state::AppState, next: &str) -> crate::error::Result<Option<String>> {
+/// The app a sign-in continues to, when `next` is its authorization request.
+pub struct ContinuesTo {
+    /// The app's name, for the login page to say where the person is going.
+    pub app: String,
+    /// The origin of its (registered) redirect URI. The login and second-step pages allow
+    /// their forms to lead there, as Chromium applies `form-action` to the whole chain of
+    /// redirects after a form (login → `/oauth2/authorize` → the app).
+    pub origin: String,
+}
+
+pub async fn continues_to(state: &crate::state::AppState, next: &str) -> crate::error::Result<Option<ContinuesTo>> {
     let Some(query) = next.strip_prefix("/oauth2/authorize?") else { return Ok(None) };
     let param = |name: &str| {
         form_urlencoded::parse(query.as_bytes()).find(|(key, _)| key == name).map(|(_, value)| value.into_owned())
@@ -84,7 +90,8 @@ pub async fn continues_to(state: &crate::state::AppState, next: &str) -> crate::
     if !client.redirect_uris().any(|uri| uri == redirect_uri) {
         return Ok(None);
     }
-    Ok(url::Url::parse(&redirect_uri).ok().map(|url| url.origin().ascii_serialization()))
+    let origin = url::Url::parse(&redirect_uri).ok().map(|url| url.origin().ascii_serialization());
+    Ok(origin.map(|origin| ContinuesTo { app: client.name, origin }))
 }
 
 /// The apps the user allowed, for the account page.

@@ -32,6 +32,8 @@ pub struct LoginPage {
     error: Option<&'static str>,
     /// "Continue with …" for each sign-in provider: (id, name, reachable now).
     providers: Vec<(String, String, bool)>,
+    /// The OpenID Connect app the sign-in continues to, by name.
+    app: Option<String>,
 }
 
 impl LoginPage {
@@ -74,9 +76,9 @@ pub struct LoginForm {
 /// would loop forever when the app never receives the cookie (a cookie-domain mistake).
 pub async fn login_page(State(state): State<AppState>, page: Page, Query(param): Query<NextParam>) -> Result<Response> {
     let next = local_path(&param.next).unwrap_or_default().to_owned();
-    let policy = form_policy(&state, &next).await?;
+    let (policy, app) = form_policy_and_app(&state, &next).await?;
     let rd = return_address(&state, &param.rd);
-    Ok((policy, LoginPage { page, next, rd, providers: providers(&state), ..Default::default() }).into_response())
+    Ok((policy, LoginPage { page, next, rd, providers: providers(&state), app, ..Default::default() }).into_response())
 }
 
 fn providers(state: &AppState) -> Vec<(String, String, bool)> {
@@ -85,13 +87,20 @@ fn providers(state: &AppState) -> Vec<(String, String, bool)> {
         .collect()
 }
 
+type Policy = Option<[(HeaderName, HeaderValue); 1]>;
+
 /// When the sign-in continues to an OpenID Connect app (`next` is its authorization
 /// request), the sign-in form's policy also lets the form's redirects reach the app.
-pub async fn form_policy(state: &AppState, next: &str) -> Result<Option<[(HeaderName, HeaderValue); 1]>> {
-    let Some(origin) = oidc::continues_to(state, next).await? else { return Ok(None) };
+pub async fn form_policy(state: &AppState, next: &str) -> Result<Policy> {
+    Ok(form_policy_and_app(state, next).await?.0)
+}
+
+/// [`form_policy`], and the name of the app, for the page to say where the person goes.
+async fn form_policy_and_app(state: &AppState, next: &str) -> Result<(Policy, Option<String>)> {
+    let Some(to) = oidc::continues_to(state, next).await? else { return Ok((None, None)) };
     let mut targets = state.sign_in_form_sources();
-    targets.push(origin);
-    Ok(Some([(header::CONTENT_SECURITY_POLICY, headers::sign_in_form_policy(&targets))]))
+    targets.push(to.origin);
+    Ok((Some([(header::CONTENT_SECURITY_POLICY, headers::sign_in_form_policy(&targets))]), Some(to.app)))
 }
 
 pub async fn login(
@@ -103,10 +112,10 @@ pub async fn login(
 ) -> Result<Response> {
     let next = local_path(&form.next).unwrap_or_default().to_owned();
     let rd = return_address(&state, &form.rd);
-    let policy = form_policy(&state, &next).await?;
+    let (policy, app) = form_policy_and_app(&state, &next).await?;
     if form.password.is_empty() {
         let error = Some("Enter your password.");
-        let again = LoginPage { page, email: form.email, next, rd, error, providers: providers(&state) };
+        let again = LoginPage { page, email: form.email, next, rd, error, providers: providers(&state), app };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, policy, again).into_response());
     }
     // Where the sign-in ends: back at the app, else the page the user was going to.
@@ -121,7 +130,7 @@ pub async fn login(
         }
         PasswordCheck::Refused => {
             let error = Some("The email or password is incorrect.");
-            let again = LoginPage { page, email: form.email, next, rd, error, providers: providers(&state) };
+            let again = LoginPage { page, email: form.email, next, rd, error, providers: providers(&state), app };
             return Ok((StatusCode::UNAUTHORIZED, policy, again).into_response());
         }
         PasswordCheck::Throttled { retry_after_secs } => {

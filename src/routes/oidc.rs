@@ -68,6 +68,8 @@ pub async fn authorization_server_metadata(state: State<AppState>) -> Response {
 pub struct ConsentPage {
     page: Page,
     app: String,
+    /// Where the answer sends the person: the host of the app's redirect URI.
+    destination: String,
     email: String,
     scopes: Vec<(&'static str, &'static str)>,
     /// The request, carried through the form as it came.
@@ -154,6 +156,7 @@ fn consent_page(page: Page, current: &CurrentUser, request: &Request, query: &st
     let consent = ConsentPage {
         page,
         app: request.client.name.clone(),
+        destination: request.redirect_host(),
         email: current.user.email.clone(),
         scopes: request.scope_list().into_iter().map(|scope| (scope, describe(scope))).collect(),
         fields,

@@ -1166,3 +1166,24 @@ async fn a_resource_server_introspects_tokens_with_its_own_credentials() {
     let wrong = App { id: api.id.clone(), secret: "wrong".into() };
     assert_eq!(introspect(&app, Some(&wrong), &access).await.status(), StatusCode::UNAUTHORIZED);
 }
+
+/// The person sees where they are going: the login page names the app, the consent page
+/// the host the answer returns to.
+#[tokio::test]
+async fn the_login_page_names_the_app_and_the_consent_page_where_it_returns() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    app.verified_user("ada@example.com").await;
+    let visitor = crate::helpers::browser();
+    let pkce = pkce();
+
+    let sent = app.get_with(&visitor, &authorize_path(&client, &pkce, &[])).await;
+    let login = app.get_with(&visitor, &location(&sent)).await.text().await.unwrap();
+    assert!(login.contains("Log in to continue to Wiki."), "{login}");
+    let plain = app.get_with(&visitor, "/login").await.text().await.unwrap();
+    assert!(!plain.contains("continue to Wiki"), "only on the way to the app");
+
+    assert_eq!(app.login_with(&visitor, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let consent = app.get_with(&visitor, &authorize_path(&client, &pkce, &[])).await.text().await.unwrap();
+    assert!(consent.contains("Your answer takes you back to <strong>127.0.0.1:9</strong>."), "{consent}");
+}
