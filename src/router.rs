@@ -28,7 +28,7 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::routes::{
     account, admin, api, apps, assets, deletion, email, errors, external, forward_auth, health, home, jwks, login,
-    oidc, passkey_login, passkeys, password, recovery, second_step, sessions, signup, tokens, two_factor,
+    oidc, passkey_login, passkeys, password, profile, recovery, second_step, sessions, signup, tokens, two_factor,
 };
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
@@ -68,6 +68,7 @@ pub fn router(state: AppState) -> Router {
         .route("/account/links/{id}/remove", post(external::unlink))
         .merge(link_pages(&state))
         .route("/account/settings", get(account::settings))
+        .route("/account/profile", get(profile::profile_page).post(profile::save_profile))
         .route("/account/activity", get(account::activity))
         .route("/account/sessions", get(sessions::sessions_page))
         .route("/account/password", post(password::change_password))

@@ -34,7 +34,7 @@ pub struct Inner {
     /// Seals secrets kept in the database (signing keys, TOTP secrets) with `SECRET_KEY_FILE`.
     pub vault: Vault,
     pub jwt: Jwt,
-    /// The RSA keys that sign OpenID Connect ID tokens.
+    /// The RSA keys that sign access tokens and OpenID Connect ID tokens.
     pub rsa_keys: RsaKeys,
     /// Password checks outside the login form (HTTP Basic, the token endpoint) share
     /// the login form's per-IP budget.
@@ -44,6 +44,13 @@ pub struct Inner {
     /// The passkeys' relying party; `None` when `BASE_URL` names an IP address.
     pub webauthn: Option<webauthn_rs::Webauthn>,
     pub base_url: Url,
+}
+
+/// A handler that needs only the database takes `State<Store>`, not the whole state.
+impl axum::extract::FromRef<AppState> for Store {
+    fn from_ref(state: &AppState) -> Self {
+        state.0.store.clone()
+    }
 }
 
 impl AppState {

@@ -11,6 +11,7 @@ pub mod links;
 pub mod notices;
 pub mod password;
 pub mod password_change;
+pub mod profile;
 pub mod program_tokens;
 pub mod recovery;
 pub mod sessions;

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// The scopes Gatehouse knows, in the order they are shown and stored.
-pub const SCOPES: [&str; 5] = ["openid", "email", "profile", "roles", "offline_access"];
+pub const SCOPES: [&str; 6] = ["openid", "email", "profile", "roles", "groups", "offline_access"];
 
 /// The known scopes among `requested` (space-separated), in [`SCOPES`]' order; unknown
 /// ones are dropped, as RFC 6749 §3.3 allows.

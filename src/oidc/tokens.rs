@@ -287,8 +287,10 @@ async fn issue(state: &AppState, client: &Client, grant: Grant) -> Result<TokenR
     Ok(TokenResponse { access_token, token_type: "Bearer", expires_in, id_token: Some(id_token), refresh_token, scope })
 }
 
-/// The claims of the granted scopes: `email` and `email_verified` with `email`, the
-/// address as `preferred_username` with `profile`, `roles` with `roles`.
+/// The claims of the granted scopes: `email` and `email_verified` with `email`; `name`
+/// (when the person set one) and `preferred_username` (their username, else their address)
+/// with `profile`; `roles` with `roles`, and `groups` (the same values, for apps that map
+/// roles from that claim) with `roles` or `groups`.
 fn scoped_claims(user: &User, scope: &str) -> Value {
     let mut claims = serde_json::Map::new();
     if has_scope(scope, "email") {
@@ -296,10 +298,16 @@ fn scoped_claims(user: &User, scope: &str) -> Value {
         claims.insert("email_verified".into(), json!(user.is_verified()));
     }
     if has_scope(scope, "profile") {
-        claims.insert("preferred_username".into(), json!(user.email));
+        if let Some(name) = &user.display_name {
+            claims.insert("name".into(), json!(name));
+        }
+        claims.insert("preferred_username".into(), json!(user.username.as_ref().unwrap_or(&user.email)));
     }
     if has_scope(scope, "roles") {
         claims.insert("roles".into(), json!(user.roles()));
+    }
+    if has_scope(scope, "roles") || has_scope(scope, "groups") {
+        claims.insert("groups".into(), json!(user.roles()));
     }
     Value::Object(claims)
 }

@@ -20,6 +20,7 @@ pub mod oidc;
 pub mod passkey_login;
 pub mod passkeys;
 pub mod password;
+pub mod profile;
 pub mod recovery;
 pub mod second_step;
 pub mod sessions;

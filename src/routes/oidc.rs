@@ -44,8 +44,8 @@ pub async fn discovery(State(state): State<AppState>) -> Response {
         "subject_types_supported": ["public"],
         "id_token_signing_alg_values_supported": ["RS256", "EdDSA"],
         "scopes_supported": SCOPES,
-        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "email",
-                             "email_verified", "preferred_username", "roles"],
+        "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "amr", "sid", "email",
+                             "email_verified", "name", "preferred_username", "roles", "groups"],
         "token_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "revocation_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post", "none"],
         "introspection_endpoint_auth_methods_supported": ["client_secret_basic", "client_secret_post"],
@@ -81,8 +81,9 @@ fn describe(scope: &str) -> &'static str {
     match scope {
         "openid" => "Know who you are on this site (an account number)",
         "email" => "See your email address",
-        "profile" => "See your user name",
+        "profile" => "See your name and username",
         "roles" => "See your roles",
+        "groups" => "See your groups (your roles)",
         "offline_access" => "Stay signed in while you are away",
         _ => "",
     }

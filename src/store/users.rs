@@ -20,6 +20,10 @@ pub struct User {
     /// The account's roles, sorted and comma-separated, read with the row so that every
     /// request that loads the user sees them as they are now (see [`User::roles`]).
     role_list: Option<String>,
+    /// What the person calls themselves, if they said ([`crate::domain::DisplayName`]).
+    pub display_name: Option<String>,
+    /// Their username, if they chose one ([`crate::domain::Username`]).
+    pub username: Option<String>,
 }
 
 impl User {
@@ -63,7 +67,7 @@ impl User {
 /// Every column of [`User`]; the roles come from an indexed subquery (`string_agg` with
 /// `ORDER BY` is in PostgreSQL and in SQLite since 3.44).
 const COLUMNS: &str = "id, email, password_hash, email_verified_at, created_at, last_login_at, last_login_ip, \
-    failed_logins, disabled_at, two_factor_since, \
+    failed_logins, disabled_at, two_factor_since, display_name, username, \
     (SELECT string_agg(role, ',' ORDER BY role) FROM user_roles WHERE user_roles.user_id = users.id) AS role_list";
 
 /// Inserts a user unless the address is taken; `None` means it was.
@@ -118,6 +122,23 @@ pub async fn find_by_id_cached(store: &super::Store, id: i64) -> Result<Option<U
 
 pub async fn find_by_id<'e>(db: impl Executor<'e, Database = Db>, id: i64) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(db).await
+}
+
+/// Sets the display name and username; a username another account has is a unique
+/// violation (see [`super::is_unique_violation`]).
+pub async fn set_profile<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    display_name: Option<&str>,
+    username: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET display_name = $2, username = $3 WHERE id = $1")
+        .bind(id)
+        .bind(display_name)
+        .bind(username)
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Marks the address verified, but only if it is still the account's address.

@@ -11,8 +11,9 @@ use super::Page;
 use crate::accounts::sessions::CurrentUser;
 
 /// The pages of the account area, in the menu's order: (path, label).
-pub const SECTIONS: [(&str, &str); 9] = [
+pub const SECTIONS: [(&str, &str); 10] = [
     ("/account", "Overview"),
+    ("/account/profile", "Profile"),
     ("/account/settings", "Email and password"),
     ("/account/2fa", "Two-step login"),
     ("/account/passkeys", "Passkeys"),
@@ -39,6 +40,7 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "passkey-renamed" => "The passkey was renamed.",
         "passkey-deleted" => "The passkey was deleted. It can no longer be used to log in.",
         "two-factor-off" => "Two-step login is off. Signing in asks for your password only.",
+        "profile-saved" => "Your profile was saved. Apps see it the next time you sign in to them.",
         _ => return None,
     })
 }

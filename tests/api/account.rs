@@ -281,3 +281,36 @@ async fn the_account_page_shows_logins_failures_and_activity() {
     let page = app.get_with(&phone, "/account").await.text().await.unwrap();
     assert!(page.contains("Previous sign-in") && page.contains("127.0.0.1") && !page.contains("None before"));
 }
+
+#[tokio::test]
+async fn a_person_sets_a_name_and_a_username_no_one_else_has() {
+    let app = spawn_app().await;
+    let ada = app.signed_in("ada@example.com").await;
+    let grace = app.signed_in("grace@example.com").await;
+    let profile = |fields: &'static [(&'static str, &'static str)], who: &reqwest::Client| {
+        let (app, who) = (&app, who.clone());
+        async move { app.post_form_with(&who, "/account/profile", fields).await }
+    };
+
+    let saved = profile(&[("display_name", "  Ada Lovelace "), ("username", "Ada.L")], &ada).await;
+    assert_eq!(saved.headers()["location"], "/account/profile?notice=profile-saved");
+    let page = app.get_with(&ada, "/account/profile?notice=profile-saved").await.text().await.unwrap();
+    assert!(page.contains("Your profile was saved.") && page.contains(r#"value="Ada Lovelace""#), "{page}");
+    assert!(page.contains(r#"value="ada.l""#), "kept in lower case: {page}");
+
+    let taken = profile(&[("display_name", "Grace"), ("username", "ADA.L")], &grace).await;
+    assert_eq!(taken.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let page = taken.text().await.unwrap();
+    assert!(
+        page.contains("That username is taken.") && page.contains(r#"value="Grace""#),
+        "what was typed stays: {page}"
+    );
+    let bad = profile(&[("display_name", "Grace"), ("username", "-grace")], &grace).await;
+    assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.text().await.unwrap().contains("starting with a letter or digit"));
+
+    let cleared = profile(&[("display_name", ""), ("username", "")], &ada).await;
+    assert_eq!(cleared.status(), StatusCode::SEE_OTHER);
+    let freed = profile(&[("display_name", "Grace"), ("username", "ada.l")], &grace).await;
+    assert_eq!(freed.status(), StatusCode::SEE_OTHER, "a cleared username is free again");
+}

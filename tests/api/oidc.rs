@@ -1187,3 +1187,52 @@ async fn the_login_page_names_the_app_and_the_consent_page_where_it_returns() {
     let consent = app.get_with(&visitor, &authorize_path(&client, &pkce, &[])).await.text().await.unwrap();
     assert!(consent.contains("Your answer takes you back to <strong>127.0.0.1:9</strong>."), "{consent}");
 }
+
+/// `name` and `preferred_username` with `profile` (the address until a username is set),
+/// `groups` with `roles` or `groups`, for apps that map roles from that claim.
+#[tokio::test]
+async fn apps_read_the_name_username_and_groups_the_person_has() {
+    let app = spawn_app().await;
+    let client = add_client(&app, &["--skip-consent"]);
+    let browser = app.signed_in("ada@example.com").await;
+    stdout(&run(&app, &["user", "grant", "ada@example.com", "editor"], ""));
+    let claims_with = |scope: &'static str| {
+        let (app, browser, client) = (&app, &browser, &client);
+        async move {
+            let pkce = pkce();
+            let asked = app.get_with(browser, &authorize_path(client, &pkce, &[("scope", scope)])).await;
+            let code = param(&callback_params(&location(&asked)), "code").unwrap();
+            let tokens: Value = exchange(app, client, &code, &pkce.verifier).await.json().await.unwrap();
+            let id_token = verified_id_token(app, client, tokens["id_token"].as_str().unwrap()).await;
+            let userinfo: Value = reqwest::Client::new()
+                .get(app.url("/oauth2/userinfo"))
+                .bearer_auth(tokens["access_token"].as_str().unwrap())
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            (id_token, userinfo)
+        }
+    };
+
+    let (claims, _) = claims_with("openid profile").await;
+    assert_eq!(claims["preferred_username"], "ada@example.com", "no username yet");
+    assert!(claims.get("name").is_none() && claims.get("groups").is_none(), "{claims}");
+
+    let fields = [("display_name", "Ada Lovelace"), ("username", "ada")];
+    assert_eq!(app.post_form_with(&browser, "/account/profile", &fields).await.status(), StatusCode::SEE_OTHER);
+    let (claims, userinfo) = claims_with("openid profile groups").await;
+    for (from, claims) in [("ID token", &claims), ("userinfo", &userinfo)] {
+        assert_eq!(claims["name"], "Ada Lovelace", "{from}");
+        assert_eq!(claims["preferred_username"], "ada", "{from}");
+        assert_eq!(claims["groups"], serde_json::json!(["editor"]), "{from}");
+        assert!(claims.get("roles").is_none(), "{from}: roles needs its own scope");
+    }
+    let (claims, _) = claims_with("openid roles").await;
+    assert_eq!(
+        (claims["roles"].clone(), claims["groups"].clone()),
+        (serde_json::json!(["editor"]), serde_json::json!(["editor"]))
+    );
+}

@@ -1,0 +1,80 @@
+//! `/account/profile`: the name and username apps see.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::accounts::profile;
+use crate::accounts::sessions::CurrentUser;
+use crate::domain::{DisplayName, Username};
+use crate::error::Result;
+use crate::store::Store;
+use crate::web::account_area::notice_text;
+use crate::web::{Form, NoticeParam, Page, Query};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "account/profile.html")]
+pub struct ProfilePage {
+    page: Page,
+    section: &'static str,
+    notice: Option<&'static str>,
+    display_name: String,
+    username: String,
+    name_error: Option<String>,
+    username_error: Option<String>,
+}
+
+pub async fn profile_page(current: CurrentUser, page: Page, Query(param): Query<NoticeParam>) -> ProfilePage {
+    ProfilePage {
+        page,
+        section: "/account/profile",
+        notice: notice_text(&param.notice),
+        display_name: current.user.display_name.clone().unwrap_or_default(),
+        username: current.user.username.clone().unwrap_or_default(),
+        name_error: None,
+        username_error: None,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ProfileForm {
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    username: String,
+}
+
+pub async fn save_profile(
+    State(store): State<Store>,
+    current: CurrentUser,
+    page: Page,
+    Form(form): Form<ProfileForm>,
+) -> Result<Response> {
+    let name = DisplayName::parse(&form.display_name);
+    let username = Username::parse(&form.username);
+    let refused = |name_error: Option<String>, username_error: Option<String>| {
+        let page = ProfilePage {
+            page,
+            section: "/account/profile",
+            notice: None,
+            display_name: form.display_name.clone(),
+            username: form.username.clone(),
+            name_error,
+            username_error,
+        };
+        (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
+    };
+    let (name, username) = match (name, username) {
+        (Ok(name), Ok(username)) => (name, username),
+        (name, username) => {
+            return Ok(refused(name.err().map(|e| e.to_string()), username.err().map(|e| e.to_string())));
+        }
+    };
+    match profile::save(&store, current.user.id, name.as_ref(), username.as_ref()).await? {
+        Ok(()) => Ok(Redirect::to("/account/profile?notice=profile-saved").into_response()),
+        Err(profile::UsernameTaken) => Ok(refused(None, Some("That username is taken. Choose another.".into()))),
+    }
+}
