@@ -318,7 +318,7 @@ pub async fn finish(
 /// What signing in with a provider's identity found.
 pub enum SignIn {
     /// A linked account, or one just made for a new person.
-    Account(User),
+    Account(Box<User>),
     /// The address belongs to an account here: its owner must sign in and link.
     EmailTaken,
     /// The provider vouched for no address.
@@ -329,7 +329,9 @@ pub async fn sign_in(state: &AppState, identity: &Identity, client: &Client) -> 
     let pool = state.store().pool();
     if let Some(link) = links::find(pool, &identity.provider, &identity.subject).await? {
         let user = users::find_by_id(pool, link.user_id).await?;
-        return user.map(SignIn::Account).ok_or_else(|| AppError::Internal(anyhow::anyhow!("a link without its user")));
+        return user
+            .map(|user| SignIn::Account(Box::new(user)))
+            .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a link without its user")));
     }
     let email =
         identity.email.as_deref().filter(|_| identity.email_verified).and_then(|email| Email::parse(email).ok());
@@ -347,7 +349,7 @@ pub async fn sign_in(state: &AppState, identity: &Identity, client: &Client) -> 
     tracing::info!(event = "external_account_created", user_id, provider = %identity.provider, "account made by a provider");
     let user =
         users::find_by_id(pool, user_id).await?.ok_or_else(|| AppError::Internal(anyhow::anyhow!("new user gone")))?;
-    Ok(SignIn::Account(user))
+    Ok(SignIn::Account(Box::new(user)))
 }
 
 fn new_link(identity: &Identity, user_id: i64, email: &str, now: i64) -> Link {

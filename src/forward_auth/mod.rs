@@ -32,6 +32,9 @@ pub use rules::{AccessRules, Policy, ReturnRefused};
 
 /// The answer to "may this request through?".
 #[derive(Debug)]
+// Made once per check and moved a few times: a move of the user row costs less than
+// boxing it on this, the hottest path.
+#[allow(clippy::large_enum_variant)]
 pub enum Verdict {
     /// Yes; as this account, unless the rule asks nobody (`bypass`).
     Allow(Option<User>),
@@ -64,6 +67,7 @@ struct Identity {
     read_only: bool,
 }
 
+#[allow(clippy::large_enum_variant)] // as `Verdict`
 enum Caller {
     Nobody,
     Refused,
