@@ -323,3 +323,78 @@ async fn connections_the_database_closed_while_idle_are_replaced_before_a_reques
         assert_eq!(app.get_with(&client, "/api/me").await.status(), StatusCode::OK, "request {attempt}");
     }
 }
+
+/// An app's access token is refused on every instance as soon as its grant is revoked on
+/// any one (each instance checks grants through its read cache).
+#[tokio::test]
+#[ignore = "needs PostgreSQL: tests/run runs it when TEST_POSTGRES_URL is set"]
+async fn a_revoked_grant_is_refused_on_every_instance_at_once() {
+    let cluster = cluster(3).await;
+    cluster.verified_user("ada@example.com").await;
+    let registered = gatehouse(cluster._dir.path())
+        .args(["client", "add", "--name", "Wiki", "--redirect-uri", "http://127.0.0.1:9/cb", "--skip-consent"])
+        .args(["--json"])
+        .env("DATABASE_URL", &cluster._database.url)
+        .output()
+        .unwrap();
+    assert!(registered.status.success(), "{}", String::from_utf8_lossy(&registered.stderr));
+    let registered: serde_json::Value = serde_json::from_slice(&registered.stdout).unwrap();
+    let (id, secret) = (registered["client_id"].as_str().unwrap(), registered["client_secret"].as_str().unwrap());
+    let client = browser();
+    let fields = [("email", "ada@example.com"), ("password", PASSWORD)];
+    assert_eq!(cluster.post(&client, 0, 0, "/login", &fields).await.status(), StatusCode::SEE_OTHER);
+
+    let verifier = "a-verifier-of-enough-length-for-pkce-0123456789";
+    let challenge = {
+        use base64::Engine;
+        use sha2::Digest;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()))
+    };
+    let query: String = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs([
+            ("client_id", id),
+            ("redirect_uri", "http://127.0.0.1:9/cb"),
+            ("response_type", "code"),
+            ("scope", "openid offline_access"),
+            ("code_challenge", &challenge),
+            ("code_challenge_method", "S256"),
+        ])
+        .finish();
+    let sent = client.get(cluster.url(0, &format!("/oauth2/authorize?{query}"))).send().await.unwrap();
+    let to = url::Url::parse(sent.headers()["location"].to_str().unwrap()).unwrap();
+    let code = to.query_pairs().find(|(name, _)| name == "code").unwrap().1.into_owned();
+    let form = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("redirect_uri", "http://127.0.0.1:9/cb"),
+        ("code_verifier", verifier),
+    ];
+    let app = Client::new();
+    let tokens: serde_json::Value = app
+        .post(cluster.url(1, "/oauth2/token"))
+        .basic_auth(id, Some(secret))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let access = tokens["access_token"].as_str().unwrap();
+    let userinfo = |instance: usize| app.get(cluster.url(instance, "/oauth2/userinfo")).bearer_auth(access).send();
+    for instance in 0..3 {
+        // Twice each: the second answer comes from the instance's cache.
+        for _ in 0..2 {
+            assert_eq!(userinfo(instance).await.unwrap().status(), StatusCode::OK, "instance {instance}");
+        }
+    }
+
+    let revoke = [("token", tokens["refresh_token"].as_str().unwrap())];
+    let revoked = app.post(cluster.url(2, "/oauth2/revoke")).basic_auth(id, Some(secret)).form(&revoke).send();
+    assert_eq!(revoked.await.unwrap().status(), StatusCode::OK);
+    for instance in 0..3 {
+        let status = || async { userinfo(instance).await.unwrap().status() };
+        let refused = settled(true, &StatusCode::UNAUTHORIZED, status).await;
+        assert_eq!(refused, StatusCode::UNAUTHORIZED, "instance {instance}");
+    }
+}
