@@ -5,7 +5,9 @@
 //!
 //! A preflight names no client yet (it has no body and no token), so it is allowed for an
 //! origin some client registered; the request itself then needs the calling client's.
-//! Handlers say who called by putting [`CallingClient`] in their response.
+//! Handlers say who called by putting [`CallingClient`] in their response. A refusal that
+//! names no client (a bad token, an unknown client) is readable by any registered origin,
+//! so a browser app can tell "refused" from "unreachable": it carries nothing else.
 
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
@@ -26,7 +28,7 @@ pub async fn for_apps(State(store): State<Store>, request: Request, next: Next) 
     let mut response = next.run(request).await;
     let allowed = match response.extensions().get::<CallingClient>() {
         Some(CallingClient(client_id)) => calling_client_has(&store, client_id, &origin).await,
-        None => false,
+        None => some_client_has(&store, &origin).await,
     };
     let headers = response.headers_mut();
     headers.append(header::VARY, HeaderValue::from_static("Origin"));
@@ -50,14 +52,18 @@ fn origin_of(headers: &HeaderMap) -> Option<String> {
     headers.get(header::ORIGIN)?.to_str().ok().map(str::to_owned)
 }
 
-async fn preflight(store: &Store, origin: &str) -> Response {
-    let registered = match oauth::clients(store.pool()).await {
+async fn some_client_has(store: &Store, origin: &str) -> bool {
+    match oauth::clients(store.pool()).await {
         Ok(clients) => clients.iter().any(|client| client.has_origin(origin)),
         Err(error) => {
-            tracing::warn!(%error, "cannot read the clients for a CORS preflight");
+            tracing::warn!(%error, "cannot read the clients for a cross-origin call");
             false
         }
-    };
+    }
+}
+
+async fn preflight(store: &Store, origin: &str) -> Response {
+    let registered = some_client_has(store, origin).await;
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();
     headers.insert(header::VARY, HeaderValue::from_static("Origin"));

@@ -507,3 +507,105 @@ async fn a_person_signs_in_to_another_app_through_gatehouse_in_a_real_browser() 
     wait_for_text(&browser, "Notes: signed in as noether@example.com").await;
     browser.close().await.unwrap();
 }
+
+/// A single-page app with no server side, built on oidc-client-ts (a library we did not
+/// write): its page is served from its own origin, so every call it makes to Gatehouse
+/// (discovery, JWKS, token, userinfo, revoke) crosses origins. Registered as a public
+/// client, with a post-logout page.
+async fn single_page_app(gatehouse: &crate::helpers::TestApp) -> String {
+    use axum::response::Html;
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let origin = format!("http://{}", listener.local_addr().unwrap());
+    let (callback, bye) = (format!("{origin}/callback"), format!("{origin}/bye"));
+    let new = gatehouse::oidc::clients::NewClient {
+        name: "Sketches",
+        redirect_uris: std::slice::from_ref(&callback),
+        post_logout_redirect_uris: std::slice::from_ref(&bye),
+        public: true,
+        skip_consent: false,
+        id_token_alg: Default::default(),
+        grants: &[],
+        scopes: &[],
+    };
+    let registered = gatehouse::oidc::clients::register(gatehouse.state.store(), new).await.unwrap();
+    let library = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/oidc/node_modules/oidc-client-ts/dist/browser/oidc-client-ts.min.js"
+    ))
+    .expect("oidc-client-ts is installed (tests/run: npm ci --prefix tests/oidc)");
+    let settings = json!({
+        "authority": gatehouse.base_url,
+        "client_id": registered.client_id,
+        "redirect_uri": callback,
+        "post_logout_redirect_uri": bye,
+        "scope": "openid email profile",
+        "loadUserInfo": true,
+    });
+    let page = format!(
+        r#"<!doctype html><meta charset="utf-8"><title>Sketches</title>
+<p id="out">starting</p><button id="logout" hidden>Log out of Sketches</button>
+<script src="/oidc-client-ts.js"></script>
+<script>
+const settings = {settings};
+const manager = new oidc.UserManager({{...settings, userStore: new oidc.WebStorageStateStore({{store: localStorage}})}});
+const out = document.getElementById("out");
+(async () => {{
+  try {{
+    if (location.pathname === "/callback") {{
+      const user = await manager.signinRedirectCallback();
+      out.textContent = "signed in as " + user.profile.email + " (userinfo: " + user.profile.preferred_username + ")";
+      await manager.revokeTokens(["access_token"]);
+      const after = await fetch(settings.authority + "/oauth2/userinfo", {{headers: {{Authorization: "Bearer " + user.access_token}}}});
+      out.textContent += "; after revoking, userinfo says " + after.status;
+      const button = document.getElementById("logout");
+      button.onclick = () => manager.signoutRedirect();
+      button.hidden = false;
+    }} else if (location.pathname === "/bye") {{
+      out.textContent = "signed out of Sketches";
+    }} else {{
+      await manager.signinRedirect();
+    }}
+  }} catch (error) {{
+    out.textContent = "failed: " + error;
+  }}
+}})();
+</script>"#
+    );
+    let app = axum::Router::new()
+        .route(
+            "/oidc-client-ts.js",
+            axum::routing::get(move || async move { ([("content-type", "text/javascript")], library) }),
+        )
+        .fallback(move || async move { Html(page) });
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    origin
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and ChromeDriver (and oidc-client-ts): tests/run installs them and runs it"]
+async fn a_single_page_app_signs_in_with_oidc_client_ts_in_a_real_browser() {
+    let app = spawn_app().await;
+    app.verified_user("noether@example.com").await;
+    let sketches = single_page_app(&app).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, browser) = start_browser(profile.path()).await;
+
+    browser.goto(&sketches).await.unwrap();
+    wait_for_path(&browser, "/login").await;
+    wait_for_text(&browser, "Log in to continue to Sketches.").await;
+    fill(&browser, "email", "noether@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Log in").await;
+    wait_for_text(&browser, "Allow Sketches to use your account?").await;
+    press(&browser, "Allow").await;
+    wait_for_text(&browser, "signed in as noether@example.com (userinfo: noether@example.com)").await;
+    wait_for_text(&browser, "after revoking, userinfo says 401").await;
+
+    press(&browser, "Log out of Sketches").await;
+    wait_for_text(&browser, "signed out of Sketches").await;
+    assert_eq!(browser.current_url().await.unwrap().path(), "/bye");
+    browser.goto(&app.url("/account")).await.unwrap();
+    wait_for_path(&browser, "/login").await;
+    browser.close().await.unwrap();
+}

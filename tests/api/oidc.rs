@@ -993,6 +993,12 @@ async fn a_browser_app_may_call_the_endpoints_from_its_own_origin_only() {
         program.get(app.url("/oauth2/userinfo")).bearer_auth(access_token).header("origin", origin).send()
     };
     assert_eq!(allowed(&userinfo(theirs).await.unwrap()), None);
+    // A refusal names no client: any registered origin may read it, to tell it from a failure.
+    let refused =
+        |origin: &str| program.get(app.url("/oauth2/userinfo")).bearer_auth("x.y.z").header("origin", origin).send();
+    let bad_token = refused(ours).await.unwrap();
+    assert_eq!((bad_token.status(), allowed(&bad_token).as_deref()), (StatusCode::UNAUTHORIZED, Some(ours)));
+    assert_eq!(allowed(&refused(theirs).await.unwrap()), None);
     let read = userinfo(ours).await.unwrap();
     assert_eq!(read.status(), StatusCode::OK);
     assert_eq!(allowed(&read).as_deref(), Some(ours));
