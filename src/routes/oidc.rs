@@ -333,8 +333,10 @@ pub async fn userinfo(State(state): State<AppState>, request_headers: HeaderMap,
     let token = match access_token_of(&request_headers, &body) {
         Ok(Some(token)) => token,
         // RFC 6750 §3.1: a request with no token hears how to authenticate, no error code.
-        Ok(None) => return Ok(bearer_challenge(StatusCode::UNAUTHORIZED, "Bearer")),
-        Err(()) => return Ok(bearer_challenge(StatusCode::BAD_REQUEST, "Bearer error=\"invalid_request\"")),
+        Ok(None) => {
+            return Ok((StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response());
+        }
+        Err(()) => return Ok(userinfo_error(StatusCode::BAD_REQUEST, "invalid_request")),
     };
     Ok(match tokens::userinfo(&state, &token).await? {
         Some((claims, client_id)) => {
@@ -342,8 +344,20 @@ pub async fn userinfo(State(state): State<AppState>, request_headers: HeaderMap,
             response.extensions_mut().insert(CallingClient(client_id));
             response
         }
-        None => bearer_challenge(StatusCode::UNAUTHORIZED, "Bearer error=\"invalid_token\""),
+        None => userinfo_error(StatusCode::UNAUTHORIZED, "invalid_token"),
     })
+}
+
+/// The error in the challenge (RFC 6750 §3) and, for clients that read it there, in a
+/// JSON body too.
+fn userinfo_error(status: StatusCode, error: &'static str) -> Response {
+    let description = match error {
+        "invalid_request" => "Send the access token once: in the Authorization header or the form body.",
+        _ => "The access token is not valid: it may be expired, revoked or malformed.",
+    };
+    let challenge = format!("Bearer error=\"{error}\", error_description=\"{description}\"");
+    let body = axum::Json(json!({"error": error, "error_description": description}));
+    (status, [(header::WWW_AUTHENTICATE, challenge)], no_store(), body).into_response()
 }
 
 /// The access token of a userinfo request; `Err` when it is sent two ways at once or the
@@ -371,10 +385,6 @@ fn access_token_of(request_headers: &HeaderMap, body: &[u8]) -> Result<Option<St
         (Some(token), None, _) | (None, Some(token), None) => Ok(Some(token)),
         _ => Err(()),
     }
-}
-
-fn bearer_challenge(status: StatusCode, challenge: &'static str) -> Response {
-    (status, [(header::WWW_AUTHENTICATE, HeaderValue::from_static(challenge))]).into_response()
 }
 
 #[derive(Deserialize)]

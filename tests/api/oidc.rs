@@ -1242,3 +1242,61 @@ async fn apps_read_the_name_username_and_groups_the_person_has() {
         (serde_json::json!(["editor"]), serde_json::json!(["editor"]))
     );
 }
+
+/// pyoidc (the `oic` package), a confidential client: discovery, PKCE, the code grant with
+/// `client_secret_basic`, ID token checks against the JWKS, userinfo with the token in a
+/// POST body, revocation. Run as its own process, which prints the authorization URL and
+/// reads the callback the browser reached.
+#[tokio::test]
+#[ignore = "needs pyoidc: tests/run installs it (pip install oic) and runs it"]
+async fn pyoidc_signs_in_reads_userinfo_by_body_and_revokes() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let app = spawn_app().await;
+    let client = add_client(&app, &[]);
+    let browser = app.signed_in("ada@example.com").await;
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oidc/pyoidc_rp.py");
+    let mut rp = std::process::Command::new("python3")
+        .arg(script)
+        .args([&app.base_url, &client.id, &client.secret, CALLBACK])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("python3 runs");
+    // Its reads block: on threads of their own, so that this test's app keeps answering.
+    let stdout = BufReader::new(rp.stdout.take().unwrap());
+    let (mut stdout, authorization_url) = tokio::task::spawn_blocking(move || {
+        let mut stdout = stdout;
+        let mut line = String::new();
+        stdout.read_line(&mut line).unwrap();
+        (stdout, line.trim().to_owned())
+    })
+    .await
+    .unwrap();
+    let Some(path) = authorization_url.strip_prefix(&app.base_url) else {
+        let output = rp.wait_with_output().unwrap();
+        panic!("no authorization URL: {authorization_url:?} {}", String::from_utf8_lossy(&output.stderr));
+    };
+    let page = app.get_with(&browser, path).await.text().await.unwrap();
+    let callback = location(&decide(&app, &browser, &page, "allow").await);
+    writeln!(rp.stdin.take().unwrap(), "{callback}").unwrap();
+    let (result, output) = tokio::task::spawn_blocking(move || {
+        let mut result = String::new();
+        stdout.read_to_string(&mut result).unwrap();
+        (result, rp.wait_with_output().unwrap())
+    })
+    .await
+    .unwrap();
+    let warnings = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "pyoidc_rp.py: {warnings}");
+    assert!(!warnings.contains("Unknown key type"), "pyoidc read every key in the JWKS: {warnings}");
+
+    let result: Value = serde_json::from_str(&result).unwrap();
+    let sub = user_id(&app, "ada@example.com").await.to_string();
+    assert_eq!(result["claims"]["sub"], sub, "{result}");
+    assert_eq!(result["userinfo"]["sub"], sub, "{result}");
+    assert_eq!(result["userinfo"]["email"], "ada@example.com");
+    assert_eq!(result["userinfo"]["preferred_username"], "ada@example.com");
+    assert_eq!(result["revoked"], 200);
+    assert_eq!(result["userinfo_after_revocation"]["error"], "invalid_token", "{result}");
+}
