@@ -25,6 +25,7 @@ mod programs;
 mod proxies;
 mod recovery;
 mod register;
+mod relying_parties;
 mod scale;
 mod security;
 mod sessions;

@@ -15,7 +15,7 @@ use crate::helpers::process::{fails_with, run, stdout};
 use crate::helpers::{PASSWORD, TestApp, browser, hidden_field, spawn_app};
 use crate::two_factor::{pending, second_step, user_with_two_factor};
 
-const CALLBACK: &str = "http://127.0.0.1:9/callback";
+pub(crate) const CALLBACK: &str = "http://127.0.0.1:9/callback";
 
 /// An app registered with `gatehouse client add`: its id and secret.
 pub(crate) struct App {
@@ -68,7 +68,7 @@ fn authorize_path(client: &App, pkce: &Pkce, extra: &[(&str, &str)]) -> String {
     format!("/oauth2/authorize?{query}")
 }
 
-fn location(response: &reqwest::Response) -> String {
+pub(crate) fn location(response: &reqwest::Response) -> String {
     response.headers()[header::LOCATION].to_str().unwrap().to_owned()
 }
 
@@ -84,7 +84,7 @@ fn param(params: &[(String, String)], name: &str) -> Option<String> {
 }
 
 /// Answers the consent page the browser is on with `decision`; where the app is sent.
-async fn decide(app: &TestApp, browser: &Client, consent_page: &str, decision: &str) -> reqwest::Response {
+pub(crate) async fn decide(app: &TestApp, browser: &Client, consent_page: &str, decision: &str) -> reqwest::Response {
     let mut fields: Vec<(String, String)> = ["client_id", "redirect_uri", "response_type", "scope", "state", "nonce"]
         .into_iter()
         .chain(["code_challenge", "code_challenge_method", "csrf_token"])
@@ -161,7 +161,7 @@ fn logout_path(hint: &str, to: &str) -> String {
     format!("/oauth2/logout?{query}")
 }
 
-async fn user_id(app: &TestApp, email: &str) -> i64 {
+pub(crate) async fn user_id(app: &TestApp, email: &str) -> i64 {
     app.scalar(&format!("SELECT id FROM users WHERE email = '{email}'")).await
 }
 
