@@ -107,7 +107,7 @@ pub struct Config {
     pub access_rules: Arc<AccessRules>,
     /// The providers people may sign in with, from `gatehouse.toml`.
     #[arg(skip)]
-    pub oidc_providers: Arc<Vec<ProviderSettings>>,
+    pub sign_in_providers: Arc<Vec<ProviderSettings>>,
 
     /// Shortest password accepted at sign-up (8 to 128).
     #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = RECOMMENDED_MIN_LENGTH, value_parser = parse_min_length)]
@@ -138,7 +138,7 @@ impl Config {
             secret_key_file: None,
             session_cookie_domain: None,
             access_rules: Arc::default(),
-            oidc_providers: Arc::default(),
+            sign_in_providers: Arc::default(),
         }
     }
 
@@ -303,9 +303,9 @@ impl FileSettings {
         AccessRules::from_toml(&self.rules)
     }
 
-    /// The other OpenID Connect providers to sign in with, or one line per mistake; a
+    /// The other providers to sign in with (OpenID Connect and OAuth2), or one line per mistake; a
     /// client secret may come from the environment (or `.env`).
-    pub fn oidc_providers(&self) -> Result<Vec<ProviderSettings>, Vec<String>> {
+    pub fn sign_in_providers(&self) -> Result<Vec<ProviderSettings>, Vec<String>> {
         providers::from_toml(&self.rules, |name| self.get(name))
     }
 

@@ -65,6 +65,8 @@ pub fn router(state: AppState) -> Router {
         .route("/logout", post(login::logout))
         .route("/login/oidc/{id}", post(external::start).layer(sign_in_form(&state)))
         .route("/login/oidc/{id}/callback", get(external::callback))
+        .route("/login/oauth2/{id}", post(external::start).layer(sign_in_form(&state)))
+        .route("/login/oauth2/{id}/callback", get(external::callback))
         .route("/account/links/{id}/remove", post(external::unlink))
         .merge(link_pages(&state))
         .route("/account/settings", get(account::settings))

@@ -88,7 +88,7 @@ impl Application {
         let jwt =
             Jwt::start(store.clone(), vault.clone(), rsa_keys.clone(), origin, config.jwt_audience.clone()).await?;
         let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
-        let providers = Providers::new(&config.oidc_providers, &base_url)?;
+        let providers = Providers::new(&config.sign_in_providers, &base_url)?;
         let webauthn = passkeys::relying_party(&base_url)?;
         if webauthn.is_none() {
             tracing::info!(

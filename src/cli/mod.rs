@@ -375,8 +375,8 @@ async fn run(command: Command, files: &FileSettings) -> anyhow::Result<()> {
             config.access_rules = files.access_rules().map(Arc::new).map_err(|problems| {
                 anyhow::anyhow!("the access rules in gatehouse.toml are wrong:\n{}", problems.join("\n"))
             })?;
-            config.oidc_providers = files.oidc_providers().map(Arc::new).map_err(|problems| {
-                anyhow::anyhow!("the oidc_providers in gatehouse.toml are wrong:\n{}", problems.join("\n"))
+            config.sign_in_providers = files.sign_in_providers().map(Arc::new).map_err(|problems| {
+                anyhow::anyhow!("the sign-in providers in gatehouse.toml are wrong:\n{}", problems.join("\n"))
             })?;
             serve(*config).await
         }
@@ -523,7 +523,7 @@ async fn check_config(files: &FileSettings) -> anyhow::Result<()> {
         problems.push(format!("{error:#}"));
     }
     problems.extend(files.access_rules().err().unwrap_or_default());
-    problems.extend(files.oidc_providers().err().unwrap_or_default());
+    problems.extend(files.sign_in_providers().err().unwrap_or_default());
     let url = files.get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
     match store::sqlite_file(&url) {
         // Connecting would create the file; the server will, on start.

@@ -1,21 +1,17 @@
-//! Signing in with another OpenID Connect provider (a company's SSO, say), and linking
-//! accounts to one. `openidconnect` does the protocol: discovery, state, nonce, PKCE S256,
-//! the code exchange and the ID token's signature, issuer, audience, expiry and nonce.
-//! The rules here: a subject already linked signs in to its account; a new subject with a
-//! verified address not known here gets a new account (with no password); an address that
-//! belongs to an account is never linked by itself — its owner links it while signed in.
+//! Signing in with another provider — OpenID Connect ([`openid`], a company's SSO, say)
+//! or plain OAuth2 ([`oauth2`], GitHub) — and linking accounts to one. The rules here: a
+//! subject already linked signs in to its account; a new subject with a verified address
+//! not known here gets a new account (with no password); an address that belongs to an
+//! account is never linked by itself — its owner links it while signed in.
 
+mod oauth2;
+mod openid;
 pub mod providers;
 
-use std::sync::{Arc, RwLock};
-use std::time::Duration;
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::{Duration, Instant};
 
-use openidconnect::core::{CoreAuthenticationFlow, CoreClient, CoreProviderMetadata};
-use openidconnect::{
-    AuthorizationCode, ClientId, ClientSecret, CsrfToken, IssuerUrl, Nonce, OAuth2TokenResponse, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse,
-};
-use secrecy::ExposeSecret;
+use openidconnect::core::CoreProviderMetadata;
 use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
 use tower_sessions::Session;
@@ -30,26 +26,36 @@ use crate::store::events::{self, EventKind};
 use crate::store::links::{self, Link};
 use crate::store::users::{self, User};
 use crate::store::{self, is_unique_violation};
-use providers::ProviderSettings;
+use providers::{Protocol, ProviderSettings};
 
 /// How long a discovery that failed waits before it tries again.
 const RETRY_DISCOVERY: Duration = Duration::from_secs(30);
-/// How often a provider's document and keys are fetched again, so that a provider's key
-/// rotation is picked up (openidconnect keeps the keys discovery found).
+/// How often a provider's document and keys are fetched again, besides when an ID token
+/// names a key they lack.
 const REFRESH_DISCOVERY: Duration = Duration::from_secs(60 * 60);
 /// How long the browser has to come back from the provider.
 const CEREMONY_TTL_SECS: i64 = 10 * 60;
 
-/// A configured provider and what its discovery found (nothing yet while it cannot be
-/// reached: the login page then says it is unavailable).
+/// The HTTP client that talks to providers.
+type Http = openidconnect::reqwest::Client;
+
+/// A configured provider and, for OpenID Connect, what its discovery found (nothing yet
+/// while it cannot be reached: the login page then says it is unavailable).
 pub struct Provider {
     pub settings: ProviderSettings,
     metadata: RwLock<Option<CoreProviderMetadata>>,
+    /// When its keys were last re-read for an ID token naming an unknown key.
+    keys_reread: Mutex<Option<Instant>>,
+    /// When a click last tried discovery itself; held while it does.
+    discovering: tokio::sync::Mutex<Option<Instant>>,
 }
 
 impl Provider {
     pub fn is_available(&self) -> bool {
-        self.metadata.read().expect("provider metadata").is_some()
+        match self.settings.protocol {
+            Protocol::OpenIdConnect { .. } => self.metadata.read().expect("provider metadata").is_some(),
+            Protocol::OAuth2(_) => true,
+        }
     }
 }
 
@@ -58,7 +64,7 @@ impl Provider {
 #[derive(Clone)]
 pub struct Providers {
     list: Arc<Vec<Arc<Provider>>>,
-    http: openidconnect::reqwest::Client,
+    http: Http,
     base_url: Url,
 }
 
@@ -70,7 +76,14 @@ impl Providers {
             .build()?;
         let list = settings
             .iter()
-            .map(|settings| Arc::new(Provider { settings: settings.clone(), metadata: RwLock::new(None) }))
+            .map(|settings| {
+                Arc::new(Provider {
+                    settings: settings.clone(),
+                    metadata: RwLock::new(None),
+                    keys_reread: Mutex::new(None),
+                    discovering: tokio::sync::Mutex::new(None),
+                })
+            })
             .collect();
         Ok(Self { list: Arc::new(list), http, base_url: base_url.clone() })
     }
@@ -83,21 +96,27 @@ impl Providers {
         self.list.iter().find(|provider| provider.settings.id == id)
     }
 
-    /// The origins the sign-in forms lead to (through a redirect) for these providers.
-    pub fn form_action_sources(&self) -> Vec<String> {
-        let origin = |issuer: &str| Url::parse(issuer).ok().map(|url| url.origin().ascii_serialization());
-        self.list.iter().filter_map(|provider| origin(&provider.settings.issuer)).collect()
+    /// The provider `id`, if it is of `kind` (`oidc`, `oauth2`: the routes' path segment).
+    pub fn is_of_kind(&self, id: &str, kind: &str) -> bool {
+        self.get(id).is_some_and(|provider| provider.settings.kind() == kind)
     }
 
-    /// Fetches each provider's discovery document (and keys) in the background, again every
-    /// half minute until it succeeds, then every hour: start-up does not wait for (or fail
-    /// on) a provider, and a provider down later keeps the document it had.
+    /// The origins the sign-in forms lead to (through a redirect) for these providers.
+    pub fn form_action_sources(&self) -> Vec<String> {
+        self.list.iter().filter_map(|provider| provider.settings.origin()).collect()
+    }
+
+    /// Fetches each OpenID Connect provider's discovery document (and keys) in the
+    /// background, again every half minute until it succeeds, then every hour: start-up
+    /// does not wait for (or fail on) a provider, and a provider down later keeps the
+    /// document it had.
     pub fn discover(&self, stop: &tokio::sync::watch::Receiver<bool>) {
         for provider in self.list.iter() {
+            let Protocol::OpenIdConnect { issuer, .. } = provider.settings.protocol.clone() else { continue };
             let (provider, http, mut stop) = (provider.clone(), self.http.clone(), stop.clone());
             tokio::spawn(async move {
                 loop {
-                    let wait = match discover(&provider.settings, &http).await {
+                    let wait = match openid::discover(&issuer, &http).await {
                         Ok(metadata) => {
                             *provider.metadata.write().expect("provider metadata") = Some(metadata);
                             tracing::info!(provider = %provider.settings.id, "sign-in provider discovered");
@@ -106,7 +125,7 @@ impl Providers {
                         Err(error) => {
                             tracing::warn!(
                                 provider = %provider.settings.id,
-                                issuer = %provider.settings.issuer,
+                                %issuer,
                                 error = format!("{error:#}"),
                                 "sign-in provider cannot be reached; trying again in 30 s"
                             );
@@ -122,46 +141,11 @@ impl Providers {
         }
     }
 
-    fn client(&self, provider: &Provider) -> Result<ReadyClient, Refusal> {
-        let metadata = provider.metadata.read().expect("provider metadata").clone().ok_or(Refusal::Unavailable)?;
+    /// Where the provider sends the browser back: `/login/{kind}/{id}/callback`.
+    fn callback(&self, provider: &Provider) -> Result<Url, Refusal> {
         let settings = &provider.settings;
-        let callback = self.base_url.join(&format!("/login/oidc/{}/callback", settings.id)).map_err(internal)?;
-        Ok(CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(settings.client_id.clone()),
-            Some(ClientSecret::new(settings.client_secret.expose_secret().to_owned())),
-        )
-        .set_redirect_uri(RedirectUrl::from_url(callback)))
+        self.base_url.join(&format!("/login/{}/{}/callback", settings.kind(), settings.id)).map_err(internal)
     }
-}
-
-/// The client type `from_provider_metadata` builds, with the redirect URI set.
-type ReadyClient = openidconnect::Client<
-    openidconnect::EmptyAdditionalClaims,
-    openidconnect::core::CoreAuthDisplay,
-    openidconnect::core::CoreGenderClaim,
-    openidconnect::core::CoreJweContentEncryptionAlgorithm,
-    openidconnect::core::CoreJsonWebKey,
-    openidconnect::core::CoreAuthPrompt,
-    openidconnect::StandardErrorResponse<openidconnect::core::CoreErrorResponseType>,
-    openidconnect::core::CoreTokenResponse,
-    openidconnect::core::CoreTokenIntrospectionResponse,
-    openidconnect::core::CoreRevocableToken,
-    openidconnect::core::CoreRevocationErrorResponse,
-    openidconnect::EndpointSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointNotSet,
-    openidconnect::EndpointMaybeSet,
-    openidconnect::EndpointMaybeSet,
->;
-
-async fn discover(
-    settings: &ProviderSettings,
-    http: &openidconnect::reqwest::Client,
-) -> anyhow::Result<CoreProviderMetadata> {
-    let issuer = IssuerUrl::new(settings.issuer.clone())?;
-    Ok(CoreProviderMetadata::discover_async(issuer, http).await?)
 }
 
 fn internal(error: impl Into<anyhow::Error>) -> Refusal {
@@ -204,6 +188,16 @@ pub enum Purpose {
     Link { user_id: i64 },
 }
 
+/// A trip to the provider, as started: where to send the browser, and the secrets the
+/// answer must match (the nonce for OpenID Connect only, the PKCE verifier if one was
+/// sent; empty otherwise).
+struct Started {
+    url: Url,
+    state: String,
+    nonce: String,
+    verifier: String,
+}
+
 /// The round trip to the provider, kept in the session until the browser comes back.
 #[derive(Serialize, Deserialize)]
 struct Ceremony {
@@ -217,28 +211,26 @@ struct Ceremony {
 
 const CEREMONY_KEY: &str = "external_sign_in";
 
-/// Where to send the browser: the provider's authorization endpoint, with a new state,
-/// nonce and PKCE challenge kept in this session.
+/// Where to send the browser: the provider's authorization endpoint, with a new state
+/// (and nonce and PKCE challenge) kept in this session.
 pub async fn begin(state: &AppState, session: &Session, provider_id: &str, purpose: Purpose) -> Result<Url, Refusal> {
     let providers = state.providers();
     let provider = providers.get(provider_id).ok_or(Refusal::Unknown)?;
-    let client = providers.client(provider)?;
-    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-    let (url, csrf, nonce) = client
-        .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
-        .add_scope(Scope::new("email".to_owned()))
-        .set_pkce_challenge(challenge)
-        .url();
+    let callback = providers.callback(provider)?;
+    let started = match &provider.settings.protocol {
+        Protocol::OpenIdConnect { .. } => openid::start(provider, &providers.http, &callback).await?,
+        Protocol::OAuth2(settings) => oauth2::start(provider, settings, &callback),
+    };
     let ceremony = Ceremony {
         provider: provider_id.to_owned(),
-        state: csrf.secret().clone(),
-        nonce: nonce.secret().clone(),
-        verifier: verifier.secret().clone(),
+        state: started.state,
+        nonce: started.nonce,
+        verifier: started.verifier,
         purpose,
         started_at: store::now(),
     };
     session.insert(CEREMONY_KEY, ceremony).await?;
-    Ok(url)
+    Ok(started.url)
 }
 
 /// The query the provider sends the browser back with.
@@ -258,7 +250,8 @@ pub struct Identity {
 }
 
 /// The browser is back: the ceremony is used up, the state checked, the code exchanged
-/// and the ID token verified. A replayed or forged callback finds no ceremony.
+/// and the person read (from the verified ID token, or the provider's API). A replayed or
+/// forged callback finds no ceremony.
 pub async fn finish(
     state: &AppState,
     session: &Session,
@@ -280,38 +273,14 @@ pub async fn finish(
     let code = callback.code.ok_or_else(|| Refusal::BadAnswer("no code".into()))?;
     let providers = state.providers();
     let provider = providers.get(provider_id).ok_or(Refusal::Unknown)?;
-    let client = providers.client(provider)?;
-    let answer = client
-        .exchange_code(AuthorizationCode::new(code))
-        .map_err(|error| Refusal::BadAnswer(error.to_string()))?
-        .set_pkce_verifier(PkceCodeVerifier::new(ceremony.verifier))
-        .request_async(&providers.http)
-        .await
-        .map_err(|error| Refusal::BadAnswer(format!("token request: {error}")))?;
-    let id_token = answer.id_token().ok_or_else(|| Refusal::BadAnswer("no ID token".into()))?;
-    let claims = id_token
-        .claims(&client.id_token_verifier(), &Nonce::new(ceremony.nonce))
-        .map_err(|error| Refusal::BadAnswer(format!("ID token: {error}")))?;
-    let mut identity = Identity {
-        provider: provider_id.to_owned(),
-        subject: claims.subject().to_string(),
-        email: claims.email().map(|email| email.to_string()),
-        email_verified: claims.email_verified().unwrap_or(false),
-    };
-    // Some providers put the address only in userinfo (OpenID Connect's default for
-    // claims asked for by scope when an access token is issued).
-    if identity.email.is_none()
-        && let Ok(request) = client.user_info(answer.access_token().clone(), Some(claims.subject().clone()))
-    {
-        match request.request_async(&providers.http).await {
-            Ok(info) => {
-                let info: openidconnect::core::CoreUserInfoClaims = info;
-                identity.email = info.email().map(|email| email.to_string());
-                identity.email_verified = info.email_verified().unwrap_or(false);
-            }
-            Err(error) => tracing::warn!(provider = provider_id, %error, "cannot read the provider's userinfo"),
+    let back_to = providers.callback(provider)?;
+    let (http, verifier) = (&providers.http, ceremony.verifier);
+    let identity = match &provider.settings.protocol {
+        Protocol::OpenIdConnect { .. } => {
+            openid::identity(provider, http, &back_to, code, verifier, ceremony.nonce).await?
         }
-    }
+        Protocol::OAuth2(settings) => oauth2::identity(provider, settings, http, &back_to, code, verifier).await?,
+    };
     Ok((ceremony.purpose, identity))
 }
 

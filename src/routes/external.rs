@@ -1,7 +1,8 @@
-//! Signing in with another OpenID Connect provider (`/login/oidc/{id}`, and the callback
-//! it returns to), and linking one to the signed-in account (`/account/links/{id}`).
+//! Signing in with another provider (`/login/oidc/{id}` for OpenID Connect,
+//! `/login/oauth2/{id}` for plain OAuth2, and the callback each returns to), and linking
+//! one to the signed-in account (`/account/links/{id}`).
 
-use axum::extract::State;
+use axum::extract::{MatchedPath, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
@@ -24,13 +25,15 @@ pub struct StartForm {
     next: String,
 }
 
-/// `POST /login/oidc/{id}`: off to the provider.
+/// `POST /login/{oidc,oauth2}/{id}`: off to the provider.
 pub async fn start(
     State(state): State<AppState>,
     session: Session,
+    matched: MatchedPath,
     Path(id): Path<String>,
     Form(form): Form<StartForm>,
 ) -> Result<Response> {
+    of_the_path_kind(&state, &matched, &id)?;
     let next = local_path(&form.next).unwrap_or_default().to_owned();
     let url = external::begin(&state, &session, &id, Purpose::SignIn { next }).await.map_err(refused)?;
     Ok(Redirect::to(url.as_str()).into_response())
@@ -48,15 +51,17 @@ pub async fn link(
     Ok(Redirect::to(url.as_str()).into_response())
 }
 
-/// `GET /login/oidc/{id}/callback`: back from the provider.
+/// `GET /login/{oidc,oauth2}/{id}/callback`: back from the provider.
 pub async fn callback(
     State(state): State<AppState>,
     client: Client,
     session: Session,
     signed_in: Option<CurrentUser>,
+    matched: MatchedPath,
     Path(id): Path<String>,
     Query(callback): Query<Callback>,
 ) -> Result<Response> {
+    of_the_path_kind(&state, &matched, &id)?;
     let (purpose, identity) = external::finish(&state, &session, &id, callback).await.map_err(refused)?;
     match purpose {
         Purpose::Link { user_id } => {
@@ -109,6 +114,13 @@ pub async fn unlink(
             "This is the only way into your account. Set a password (\"Forgot your password?\") or add a passkey first.",
         )),
     }
+}
+
+/// A provider is reached at the path of its kind only (`/login/oidc/…` or
+/// `/login/oauth2/…`): any other is no such page.
+fn of_the_path_kind(state: &AppState, matched: &MatchedPath, id: &str) -> Result<()> {
+    let kind = matched.as_str().split('/').nth(2).unwrap_or_default();
+    if state.providers().is_of_kind(id, kind) { Ok(()) } else { Err(AppError::NotFound) }
 }
 
 /// Every refusal is a page: nothing is redirected anywhere after a bad callback.

@@ -30,7 +30,8 @@ pub struct LoginPage {
     /// An app behind forward auth to return to (checked by [`return_address`]).
     rd: String,
     error: Option<&'static str>,
-    /// "Continue with …" for each sign-in provider: (id, name, reachable now).
+    /// "Continue with …" for each sign-in provider: (its path, `oidc/corp` say, name,
+    /// reachable now).
     providers: Vec<(String, String, bool)>,
     /// The OpenID Connect app the sign-in continues to, by name.
     app: Option<String>,
@@ -83,8 +84,11 @@ pub async fn login_page(State(state): State<AppState>, page: Page, Query(param):
 
 fn providers(state: &AppState) -> Vec<(String, String, bool)> {
     let all = state.providers().all().iter();
-    all.map(|provider| (provider.settings.id.clone(), provider.settings.name.clone(), provider.is_available()))
-        .collect()
+    all.map(|provider| {
+        let path = format!("{}/{}", provider.settings.kind(), provider.settings.id);
+        (path, provider.settings.name.clone(), provider.is_available())
+    })
+    .collect()
 }
 
 type Policy = Option<[(HeaderName, HeaderValue); 1]>;

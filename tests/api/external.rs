@@ -6,7 +6,7 @@
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 
-use gatehouse::external::providers::ProviderSettings;
+use gatehouse::external::providers::{Protocol, ProviderSettings, TokenAuth};
 use reqwest::{Client, StatusCode, header};
 
 use crate::helpers::process::{first_line_with, lines};
@@ -22,6 +22,9 @@ struct ExternalProvider {
     issuer: String,
     /// Kept read: the provider logs as it goes, and dies of a closed pipe.
     stdout: std::sync::mpsc::Receiver<String>,
+    port: u16,
+    gatehouse_port: u16,
+    mode: String,
 }
 
 impl ExternalProvider {
@@ -43,9 +46,17 @@ impl ExternalProvider {
             .spawn()
             .expect("node runs (tests/run installs oidc-provider)");
         let stdout = lines(child.stdout.take().unwrap());
-        let provider = Self { child, issuer: format!("http://127.0.0.1:{port}"), stdout };
+        let issuer = format!("http://127.0.0.1:{port}");
+        let provider = Self { child, issuer, stdout, port, gatehouse_port, mode: mode.to_owned() };
         first_line_with(&provider.stdout, "listening")?;
         Some(provider)
+    }
+
+    /// The same provider at the same address, restarted: with a new signing key and kid.
+    fn restart(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        *self = Self::start_on(self.port, self.gatehouse_port, &self.mode.clone()).expect("its port is free again");
     }
 }
 
@@ -59,16 +70,26 @@ impl Drop for ExternalProvider {
 /// Gatehouse on `port` with the provider "corp" at `issuer`, once its login page offers it
 /// (or, with `reachable` false, says it is unavailable); `None` if the port is taken.
 async fn gatehouse_with(port: u16, issuer: &str, reachable: bool) -> Option<TestApp> {
+    gatehouse_authenticating(port, issuer, reachable, None).await
+}
+
+/// [`gatehouse_with`], authenticating at the token endpoint as `token_auth` says.
+async fn gatehouse_authenticating(
+    port: u16,
+    issuer: &str,
+    reachable: bool,
+    token_auth: Option<TokenAuth>,
+) -> Option<TestApp> {
     let settings = ProviderSettings {
         id: "corp".into(),
         name: "Corp SSO".into(),
-        issuer: issuer.to_owned(),
         client_id: CLIENT_ID.into(),
         client_secret: CLIENT_SECRET.to_owned().into(),
+        protocol: Protocol::OpenIdConnect { issuer: issuer.to_owned(), token_auth },
     };
     let app = spawn_app_unless_port_taken(|config| {
         config.addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
-        config.oidc_providers = Arc::new(vec![settings]);
+        config.sign_in_providers = Arc::new(vec![settings]);
     })
     .await?;
     let expected = if reachable { "Continue with Corp SSO" } else { "Corp SSO is unavailable right now" };
@@ -329,4 +350,63 @@ async fn an_address_given_only_in_userinfo_is_read_from_there() {
     let (back, browser) = sign_in_with_provider(&app, &provider, "ada@example.com").await;
     assert_eq!(location(&back), "/account");
     assert!(app.get_with(&browser, "/account").await.text().await.unwrap().contains("linked as ada@example.com"));
+}
+
+#[tokio::test]
+#[ignore = "needs Node and oidc-provider: tests/run installs them"]
+async fn a_provider_that_rotates_its_key_signs_people_in_again_without_a_restart() {
+    let (app, mut provider) = site("").await;
+    let (back, _) = sign_in_with_provider(&app, &provider, "ada@example.com").await;
+    assert_eq!(location(&back), "/account");
+
+    provider.restart();
+    let (back, browser) = sign_in_with_provider(&app, &provider, "ada@example.com").await;
+    assert_eq!(location(&back), "/account", "the new key was read when an ID token named it");
+    assert!(is_signed_in(&app, &browser).await);
+
+    // Within the minute, another unknown kid does not make Gatehouse read the keys again
+    // (a forger's made-up ones would have it hammer the provider).
+    provider.restart();
+    let (refused, browser) = sign_in_with_provider(&app, &provider, "ada@example.com").await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST);
+    assert!(!is_signed_in(&app, &browser).await);
+}
+
+/// The provider says it takes the client's secret in the form only: Gatehouse reads that
+/// from its metadata, unless `gatehouse.toml` says otherwise.
+#[tokio::test]
+#[ignore = "needs Node and oidc-provider: tests/run installs them"]
+async fn a_provider_taking_the_secret_only_in_the_form_signs_people_in() {
+    let (app, provider) = site("post-only").await;
+    let (back, _) = sign_in_with_provider(&app, &provider, "ada@example.com").await;
+    assert_eq!(location(&back), "/account");
+
+    let forced_basic = on_a_drawn_port(|port| async move {
+        let provider = ExternalProvider::start(port, "post-only").await;
+        Some((gatehouse_authenticating(port, &provider.issuer, true, Some(TokenAuth::Basic)).await?, provider))
+    })
+    .await;
+    let (app, provider) = forced_basic;
+    let (refused, _) = sign_in_with_provider(&app, &provider, "ada@example.com").await;
+    assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "Basic, as told, which this provider refuses");
+}
+
+/// Just after start (or while the provider was down), discovery may not have run yet: a
+/// click tries it then, rather than answering that the provider is unavailable.
+#[tokio::test]
+#[ignore = "needs Node and oidc-provider: tests/run installs them"]
+async fn a_click_before_discovery_has_run_discovers_the_provider_then() {
+    let (app, provider) = on_a_drawn_port(|port| async move {
+        let provider_port = unclaimed_port();
+        let issuer = format!("http://127.0.0.1:{provider_port}");
+        let app = gatehouse_with(port, &issuer, false).await?;
+        // The provider comes up after Gatehouse's first discovery failed (the next is 30 s away).
+        let provider = ExternalProvider::start_on(provider_port, port, "")?;
+        Some((app, provider))
+    })
+    .await;
+    let browser = browser();
+    let callback =
+        callback_from(&app, &provider, &browser, "/login/oidc/corp", Answer::SignInAs("ada@example.com")).await;
+    assert_eq!(location(&app.get_with(&browser, &callback.replace(&app.base_url, "")).await), "/account");
 }

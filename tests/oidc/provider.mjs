@@ -8,17 +8,27 @@
 // sign the token again with the provider's own key (a valid signature on a token that
 // must still be refused), "resigned" signs it again unchanged (which must be accepted, so
 // that the others fail for their claim); "userinfo" keeps the email claims out of the ID token (OpenID
-// Connect's default), so they are only in userinfo. Prints "listening" once it serves.
+// Connect's default), so they are only in userinfo; "post-only" takes the client's secret in the
+// token request's form only (client_secret_post), as its metadata says. Each start makes a new key
+// with a new kid, so a restart is a key rotation. Prints "listening" once it serves.
 import Provider from "oidc-provider";
 import * as jose from "jose";
 
 const [port, clientId, clientSecret, redirectUri, mode] = process.argv.slice(2);
 // The provider's signing key, made here so that a changed token can be signed again with it.
 const { privateKey } = await jose.generateKeyPair("RS256", { extractable: true });
-const signingKey = { ...(await jose.exportJWK(privateKey)), kid: "test-key", alg: "RS256", use: "sig" };
+const kid = `key-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+const signingKey = { ...(await jose.exportJWK(privateKey)), kid, alg: "RS256", use: "sig" };
+const postOnly = mode === "post-only";
 const provider = new Provider(`http://127.0.0.1:${port}`, {
   jwks: { keys: [signingKey] },
-  clients: [{ client_id: clientId, client_secret: clientSecret, redirect_uris: [redirectUri] }],
+  clients: [{
+    client_id: clientId,
+    client_secret: clientSecret,
+    redirect_uris: [redirectUri],
+    token_endpoint_auth_method: postOnly ? "client_secret_post" : "client_secret_basic",
+  }],
+  ...(postOnly ? { clientAuthMethods: ["client_secret_post"] } : {}),
   claims: { openid: ["sub"], email: ["email", "email_verified"] },
   // The ID token carries the email claim itself, not only userinfo (unless told otherwise).
   conformIdTokenClaims: mode === "userinfo",
@@ -32,6 +42,19 @@ const provider = new Provider(`http://127.0.0.1:${port}`, {
     };
   },
 });
+
+// oidc-provider takes Basic whatever the client registered; the provider the interop report
+// met (pyop) refused it so, and so does this one in "post-only" mode.
+if (postOnly) {
+  provider.use(async (ctx, next) => {
+    if (ctx.path === "/token" && ctx.get("authorization")) {
+      ctx.status = 401;
+      ctx.body = { error: "invalid_client", error_description: "Wrong authentication method used" };
+      return;
+    }
+    await next();
+  });
+}
 
 if (mode === "tamper") {
   provider.use(async (ctx, next) => {
@@ -59,7 +82,7 @@ if (rewrites[mode]) {
     if (ctx.path === "/token" && ctx.body && ctx.body.id_token) {
       const claims = jose.decodeJwt(ctx.body.id_token);
       rewrites[mode](claims);
-      const resigned = await new jose.SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: "test-key" }).sign(privateKey);
+      const resigned = await new jose.SignJWT(claims).setProtectedHeader({ alg: "RS256", kid }).sign(privateKey);
       ctx.body = { ...ctx.body, id_token: resigned };
     }
   });
