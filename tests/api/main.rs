@@ -13,6 +13,7 @@ mod connections;
 mod external;
 mod faults;
 mod forward_auth;
+mod github;
 mod guidance;
 mod health;
 mod load;
