@@ -106,6 +106,8 @@ struct DeniedPage<'a> {
     title: &'static str,
     detail: &'static str,
     sign_in_again: Option<String>,
+    /// For a signed-in person refused by role: the login page, to come back as someone else.
+    another_account: Option<String>,
 }
 
 /// `403` with a page that says why: the proxy shows it in place of the app.
@@ -132,8 +134,12 @@ fn denied(state: &AppState, refusal: Refusal, asked: Option<&OriginalRequest>) -
         (Refusal::SecondFactorNeeded, Some(asked)) => Some(sign_in_address(state, &asked.url).to_string()),
         _ => None,
     };
+    let another_account = match (refusal, asked) {
+        (Refusal::MissingRole, Some(asked)) => Some(sign_in_address(state, &asked.url).to_string()),
+        _ => None,
+    };
     let base = state.base_url().as_str();
-    let page = DeniedPage { base, title, detail, sign_in_again };
+    let page = DeniedPage { base, title, detail, sign_in_again, another_account };
     let Ok(html) = page.render() else { return StatusCode::FORBIDDEN.into_response() };
     // The page is shown at the app's address: its style comes from Gatehouse's.
     let origin = state.base_url().origin().ascii_serialization();

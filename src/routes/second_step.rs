@@ -21,7 +21,7 @@ use crate::state::AppState;
 use crate::two_factor::pending::PendingSignIn;
 use crate::two_factor::{self, Verdict};
 use crate::web::format::after_sign_in;
-use crate::web::{Form, Page};
+use crate::web::{Form, Page, Query};
 
 #[derive(Template, WebTemplate)]
 #[template(path = "login_2fa.html")]
@@ -30,13 +30,22 @@ pub struct SecondStepPage {
     error: Option<&'static str>,
     /// Whether to offer the account's passkeys instead of a code.
     passkey: bool,
+    /// A field for a recovery code (letters and digits) rather than the app's digits,
+    /// whose phone keyboard has no letters.
+    recovery: bool,
 }
 
 impl SecondStepPage {
     async fn new(state: &AppState, pending: &PendingSignIn, page: Page, error: Option<&'static str>) -> Result<Self> {
         let passkey = page.passkeys && passkeys::has_any(state, pending.user_id).await?;
-        Ok(Self { page, error, passkey })
+        Ok(Self { page, error, passkey, recovery: false })
     }
+}
+
+#[derive(Deserialize)]
+pub struct WithParam {
+    #[serde(default)]
+    with: String,
 }
 
 #[derive(Deserialize)]
@@ -53,10 +62,13 @@ pub async fn second_step_page(
     session: Session,
     page: Page,
     signed_in: Option<CurrentUser>,
+    Query(param): Query<WithParam>,
 ) -> Result<Response> {
     if let Some(pending) = PendingSignIn::of(&session).await? {
         let policy = form_policy(&state, &pending.next).await?;
-        return Ok((policy, SecondStepPage::new(&state, &pending, page, None).await?).into_response());
+        let mut shown = SecondStepPage::new(&state, &pending, page, None).await?;
+        shown.recovery = param.with == "recovery-code";
+        return Ok((policy, shown).into_response());
     }
     Ok(elsewhere(signed_in.is_some()))
 }
@@ -84,7 +96,8 @@ pub async fn second_step(
         Verdict::Accepted { .. } => {}
         Verdict::Wrong => {
             let error = Some("That code is not right. Enter the current code from your app, or a recovery code.");
-            let again = SecondStepPage::new(&state, &pending, page, error).await?;
+            let mut again = SecondStepPage::new(&state, &pending, page, error).await?;
+            again.recovery = form.code.chars().any(|c| c.is_ascii_alphabetic());
             let policy = form_policy(&state, &pending.next).await?;
             return Ok((StatusCode::UNAUTHORIZED, policy, again).into_response());
         }

@@ -4,13 +4,14 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::accounts::Client;
 use crate::accounts::sessions::CurrentUser;
 use crate::error::{AppError, Result};
+use crate::security::csrf;
 use crate::state::AppState;
 use crate::two_factor::{self, Refusal, Setup};
 use crate::web::account_area::notice_text;
@@ -135,11 +136,16 @@ pub async fn confirm_setup(
     current: CurrentUser,
     client: Client,
     page: Page,
+    request_headers: HeaderMap,
     Form(form): Form<CodeForm>,
 ) -> Result<Response> {
     match two_factor::confirm_setup(&state, &current, &form.code, &client).await {
         Ok(codes) => {
             let mut shown = TwoFactorPage::load(&state, &current, page).await?;
+            // Turning it on gave the session a new id: the page's forms need a token for it.
+            if let Some(token) = csrf::renewed_token(&state, &request_headers, &current.session).await {
+                shown.page.csrf_token = token;
+            }
             shown.new_codes = Some(codes);
             shown.notice = Some("Two-step login is on. Every other session was signed out.");
             Ok(shown.into_response())

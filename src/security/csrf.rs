@@ -10,7 +10,7 @@
 
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
@@ -77,6 +77,19 @@ pub async fn protect_forms(State(state): State<AppState>, request: Request, next
         }
     }
     response
+}
+
+/// The form token for a page that a request renders after giving the session a new id
+/// (turning on two-step login does): the one [`protect_forms`] made was bound to the old
+/// id, so the page's forms would be refused. The session is saved first, which gives it
+/// its new id.
+pub async fn renewed_token(state: &AppState, headers: &HeaderMap, session: &Session) -> Option<String> {
+    let nonce = CookieJar::from_headers(headers).get(cookie_name(state.secure_cookies()))?.value().to_owned();
+    if session.id().is_none() {
+        session.save().await.ok()?;
+    }
+    let bound = format!("{nonce}.{}", signed_in_session(Some(session.clone())).await);
+    Some(state.signing_key().sign(PURPOSE, &bound))
 }
 
 /// The key of this browser's signed-in session, or nothing before sign-in: what a form

@@ -285,9 +285,12 @@ pub struct Status {
     pub recovery_codes_left: i64,
 }
 
+/// Read afresh: the page that has just turned it on or off holds the user as it was.
 pub async fn status(state: &AppState, user: &User) -> Result<Status> {
-    let left = two_factor::recovery_codes_left(state.store().pool(), user.id).await?;
-    Ok(Status { on: user.has_two_factor(), recovery_codes_left: left })
+    let pool = state.store().pool();
+    let left = two_factor::recovery_codes_left(pool, user.id).await?;
+    let on = crate::store::users::find_by_id(pool, user.id).await?.is_some_and(|user| user.has_two_factor());
+    Ok(Status { on, recovery_codes_left: left })
 }
 
 /// The second step of a program's sign-in (the password was right): the code it sent

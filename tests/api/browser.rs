@@ -221,9 +221,12 @@ async fn a_person_turns_on_two_step_login_and_signs_in_with_a_code_in_a_real_bro
     let codes = browser.find_all(Locator::Css("ol.codes code")).await.unwrap();
     assert_eq!(codes.len(), 10);
     assert_eq!(in_view(&browser, &codes[0]).await, json!(true), "the codes are at the top of the page");
+    let page = browser.source().await.unwrap();
+    assert!(page.contains(r#"<span class="badge ok">On</span>"#), "the page says it is on: {page}");
+    assert!(!page.contains("Off</span>") && !page.contains("Set up an authenticator app"), "and nothing else: {page}");
 
+    // Every signed-in page has "Log out" in its header.
     set_viewport(&browser, 1280, 800).await;
-    browser.goto(&app.url("/account")).await.unwrap();
     press(&browser, "Log out").await;
     wait_for_path(&browser, "/").await;
     browser.goto(&app.url("/login")).await.unwrap();
@@ -231,6 +234,9 @@ async fn a_person_turns_on_two_step_login_and_signs_in_with_a_code_in_a_real_bro
     fill(&browser, "password", PASSWORD).await;
     press(&browser, "Log in").await;
     wait_for_path(&browser, "/login/2fa").await;
+    let field = browser.find(Locator::Id("code")).await.unwrap();
+    assert_eq!(field.attr("inputmode").await.unwrap().as_deref(), Some("numeric"), "a phone shows digits");
+    assert_eq!(field.attr("autocomplete").await.unwrap().as_deref(), Some("one-time-code"));
     fill(&browser, "code", &totp::code(&secret, 1)).await;
     press(&browser, "Continue").await;
     wait_for_path(&browser, "/account").await;

@@ -280,7 +280,10 @@ async fn a_rule_with_roles_lets_in_only_accounts_with_one_of_them() {
     // The refusal is a page the browser shows; a "yes" only the proxy reads.
     assert_eq!(header_of(&denied, "x-frame-options"), Some("DENY"));
     assert!(header_of(&denied, "content-security-policy").is_some());
-    assert!(denied.text().await.unwrap().contains("does not have access"));
+    let page = denied.text().await.unwrap();
+    assert!(page.contains("does not have access"));
+    let another = format!("{}/login?rd=https%3A%2F%2Fapp.example.com%2Fadmin%2Fusers", app.base_url);
+    assert!(page.contains(&format!(r#"<a class="button" href="{another}">Use another account</a>"#)), "{page}");
 
     stdout(&run(&app, &["user", "grant", "ada@example.com", "admin"], ""));
     let postgres = app.database.is_postgres();
