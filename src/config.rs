@@ -38,7 +38,8 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, value_parser = parse_database_url)]
     pub database_url: String,
 
-    /// Public origin used in email links [default: http://localhost:<port>].
+    /// Public origin people open and email links use [default: http:// and the listen
+    /// address, with localhost for an unspecified one like 0.0.0.0].
     #[arg(long, env = "BASE_URL", value_parser = parse_base_url)]
     pub base_url: Option<Url>,
 

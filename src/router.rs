@@ -39,8 +39,9 @@ use crate::web::{api_caller, guard};
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// Every route with the layers that need to know it, in three groups: pages, the API,
-/// and the few routes that read no session (health checks, JWKS, the stylesheet).
+/// Every route with the layers that need to know it, in groups: pages, passkey calls, the
+/// API, the routes that read no session (health checks, JWKS, the OpenID Connect endpoints
+/// apps' servers call), and the assets, which stay out of the request log.
 ///
 /// Each `Router::layer` boxes every route once more, and each box is cloned per request,
 /// so each group gets one `ServiceBuilder`. Layers that need no route run in front of
@@ -149,7 +150,11 @@ pub fn router(state: AppState) -> Router {
         .route("/oauth2/revoke", post(oidc::revoke).layer(apps_cors.clone()))
         .route("/oauth2/introspect", post(oidc::introspect))
         .route("/oauth2/authorize", post(oidc::as_get))
-        .route("/oauth2/logout", post(oidc::as_get))
+        .route("/oauth2/logout", post(oidc::as_get));
+
+    // Outside the request log: a page's stylesheet and icons would drown the lines that
+    // matter (printed mail, refusals) at INFO.
+    let assets = Router::new()
         .route("/assets/style.css", get(assets::stylesheet))
         .route("/assets/passkeys.js", get(assets::passkeys_script))
         .route("/assets/mark.svg", get(assets::mark))
@@ -173,7 +178,7 @@ pub fn router(state: AppState) -> Router {
         Some(_) => routes.layer(from_fn(crate::metrics::track)),
         None => routes,
     };
-    routes.with_state(state)
+    routes.merge(assets).with_state(state)
 }
 
 /// After a request that may have written (any but GET, HEAD and OPTIONS), this instance's

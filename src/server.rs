@@ -76,8 +76,11 @@ impl Application {
         check_against_base_url(&config, &base_url)?;
         let vault = Vault::from_file(config.secret_key_file.as_deref())?;
         if !vault.seals() {
-            tracing::warn!(
-                "no SECRET_KEY_FILE: signing keys are stored unsealed, so a copy of the database could forge tokens"
+            // First-run advice, not a fault: calm, once, with what to do.
+            tracing::info!(
+                "signing keys are kept unsealed in the database (fine to try Gatehouse out). In production, \
+                 set SECRET_KEY_FILE to a file of 32 random bytes (head -c 32 /dev/urandom > secret.key) and run \
+                 `gatehouse keys rotate`: a copy of the database alone then cannot forge tokens or forms"
             );
         }
         let stored = keys::get_or_create(store.pool(), "signing", &vault.seal(&random_hex_key()), store::now()).await?;
@@ -123,6 +126,11 @@ impl Application {
 
     pub fn local_addr(&self) -> SocketAddr {
         self.addr
+    }
+
+    /// `BASE_URL`: the address people open, and mails link to.
+    pub fn base_url(&self) -> &url::Url {
+        self.state.base_url()
     }
 
     pub fn state(&self) -> &AppState {

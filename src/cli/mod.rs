@@ -551,7 +551,13 @@ async fn serve(config: Config) -> anyhow::Result<()> {
     // it is a clean stop, not the default action of ending the process at once.
     let shutdown = shutdown_signal()?;
     // Tests and scripts read these lines to find ports picked with `:0`.
-    println!("listening on http://{}", app.local_addr());
+    let listening = format!("http://{}", app.local_addr());
+    println!("listening on {listening}");
+    // The address in mails, with its own cookies: the one to open, when it differs.
+    let open = app.base_url().as_str().trim_end_matches('/');
+    if open != listening {
+        println!("open {open} in a browser (BASE_URL: the address mails link to)");
+    }
     if let Some(metrics) = app.metrics_addr() {
         println!("metrics on http://{metrics}/metrics");
     }

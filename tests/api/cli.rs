@@ -118,3 +118,35 @@ async fn sigterm_lets_a_request_in_flight_finish_then_exits_cleanly() {
     let status = running.child.wait().unwrap();
     assert!(status.success(), "{status}");
 }
+
+/// What a newcomer sees first: no warning (the advice about SECRET_KEY_FILE is calm INFO),
+/// the address to open beside the listen line when BASE_URL differs from it, and a
+/// request log without a line per stylesheet or icon.
+#[tokio::test]
+async fn the_first_lines_say_where_to_open_it_calmly_and_assets_stay_out_of_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut command = gatehouse(dir.path());
+    command.env("GATEHOUSE_ADDR", "127.0.0.1:0").env("BASE_URL", "http://localhost:8080").env("RUST_LOG", "info");
+    let running = start(command);
+    let open = wait_for_line(&running.stdout, "open ");
+    assert_eq!(open, "open http://localhost:8080 in a browser (BASE_URL: the address mails link to)");
+
+    let client = browser();
+    for asset in ["/assets/style.css", "/assets/mark.svg", "/favicon.ico", "/login"] {
+        assert_eq!(client.get(format!("{}{asset}", running.base)).send().await.unwrap().status(), StatusCode::OK);
+    }
+    let mut logged = Vec::new();
+    loop {
+        let line =
+            running.stderr.recv_timeout(std::time::Duration::from_secs(20)).expect("the request to /login is logged");
+        let done = line.contains("route=\"/login\"") || line.contains("route=/login");
+        logged.push(line);
+        if done {
+            break;
+        }
+    }
+    let log = logged.join("\n");
+    assert!(!log.contains("WARN"), "nothing to worry a newcomer: {log}");
+    assert!(log.contains("INFO") && log.contains("set SECRET_KEY_FILE"), "the advice is there: {log}");
+    assert!(!log.contains("style.css") && !log.contains("mark.svg") && !log.contains("favicon"), "{log}");
+}
