@@ -41,6 +41,9 @@ pub async fn overview(
 ) -> Result<OverviewPage> {
     let pool = state.store().pool();
     let user = &current.user;
+    // Failures since the sign-in before this one: the counter on the account row starts
+    // again at each sign-in, this one included.
+    let failed_logins = events::failures_since_previous_login(pool, user.id).await?;
     let previous_login = events::previous_login(pool, user.id).await?.map(|login| {
         let from = [login.ip, describe_device(&login.user_agent)].into_iter().filter(|part| !part.is_empty());
         format!("{} · {}", human_time(login.created_at), from.collect::<Vec<_>>().join(", "))
@@ -53,7 +56,7 @@ pub async fn overview(
         verified: user.is_verified(),
         signed_up: human_date(user.created_at),
         previous_login,
-        failed_logins: user.failed_logins,
+        failed_logins,
         sessions: sessions::list_for_user(pool, user.id, store::now()).await?.len(),
         providers: crate::external::links_of(&state, user)
             .await?

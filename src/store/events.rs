@@ -273,6 +273,23 @@ pub async fn recent<'e>(
 }
 
 /// The sign-in before the latest one: what "last sign-in" means to someone signed in now.
+/// Failed logins after the sign-in before the latest one (all of them, before a second
+/// sign-in), in the order events were written: seconds would tie.
+pub async fn failures_since_previous_login<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM account_events WHERE user_id = $1 AND kind = $2 AND id > COALESCE((SELECT id \
+         FROM account_events WHERE user_id = $1 AND kind = $3 ORDER BY id DESC LIMIT 1 OFFSET 1), 0)",
+    )
+    .bind(user_id)
+    .bind(EventKind::LoginFailed.as_str())
+    .bind(EventKind::LoggedIn.as_str())
+    .fetch_one(db)
+    .await
+}
+
 pub async fn previous_login<'e>(
     db: impl Executor<'e, Database = Db>,
     user_id: i64,

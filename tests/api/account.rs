@@ -261,11 +261,17 @@ async fn deleting_the_account_removes_everything_and_says_goodbye() {
 #[tokio::test]
 async fn the_account_page_shows_logins_failures_and_activity() {
     let app = spawn_app().await;
-    let client = app.signed_in("ada@example.com").await;
+    // A wrong password before the first sign-in counts too.
+    app.verified_user("ada@example.com").await;
+    app.login_with(&browser(), "ada@example.com", "wrong password").await;
+    let client = browser();
+    assert_eq!(app.login_with(&client, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+    let page = app.get_with(&client, "/account").await.text().await.unwrap();
+    assert!(page.contains("1 since your last sign-in"), "{page}");
     app.login_with(&browser(), "ada@example.com", "wrong password").await;
     let page = app.get_with(&client, "/account").await.text().await.unwrap();
     assert!(page.contains("Previous sign-in") && page.contains("None before this one"), "{page}");
-    assert!(page.contains("1 since your last sign-in"));
+    assert!(page.contains("2 since your last sign-in"));
     assert!(hidden_field(&page, "csrf_token").is_some());
     let activity = app.get_with(&client, "/account/activity").await.text().await.unwrap();
     assert!(
@@ -280,6 +286,7 @@ async fn the_account_page_shows_logins_failures_and_activity() {
     assert_eq!(app.get_with(&phone, "/account").await.status(), StatusCode::OK, "the phone is signed in, before");
     let page = app.get_with(&phone, "/account").await.text().await.unwrap();
     assert!(page.contains("Previous sign-in") && page.contains("127.0.0.1") && !page.contains("None before"));
+    assert!(page.contains("1 since your last sign-in"), "the one after the previous sign-in: {page}");
 }
 
 #[tokio::test]

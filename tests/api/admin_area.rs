@@ -162,6 +162,13 @@ async fn an_admin_sees_a_users_state_roles_sessions_and_events() {
     assert!(shown.contains("Role granted: <strong>editors</strong>"), "events show");
     assert!(shown.contains("by operator"), "the command line is named as the operator");
     assert!(shown.contains("Logged in") && shown.contains("by owner"));
+    assert!(shown.contains("<dt>Failed logins</dt><dd>0 since the last login</dd>"), "{shown}");
+    assert!(shown.contains(">Sign out everywhere<"), "offered while signed in somewhere");
+
+    // Not signed in anywhere: nothing to sign out of.
+    app.verified_user("grace@example.com").await;
+    let grace = page(&app, &admin, &format!("/admin/users/{}", user_id(&app, "grace@example.com").await)).await;
+    assert!(grace.contains("Not signed in anywhere.") && !grace.contains("Sign out everywhere"), "{grace}");
 
     for missing in ["/admin/users/999999", "/admin/users/abc", "/admin/users/-1", "/admin/users/1e3"] {
         assert_eq!(app.get_with(&admin, missing).await.status(), StatusCode::NOT_FOUND, "{missing}");
