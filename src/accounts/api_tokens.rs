@@ -1,8 +1,10 @@
 //! Personal API tokens: made from the account page or the API, shown once, revocable.
 
+use super::Client;
 use crate::domain::{API_TOKEN_PREFIX, Scope, Token};
 use crate::error::Result;
 use crate::store::api_tokens::{self, ApiToken};
+use crate::store::events::{self, EventKind};
 use crate::store::{self, Store};
 
 /// A request for a new token, checked: the same rules for the page's form and the API.
@@ -42,11 +44,15 @@ impl NewApiToken {
     }
 }
 
-/// Stores the token and returns its row and its secret, which is never shown again.
-pub async fn create(store: &Store, user_id: i64, new: &NewApiToken) -> Result<(ApiToken, String)> {
+/// Stores the token and returns its row and its secret, which is never shown again. The
+/// account's activity log (and the admin's) records it, as every credential made.
+pub async fn create(store: &Store, user_id: i64, new: &NewApiToken, client: &Client) -> Result<(ApiToken, String)> {
     let token = Token::generate();
-    let scope = new.scope.as_str();
-    let row = api_tokens::insert(store.pool(), user_id, &new.name, scope, &token, store::now(), new.expires_at).await?;
+    let (scope, now) = (new.scope.as_str(), store::now());
+    let mut tx = store.begin().await?;
+    let row = api_tokens::insert(&mut *tx, user_id, &new.name, scope, &token, now, new.expires_at).await?;
+    events::record(&mut *tx, user_id, EventKind::ApiTokenCreated, &client.ip(), &client.user_agent, now).await?;
+    tx.commit().await?;
     tracing::info!(event = "api_token_created", user_id, token_id = row.id, scope, "new API token");
     Ok((row, format!("{API_TOKEN_PREFIX}{}", token.encode())))
 }
@@ -59,12 +65,16 @@ pub async fn revoke_all(conn: &mut sqlx::AnyConnection, user_id: i64) -> Result<
 }
 
 /// Revokes one of the user's tokens; `false` if they have none with that id.
-pub async fn revoke(store: &Store, user_id: i64, token_id: i64) -> Result<bool> {
-    let revoked = api_tokens::delete(store.pool(), user_id, token_id).await?;
-    if revoked {
-        tracing::info!(event = "api_token_revoked", user_id, token_id, "API token revoked");
+pub async fn revoke(store: &Store, user_id: i64, token_id: i64, client: &Client) -> Result<bool> {
+    let now = store::now();
+    let mut tx = store.begin().await?;
+    if !api_tokens::delete(&mut *tx, user_id, token_id).await? {
+        return Ok(false);
     }
-    Ok(revoked)
+    events::record(&mut *tx, user_id, EventKind::ApiTokenRevoked, &client.ip(), &client.user_agent, now).await?;
+    tx.commit().await?;
+    tracing::info!(event = "api_token_revoked", user_id, token_id, "API token revoked");
+    Ok(true)
 }
 
 #[cfg(test)]

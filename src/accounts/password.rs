@@ -92,16 +92,38 @@ pub async fn check(state: &AppState, email: &str, password: SecretString, client
         tracing::info!(event = "login_second_step", user_id = user.id, %ip, "right password, code still needed");
         return Ok(PasswordCheck::SecondStepNeeded(user));
     }
-    record_sign_in(state, &user, client).await?;
+    record_sign_in(state, &user, client, SignedInWith::Password).await?;
     Ok(PasswordCheck::Accepted(user))
 }
 
-/// The books of a completed sign-in: last login, the activity log, the metrics.
-pub async fn record_sign_in(state: &AppState, user: &User, client: &Client) -> Result<()> {
+/// How a sign-in was made, for the activity log and the admin's.
+#[derive(Debug, Clone, Copy)]
+pub enum SignedInWith {
+    Password,
+    PasswordAndCode,
+    PasswordAndRecoveryCode,
+    Passkey,
+    Provider,
+}
+
+impl SignedInWith {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Password => "password",
+            Self::PasswordAndCode => "password and code",
+            Self::PasswordAndRecoveryCode => "password and recovery code",
+            Self::Passkey => "passkey",
+            Self::Provider => "sign-in provider",
+        }
+    }
+}
+
+/// The books of a completed sign-in: last login, the activity log (saying how), the metrics.
+pub async fn record_sign_in(state: &AppState, user: &User, client: &Client, with: SignedInWith) -> Result<()> {
     let pool = state.store().pool();
     let now = store::now();
     users::record_login(pool, user.id, &client.ip(), now).await?;
-    events::record(pool, user.id, EventKind::LoggedIn, &client.ip(), &client.user_agent, now).await?;
+    events::record_sign_in(pool, user.id, with.describe(), &client.ip(), &client.user_agent, now).await?;
     tracing::info!(event = "login_succeeded", user_id = user.id, ip = %client.ip, "signed in");
     metrics::login("ok");
     Ok(())
@@ -124,7 +146,7 @@ pub async fn check_for_program(
         PasswordCheck::Accepted(user) => Ok((user, Amr::password())),
         PasswordCheck::SecondStepNeeded(user) => {
             let amr = crate::two_factor::program_second_step(state, &user, otp, client).await?;
-            record_sign_in(state, &user, client).await?;
+            record_sign_in(state, &user, client, SignedInWith::PasswordAndCode).await?;
             Ok((user, amr))
         }
         PasswordCheck::Refused => Err(AppError::Unauthorized("The email or password is incorrect.")),

@@ -10,6 +10,7 @@ use super::{covers, has_scope, hash, known_scopes, random_secret};
 use crate::domain::AuthSession;
 use crate::error::Result;
 use crate::state::AppState;
+use crate::store::events::{self, EventKind};
 use crate::store::oauth::{self, Client, Code};
 use crate::store::{self, users::User};
 
@@ -167,13 +168,25 @@ impl Request {
         Ok(!allowed.is_some_and(|allowed| covers(&allowed, &self.scope)))
     }
 
-    /// Remembers the consent, issues a code for this sign-in, and returns where to send
+    /// Remembers the consent (`consented_from`: the person just said yes, from there: the
+    /// activity log says so), issues a code for this sign-in, and returns where to send
     /// the browser with it.
-    pub async fn allow(&self, state: &AppState, user: &User, auth: &AuthSession) -> Result<String> {
+    pub async fn allow(
+        &self,
+        state: &AppState,
+        user: &User,
+        auth: &AuthSession,
+        consented_from: Option<&crate::accounts::Client>,
+    ) -> Result<String> {
         let pool = state.store().pool();
         let now = store::now();
         if !self.client.skips_consent() {
-            oauth::save_consent(pool, user.id, &self.client.client_id, &self.scope, now).await?;
+            let mut tx = state.store().begin().await?;
+            oauth::save_consent(&mut *tx, user.id, &self.client.client_id, &self.scope, now).await?;
+            if let Some(from) = consented_from {
+                events::record(&mut *tx, user.id, EventKind::AppAllowed, &from.ip(), &from.user_agent, now).await?;
+            }
+            tx.commit().await?;
         }
         let code = random_secret();
         let record = Code {

@@ -108,12 +108,17 @@ pub async fn revoke_access(
     state: &crate::state::AppState,
     user_id: i64,
     client_id: &str,
+    from: &crate::accounts::Client,
 ) -> crate::error::Result<bool> {
+    use crate::store::events::{self, EventKind};
     let mut tx = state.store().begin().await?;
     let had = crate::store::oauth::delete_consent(&mut *tx, user_id, client_id).await?;
     let now = crate::store::now();
     let revoked = crate::store::refresh_tokens::revoke_for_client(&mut *tx, user_id, client_id, now).await?;
     crate::store::oauth_grants::revoke_for_client(&mut *tx, user_id, client_id, now).await?;
+    if had || revoked > 0 {
+        events::record(&mut *tx, user_id, EventKind::AppAccessRevoked, &from.ip(), &from.user_agent, now).await?;
+    }
     tx.commit().await?;
     tracing::info!(event = "oauth_access_revoked", user_id, client_id, revoked, "an app's access was taken away");
     Ok(had || revoked > 0)

@@ -82,6 +82,8 @@ pub struct ActivityPage {
 
 struct EventView {
     what: &'static str,
+    /// How a sign-in was made.
+    how: String,
     when: String,
     ip: String,
     device: String,
@@ -93,6 +95,11 @@ pub async fn activity(State(state): State<AppState>, current: CurrentUser, page:
         .into_iter()
         .map(|event| EventView {
             what: EventKind::describe(&event.kind),
+            how: if event.kind == EventKind::LoggedIn.as_str() {
+                event.detail.unwrap_or_default()
+            } else {
+                String::new()
+            },
             when: human_time(event.created_at),
             device: if event.user_agent.is_empty() { String::new() } else { describe_device(&event.user_agent) },
             ip: event.ip,

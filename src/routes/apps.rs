@@ -59,9 +59,10 @@ pub struct RevokeForm {
 pub async fn revoke(
     State(state): State<AppState>,
     current: CurrentUser,
+    client: crate::accounts::Client,
     Form(form): Form<RevokeForm>,
 ) -> Result<Response> {
-    if !oidc::revoke_access(&state, current.user.id, &form.client_id).await? {
+    if !oidc::revoke_access(&state, current.user.id, &form.client_id, &client).await? {
         return Err(AppError::NotFound);
     }
     Ok(Redirect::to("/account/apps?notice=app-revoked").into_response())

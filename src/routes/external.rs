@@ -83,7 +83,7 @@ pub async fn callback(
                 Ok(Redirect::to(SECOND_STEP).into_response())
             }
             SignIn::Account(user) => {
-                password::record_sign_in(&state, &user, &client).await?;
+                password::record_sign_in(&state, &user, &client, password::SignedInWith::Provider).await?;
                 sessions::sign_in(&state, &session, &sessions::signed_in(&user, false, Amr::federated(), &client))
                     .await?;
                 let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());

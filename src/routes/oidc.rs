@@ -117,7 +117,7 @@ pub async fn authorize(
         }
         return Ok(consent_page(page, &current, &request, uri.query().unwrap_or_default()));
     }
-    let to = request.allow(&state, &current.user, &current.auth).await?;
+    let to = request.allow(&state, &current.user, &current.auth, None).await?;
     Ok(Redirect::to(&to).into_response())
 }
 
@@ -200,6 +200,7 @@ pub async fn as_get(OriginalUri(uri): OriginalUri, Form(fields): Form<Vec<(Strin
 pub async fn decide(
     State(state): State<AppState>,
     current: CurrentUser,
+    client: crate::accounts::Client,
     Form(form): Form<Decision>,
 ) -> Result<Response> {
     let request = match form.params.check(&state).await {
@@ -211,7 +212,7 @@ pub async fn decide(
         let to = request.error_redirect(&state, "access_denied", "The user did not allow the app.");
         return Ok(Redirect::to(&to).into_response());
     }
-    let to = request.allow(&state, &current.user, &current.auth).await?;
+    let to = request.allow(&state, &current.user, &current.auth, Some(&client)).await?;
     Ok(Redirect::to(&to).into_response())
 }
 

@@ -89,7 +89,7 @@ async fn signed_in(
     client: &Client,
     destination: &str,
 ) -> Result<Response> {
-    password::record_sign_in(state, user, client).await?;
+    password::record_sign_in(state, user, client, password::SignedInWith::Passkey).await?;
     sessions::sign_in(state, session, &sessions::signed_in(user, remember, amr, client)).await?;
     let known_device = device::cookie(state.signing_key(), user, state.secure_cookies());
     let body = serde_json::json!({ "redirect": after_sign_in(destination) });

@@ -92,8 +92,9 @@ pub async fn second_step(
         PendingSignIn::finish(&session).await?;
         return Ok(Redirect::to("/login").into_response());
     };
-    match two_factor::check_code(&state, &user, &form.code, &client).await? {
-        Verdict::Accepted { .. } => {}
+    let with = match two_factor::check_code(&state, &user, &form.code, &client).await? {
+        Verdict::Accepted { by_recovery_code: true } => password::SignedInWith::PasswordAndRecoveryCode,
+        Verdict::Accepted { by_recovery_code: false } => password::SignedInWith::PasswordAndCode,
         Verdict::Wrong => {
             let error = Some("That code is not right. Enter the current code from your app, or a recovery code.");
             let mut again = SecondStepPage::new(&state, &pending, page, error).await?;
@@ -102,9 +103,9 @@ pub async fn second_step(
             return Ok((StatusCode::UNAUTHORIZED, policy, again).into_response());
         }
         Verdict::Throttled { retry_after_secs } => return Err(AppError::TooManyRequests { retry_after_secs }),
-    }
+    };
     PendingSignIn::finish(&session).await?;
-    password::record_sign_in(&state, &user, &client).await?;
+    password::record_sign_in(&state, &user, &client, with).await?;
     let auth = sessions::signed_in(&user, pending.remember, pending.with_code(), &client);
     sessions::sign_in(&state, &session, &auth).await?;
     let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());

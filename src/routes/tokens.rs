@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::accounts::api_tokens::{self, BAD_EXPIRY, NewApiToken};
-use crate::accounts::password;
 use crate::accounts::sessions::CurrentUser;
+use crate::accounts::{Client, password};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store;
@@ -97,6 +97,7 @@ pub async fn tokens_page(
 pub async fn create_token(
     State(state): State<AppState>,
     current: CurrentUser,
+    client: Client,
     page: Page,
     Form(mut form): Form<NewTokenForm>,
 ) -> Result<Response> {
@@ -118,7 +119,7 @@ pub async fn create_token(
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
         }
     };
-    let (_, secret) = api_tokens::create(state.store(), current.user.id, &new).await?;
+    let (_, secret) = api_tokens::create(state.store(), current.user.id, &new, &client).await?;
     let shown = TokensPage { new_token: Some(secret), ..TokensPage::load(&state, &current, page, None).await? };
     Ok(([(header::CACHE_CONTROL, "no-store")], shown).into_response())
 }
@@ -132,8 +133,9 @@ pub struct RevokeTokenForm {
 pub async fn revoke_token(
     State(state): State<AppState>,
     current: CurrentUser,
+    client: Client,
     Form(form): Form<RevokeTokenForm>,
 ) -> Result<Redirect> {
-    api_tokens::revoke(state.store(), current.user.id, form.token_id).await?;
+    api_tokens::revoke(state.store(), current.user.id, form.token_id, &client).await?;
     Ok(Redirect::to("/account/tokens?notice=token-revoked"))
 }

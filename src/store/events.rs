@@ -35,6 +35,10 @@ pub enum EventKind {
     RoleRevoked,
     /// On the admin's own log: the account they deleted is gone, its log with it.
     UserDeleted,
+    ApiTokenCreated,
+    ApiTokenRevoked,
+    AppAllowed,
+    AppAccessRevoked,
 }
 
 impl EventKind {
@@ -67,6 +71,10 @@ impl EventKind {
             Self::RoleGranted => "role_granted",
             Self::RoleRevoked => "role_revoked",
             Self::UserDeleted => "user_deleted",
+            Self::ApiTokenCreated => "api_token_created",
+            Self::ApiTokenRevoked => "api_token_revoked",
+            Self::AppAllowed => "app_allowed",
+            Self::AppAccessRevoked => "app_access_revoked",
         }
     }
 
@@ -100,6 +108,10 @@ impl EventKind {
             "role_granted" => "Role granted",
             "role_revoked" => "Role revoked",
             "user_deleted" => "Deleted an account",
+            "api_token_created" => "API token created",
+            "api_token_revoked" => "API token revoked",
+            "app_allowed" => "An app was allowed to sign you in",
+            "app_access_revoked" => "An app's access was taken away",
             _ => "Account activity",
         }
     }
@@ -111,10 +123,12 @@ pub struct Event {
     pub ip: String,
     pub user_agent: String,
     pub created_at: i64,
+    /// What the event was about: how a sign-in was made, a role, a deleted account.
+    pub detail: Option<String>,
 }
 
 /// Every kind, for the admin area's filter.
-pub const ALL_KINDS: [EventKind; 27] = [
+pub const ALL_KINDS: [EventKind; 31] = [
     EventKind::LoggedIn,
     EventKind::LoginFailed,
     EventKind::LoggedOut,
@@ -142,6 +156,10 @@ pub const ALL_KINDS: [EventKind; 27] = [
     EventKind::RoleGranted,
     EventKind::RoleRevoked,
     EventKind::UserDeleted,
+    EventKind::ApiTokenCreated,
+    EventKind::ApiTokenRevoked,
+    EventKind::AppAllowed,
+    EventKind::AppAccessRevoked,
 ];
 
 impl EventKind {
@@ -168,6 +186,30 @@ pub async fn record<'e>(
     .bind(ip)
     .bind(user_agent)
     .bind(now)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// A sign-in, and how it was made (`with`: "a password", "a passkey", ...).
+pub async fn record_sign_in<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    with: &str,
+    ip: &str,
+    user_agent: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO account_events (user_id, kind, ip, user_agent, created_at, detail) \
+         SELECT id, $2, $3, $4, $5, $6 FROM users WHERE id = $1",
+    )
+    .bind(user_id)
+    .bind(EventKind::LoggedIn.as_str())
+    .bind(ip)
+    .bind(user_agent)
+    .bind(now)
+    .bind(with)
     .execute(db)
     .await?;
     Ok(())
@@ -263,7 +305,7 @@ pub async fn recent<'e>(
     // An admin's or operator's address and browser are not the account owner's business.
     sqlx::query_as(
         "SELECT kind, CASE WHEN acted_by IS NULL THEN ip ELSE '' END AS ip, \
-                CASE WHEN acted_by IS NULL THEN user_agent ELSE '' END AS user_agent, created_at \
+                CASE WHEN acted_by IS NULL THEN user_agent ELSE '' END AS user_agent, created_at, detail \
          FROM account_events WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
     )
     .bind(user_id)
@@ -295,7 +337,7 @@ pub async fn previous_login<'e>(
     user_id: i64,
 ) -> Result<Option<Event>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT kind, ip, user_agent, created_at FROM account_events \
+        "SELECT kind, ip, user_agent, created_at, detail FROM account_events \
          WHERE user_id = $1 AND kind = $2 ORDER BY id DESC LIMIT 1 OFFSET 1",
     )
     .bind(user_id)

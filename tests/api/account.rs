@@ -276,8 +276,9 @@ async fn the_account_page_shows_logins_failures_and_activity() {
     let activity = app.get_with(&client, "/account/activity").await.text().await.unwrap();
     assert!(
         activity.contains("Failed login attempt")
-            && activity.contains("Logged in")
-            && activity.contains("Email address confirmed")
+            && activity.contains("Logged in with password")
+            && activity.contains("Email address confirmed"),
+        "{activity}"
     );
 
     // Signed in again elsewhere: the overview names the sign-in before this one.
@@ -320,4 +321,39 @@ async fn a_person_sets_a_name_and_a_username_no_one_else_has() {
     assert_eq!(cleared.status(), StatusCode::SEE_OTHER);
     let freed = profile(&[("display_name", "Grace"), ("username", "ada.l")], &grace).await;
     assert_eq!(freed.status(), StatusCode::SEE_OTHER, "a cleared username is free again");
+}
+
+/// Every credential made or removed is in the account's activity (and so the admin's log).
+#[tokio::test]
+async fn making_and_revoking_an_api_token_or_an_apps_access_is_in_the_activity_log() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let made: serde_json::Value = client
+        .post(app.url("/api/tokens"))
+        .json(&serde_json::json!({"name": "deploy", "scope": "read"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = made["id"].as_i64().unwrap();
+    let revoked = client.delete(app.url(&format!("/api/tokens/{id}"))).send().await.unwrap();
+    assert_eq!(revoked.status(), StatusCode::NO_CONTENT);
+
+    let wiki = crate::oidc::add_client(&app, &[]);
+    let pkce = crate::oidc::pkce();
+    crate::oidc::code_for(&app, &client, &wiki, &pkce).await;
+    let taken = app.post_form_with(&client, "/account/apps/revoke", &[("client_id", &wiki.id)]).await;
+    assert_eq!(taken.status(), StatusCode::SEE_OTHER);
+
+    let activity = app.get_with(&client, "/account/activity").await.text().await.unwrap();
+    for said in [
+        "API token created",
+        "API token revoked",
+        "An app was allowed to sign you in",
+        "An app&#x27;s access was taken away",
+    ] {
+        assert!(activity.contains(said) || activity.contains(&said.replace("&#x27;", "&#39;")), "{said}: {activity}");
+    }
 }

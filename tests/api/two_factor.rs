@@ -359,6 +359,8 @@ async fn a_recovery_code_works_once_in_any_case_with_or_without_its_dash_and_mai
     assert_eq!(second_step(&app, &again, &enrolled.recovery_codes[1]).await.status(), StatusCode::SEE_OTHER);
     let page = app.get_with(&again, "/account/2fa").await.text().await.unwrap();
     assert!(page.contains("8 of 10 recovery codes left"));
+    let activity = app.get_with(&again, "/account/activity").await.text().await.unwrap();
+    assert!(activity.contains("Logged in with password and recovery code"), "how it was done: {activity}");
 }
 
 #[tokio::test]

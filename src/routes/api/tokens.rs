@@ -7,8 +7,8 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::accounts::api_tokens::{self, NewApiToken};
-use crate::accounts::password;
 use crate::accounts::sessions::recently_authenticated;
+use crate::accounts::{Client, password};
 use crate::error::{AppError, Problem, Result};
 use crate::state::AppState;
 use crate::store;
@@ -81,6 +81,7 @@ fn whole_number<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Opt
 pub async fn create_token(
     State(state): State<AppState>,
     caller: ApiCaller,
+    client: Client,
     Json(request): Json<NewToken>,
 ) -> Result<Response> {
     // A token made with a token needs the password too, and never outlives its maker.
@@ -103,7 +104,7 @@ pub async fn create_token(
     let new = NewApiToken::parse(&request.name, &request.scope, request.expires_in_days)
         .map_err(|e| AppError::BadRequest(e.into()))?
         .no_later_than(no_later_than);
-    let (row, secret) = api_tokens::create(state.store(), caller.user.id, &new).await?;
+    let (row, secret) = api_tokens::create(state.store(), caller.user.id, &new, &client).await?;
     let view = ApiTokenView::of(row, Some(secret))?;
     Ok((StatusCode::CREATED, [(header::CACHE_CONTROL, "no-store")], axum::Json(view)).into_response())
 }
@@ -137,8 +138,13 @@ pub async fn list_tokens(State(state): State<AppState>, caller: ApiCaller) -> Re
     (status = 403, description = "Read-only credential, or a cross-site request", body = Problem, content_type = "application/problem+json"),
     (status = 404, description = "No such token of the caller", body = Problem, content_type = "application/problem+json"),
 ))]
-pub async fn delete_token(State(state): State<AppState>, caller: ApiCaller, Path(id): Path<i64>) -> Result<StatusCode> {
-    if !api_tokens::revoke(state.store(), caller.user.id, id).await? {
+pub async fn delete_token(
+    State(state): State<AppState>,
+    caller: ApiCaller,
+    client: Client,
+    Path(id): Path<i64>,
+) -> Result<StatusCode> {
+    if !api_tokens::revoke(state.store(), caller.user.id, id, &client).await? {
         return Err(AppError::NotFound);
     }
     Ok(StatusCode::NO_CONTENT)
