@@ -17,7 +17,7 @@ use crate::passkeys::{self, NAME_MAX_CHARS, Refusal};
 use crate::state::AppState;
 use crate::store::passkeys::StoredPasskey;
 use crate::web::account_area::notice_text;
-use crate::web::format::{human_date, human_time};
+use crate::web::format::{describe_device, human_date, human_time};
 use crate::web::{Form, Json, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -31,6 +31,9 @@ pub struct PasskeysPage {
     recent: bool,
     passkeys: Vec<Listed>,
     name_max: usize,
+    /// The name a new passkey gets unless the person types another: this browser's
+    /// (a passkey made here is most often on this device).
+    suggested_name: String,
 }
 
 struct Listed {
@@ -54,6 +57,7 @@ impl From<StoredPasskey> for Listed {
 pub async fn passkeys_page(
     State(state): State<AppState>,
     current: CurrentUser,
+    client: Client,
     page: Page,
     Query(param): Query<NoticeParam>,
 ) -> Result<PasskeysPage> {
@@ -66,7 +70,13 @@ pub async fn passkeys_page(
         recent: recently_authenticated(&current.auth),
         passkeys,
         name_max: NAME_MAX_CHARS,
+        suggested_name: device_name(&client),
     })
+}
+
+/// "Chrome on Linux", say; "Passkey" for a browser that does not say what it is.
+fn device_name(client: &Client) -> String {
+    if client.user_agent.trim().is_empty() { "Passkey".to_owned() } else { describe_device(&client.user_agent) }
 }
 
 /// `{"publicKey": {...}}` for `navigator.credentials.create`.
@@ -90,7 +100,9 @@ pub async fn finish_registration(
     client: Client,
     Json(new): Json<NewPasskey>,
 ) -> Result<Response> {
-    let stored = passkeys::finish_registration(&state, &current, &new.credential, &new.name, &client)
+    // No name typed: the browser's, rather than a name that tells passkeys apart from nothing.
+    let name = if new.name.trim().is_empty() { device_name(&client) } else { new.name };
+    let stored = passkeys::finish_registration(&state, &current, &new.credential, &name, &client)
         .await
         .map_err(registration_refused)?;
     let body =

@@ -391,3 +391,28 @@ async fn a_site_reached_by_an_ip_address_offers_no_passkeys() {
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
     assert_eq!(problem_type(refused).await, "/problems/not-found");
 }
+
+/// A passkey added with no name typed is named after the browser that added it, which the
+/// form also offers as its value (no placeholder that looks like one).
+#[tokio::test]
+async fn a_passkey_with_no_name_is_named_after_the_browser() {
+    let app = passkey_app().await;
+    app.verified_user("ada@example.com").await;
+    let chrome = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+    let client = Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(chrome)
+        .build()
+        .unwrap();
+    assert_eq!(
+        app.login_with(&client, "ada@example.com", crate::helpers::PASSWORD).await.status(),
+        StatusCode::SEE_OTHER
+    );
+    let form = app.get_with(&client, "/account/passkeys").await.text().await.unwrap();
+    assert!(form.contains(r#"value="Chrome on Linux""#) && !form.contains("placeholder"), "{form}");
+
+    register(&app, &client, "  ").await;
+    let page = app.get_with(&client, "/account/passkeys").await.text().await.unwrap();
+    assert!(page.contains("<strong>Chrome on Linux</strong>"), "{page}");
+}
