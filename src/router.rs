@@ -157,6 +157,7 @@ pub fn router(state: AppState) -> Router {
     let assets = Router::new()
         .route("/assets/style.css", get(assets::stylesheet))
         .route("/assets/passkeys.js", get(assets::passkeys_script))
+        .route("/assets/keep.js", get(assets::keep_script))
         .route("/assets/mark.svg", get(assets::mark))
         .route("/favicon.ico", get(assets::mark));
 

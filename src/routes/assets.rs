@@ -51,9 +51,20 @@ static PASSKEYS: Asset = Asset {
     etag: LazyLock::new(|| etag_of(PASSKEYS.body)),
 };
 
-/// The one script: the passkey ceremonies on the login, second-step and passkeys pages.
+static KEEP: Asset = Asset {
+    content_type: "text/javascript; charset=utf-8",
+    body: include_str!("../../assets/keep.js"),
+    etag: LazyLock::new(|| etag_of(KEEP.body)),
+};
+
+/// The passkey ceremonies on the login, second-step and passkeys pages.
 pub async fn passkeys_script(request_headers: HeaderMap) -> Response {
     PASSKEYS.serve(&request_headers)
+}
+
+/// Copy and Print beside a secret shown once.
+pub async fn keep_script(request_headers: HeaderMap) -> Response {
+    KEEP.serve(&request_headers)
 }
 
 pub async fn stylesheet(request_headers: HeaderMap) -> Response {

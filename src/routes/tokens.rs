@@ -11,10 +11,11 @@ use crate::accounts::api_tokens::{self, BAD_EXPIRY, NewApiToken};
 use crate::accounts::sessions::CurrentUser;
 use crate::accounts::{Client, password};
 use crate::error::Result;
+use crate::security::headers;
 use crate::state::AppState;
 use crate::store;
 use crate::web::account_area::{notice_text, password_error};
-use crate::web::format::{human_date, human_time};
+use crate::web::format::{human_date, human_time, text_download};
 use crate::web::{Form, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -66,6 +67,11 @@ impl Default for NewTokenForm {
 }
 
 impl TokensPage {
+    /// The new token as a text file's `data:` URL, for the Download link.
+    fn token_download(&self) -> String {
+        text_download(&format!("{}\n", self.new_token.as_deref().unwrap_or_default()))
+    }
+
     async fn load(state: &AppState, current: &CurrentUser, page: Page, notice: Option<&'static str>) -> Result<Self> {
         let tokens = store::api_tokens::list(state.store().pool(), current.user.id)
             .await?
@@ -121,7 +127,9 @@ pub async fn create_token(
     };
     let (_, secret) = api_tokens::create(state.store(), current.user.id, &new, &client).await?;
     let shown = TokensPage { new_token: Some(secret), ..TokensPage::load(&state, &current, page, None).await? };
-    Ok(([(header::CACHE_CONTROL, "no-store")], shown).into_response())
+    // It runs keep.js (Copy) beside the token.
+    let policy = (header::CONTENT_SECURITY_POLICY, headers::SCRIPTED_CSP);
+    Ok(([(header::CACHE_CONTROL, "no-store"), policy], shown).into_response())
 }
 
 #[derive(Deserialize)]

@@ -4,17 +4,18 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::accounts::Client;
 use crate::accounts::sessions::CurrentUser;
 use crate::error::{AppError, Result};
-use crate::security::csrf;
+use crate::security::{csrf, headers};
 use crate::state::AppState;
 use crate::two_factor::{self, Refusal, Setup};
 use crate::web::account_area::notice_text;
+use crate::web::format::text_download;
 use crate::web::{Form, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -45,6 +46,17 @@ struct Errors {
 }
 
 impl TwoFactorPage {
+    /// The new recovery codes as a text file's `data:` URL, for the Download link.
+    fn codes_download(&self) -> String {
+        let codes = self.new_codes.as_deref().unwrap_or_default().join("\n");
+        text_download(&format!("Recovery codes for two-step login (each works once):\n\n{codes}\n"))
+    }
+
+    /// Shown with the new recovery codes: the page runs `keep.js` (Copy, Print).
+    fn with_codes(self) -> Response {
+        ([(header::CONTENT_SECURITY_POLICY, headers::SCRIPTED_CSP)], self).into_response()
+    }
+
     async fn load(state: &AppState, current: &CurrentUser, page: Page) -> Result<Self> {
         let status = two_factor::status(state, &current.user).await?;
         Ok(Self {
@@ -148,7 +160,7 @@ pub async fn confirm_setup(
             }
             shown.new_codes = Some(codes);
             shown.notice = Some("Two-step login is on. Every other session was signed out.");
-            Ok(shown.into_response())
+            Ok(shown.with_codes())
         }
         Err(Refusal::WrongCode) => {
             // The same secret again, so the user can correct the code without rescanning.
@@ -176,7 +188,7 @@ pub async fn renew_recovery_codes(
     let errors = match two_factor::renew_recovery_codes(&state, &current.user, &form.password, &client).await {
         Ok(codes) => {
             let shown = TwoFactorPage { new_codes: Some(codes), ..TwoFactorPage::load(&state, &current, page).await? };
-            return Ok(shown.into_response());
+            return Ok(shown.with_codes());
         }
         Err(Refusal::WrongPassword) => Errors { codes_password: Some(WRONG_PASSWORD), ..Errors::default() },
         Err(other) => return Err(unexpected(other)),

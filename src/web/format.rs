@@ -72,9 +72,28 @@ pub fn describe_device(user_agent: &str) -> String {
     }
 }
 
+/// `text` as a `data:` URL a link can download (`<a download>`): it needs no script, and
+/// a secret shown once is never stored where the server could serve it again.
+pub fn text_download(text: &str) -> String {
+    let mut url = String::from("data:text/plain;charset=utf-8,");
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_' || byte == b'.' {
+            url.push(byte as char);
+        } else {
+            url.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    url
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_download_holds_the_text_percent_encoded() {
+        assert_eq!(text_download("ab-1\nc d"), "data:text/plain;charset=utf-8,ab-1%0Ac%20d");
+    }
 
     #[test]
     fn only_local_paths_are_followed() {

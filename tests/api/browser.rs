@@ -94,8 +94,11 @@ async fn set_viewport(browser: &Client, width: u32, height: u32) {
     assert_eq!(viewport().await, (width, height), "the viewport is the size asked for");
 }
 
+/// Types `value` into the field, in place of what it held (a suggested name, say).
 async fn fill(browser: &Client, field: &str, value: &str) {
-    browser.find(Locator::Id(field)).await.unwrap().send_keys(value).await.unwrap();
+    let element = browser.find(Locator::Id(field)).await.unwrap();
+    element.clear().await.unwrap();
+    element.send_keys(value).await.unwrap();
 }
 
 async fn press(browser: &Client, label: &str) {
@@ -179,6 +182,11 @@ async fn a_person_signs_up_confirms_and_logs_in_with_a_real_browser() {
         wait_for_text(&browser, "Your new token").await;
         let token = browser.find(Locator::Css("code.token")).await.unwrap();
         assert_eq!(in_view(&browser, &token).await, json!(true), "the new token is visible at {width}x{height}");
+        let secret = token.text().await.unwrap();
+        let download = browser.find(Locator::LinkText("Download")).await.unwrap();
+        assert!(download.attr("href").await.unwrap().unwrap().contains(&secret), "the download holds the token");
+        let copy = browser.find(Locator::XPath("//button[normalize-space()='Copy']")).await.unwrap();
+        assert!(copy.is_displayed().await.unwrap(), "Copy is shown once the script runs");
     }
     browser.goto(&app.url("/account")).await.unwrap();
 
@@ -221,6 +229,21 @@ async fn a_person_turns_on_two_step_login_and_signs_in_with_a_code_in_a_real_bro
     let codes = browser.find_all(Locator::Css("ol.codes code")).await.unwrap();
     assert_eq!(codes.len(), 10);
     assert_eq!(in_view(&browser, &codes[0]).await, json!(true), "the codes are at the top of the page");
+    // Download works without script: the codes are in the link itself.
+    let first = codes[0].text().await.unwrap();
+    let download = browser.find(Locator::LinkText("Download")).await.unwrap();
+    assert_eq!(download.attr("download").await.unwrap().as_deref(), Some("gatehouse-recovery-codes.txt"));
+    let href = download.attr("href").await.unwrap().unwrap();
+    assert!(href.starts_with("data:text/plain") && href.contains(&first), "{href}");
+    // Copy and Print are there once the page's script runs (the page's policy lets it).
+    for label in ["Copy", "Print"] {
+        let button = browser.find(Locator::XPath(&format!("//button[normalize-space()='{label}']"))).await.unwrap();
+        assert!(button.is_displayed().await.unwrap(), "{label} is shown");
+    }
+    press(&browser, "Copy").await;
+    wait_for_text(&browser, "Cop").await;
+    let copy_said = browser.find(Locator::Css("[data-copy]")).await.unwrap().text().await.unwrap();
+    assert_ne!(copy_said, "Copy", "the click did something");
     let page = browser.source().await.unwrap();
     assert!(page.contains(r#"<span class="badge ok">On</span>"#), "the page says it is on: {page}");
     assert!(!page.contains("Off</span>") && !page.contains("Set up an authenticator app"), "and nothing else: {page}");
