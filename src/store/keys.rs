@@ -54,8 +54,10 @@ pub async fn jwt_keys<'e>(
     grace_secs: i64,
 ) -> Result<Vec<JwtKey>, sqlx::Error> {
     sqlx::query_as(&format!(
+        // The signing key (never retired) first: a rotation in the second its key was made
+        // ties on created_at.
         "SELECT kid, secret, created_at FROM {} WHERE retired_at IS NULL OR retired_at > $1 \
-         ORDER BY created_at DESC, kid",
+         ORDER BY CASE WHEN retired_at IS NULL THEN 0 ELSE 1 END, created_at DESC, kid",
         table.name()
     ))
     .bind(now - grace_secs)

@@ -471,7 +471,8 @@ async fn programs_get_mfa_required_then_succeed_with_otp_and_tokens_say_which_fa
         )
         .await;
     let page = created.text().await.unwrap();
-    let api_token = page.split("<code class=\"token\">").nth(1).unwrap().split('<').next().unwrap().to_owned();
+    let api_token = page.split("<code class=\"token\"").nth(1).unwrap().split('>').nth(1).unwrap();
+    let api_token = api_token.split('<').next().unwrap().to_owned();
     let basic = app.client.get(app.url("/api/me")).basic_auth("oz@example.com", Some(PASSWORD)).send().await.unwrap();
     assert_eq!(basic.status(), StatusCode::UNAUTHORIZED);
     let with_token = app
