@@ -78,7 +78,10 @@ pub fn router(state: AppState) -> Router {
         .route("/account/email", post(email::change_email).layer(mail_rate_limit()))
         .route("/confirm-email", get(email::confirm_email_page).post(email::confirm_email))
         .route("/account/sessions/revoke", post(sessions::revoke_session))
-        .route("/account/sessions/revoke-others", post(sessions::revoke_other_sessions))
+        .route(
+            "/account/sessions/revoke-others",
+            get(sessions::confirm_revoke_others).post(sessions::revoke_other_sessions),
+        )
         .route("/account/delete", get(deletion::delete_page).post(deletion::delete_account))
         .route("/account/tokens", get(tokens::tokens_page).post(tokens::create_token))
         .route("/account/tokens/revoke", post(tokens::revoke_token))
@@ -209,13 +212,16 @@ fn admin_routes(state: &AppState) -> Router<AppState> {
         .route("/admin/users", get(users::users_page))
         .route("/admin/users/{id}", get(users::user_page))
         .route("/admin/users/{id}/verify", post(actions::verify))
-        .route("/admin/users/{id}/disable", post(actions::disable))
+        .route("/admin/users/{id}/disable", get(actions::confirm_disable).post(actions::disable))
         .route("/admin/users/{id}/enable", post(actions::enable))
-        .route("/admin/users/{id}/revoke-sessions", post(actions::revoke_sessions))
+        .route(
+            "/admin/users/{id}/revoke-sessions",
+            get(actions::confirm_revoke_sessions).post(actions::revoke_sessions),
+        )
         .route("/admin/users/{id}/reset-2fa", post(actions::reset_two_factor))
         .route("/admin/users/{id}/roles/grant", post(actions::grant_role))
         .route("/admin/users/{id}/roles/revoke", post(actions::revoke_role))
-        .route("/admin/users/{id}/delete", post(actions::delete))
+        .route("/admin/users/{id}/delete", get(actions::confirm_delete).post(actions::delete))
         .route("/admin/events", get(events::events_page))
         .route_layer(
             ServiceBuilder::new()
@@ -245,7 +251,7 @@ fn passkey_pages(state: &AppState) -> Router<AppState> {
         axum::http::HeaderValue::from_static(headers::SCRIPTED_CSP),
     );
     Router::new()
-        .route("/account/passkeys/delete", post(passkeys::delete))
+        .route("/account/passkeys/delete", get(passkeys::confirm_delete).post(passkeys::delete))
         .route("/account/passkeys/confirm", post(passkeys::confirm))
         .route_layer(from_fn_with_state(state.clone(), guard::fresh_sign_in))
         .route("/account/passkeys", get(passkeys::passkeys_page).layer(scripted))

@@ -17,6 +17,7 @@ use crate::passkeys::{self, NAME_MAX_CHARS, Refusal};
 use crate::state::AppState;
 use crate::store::passkeys::StoredPasskey;
 use crate::web::account_area::notice_text;
+use crate::web::confirm::ConfirmAction;
 use crate::web::format::{describe_device, human_date, human_time};
 use crate::web::{Form, Json, NoticeParam, Page, Query};
 
@@ -148,6 +149,32 @@ pub async fn rename(
 pub struct DeleteForm {
     #[serde(default)]
     id: i64,
+}
+
+#[derive(Deserialize)]
+pub struct WhichPasskey {
+    #[serde(default)]
+    id: i64,
+}
+
+/// `GET /account/passkeys/delete?id=`: "Delete this passkey?", whose answer is [`delete`].
+pub async fn confirm_delete(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    page: Page,
+    Query(which): Query<WhichPasskey>,
+) -> Result<ConfirmAction> {
+    let passkeys = passkeys::list(&state, &current.user).await?;
+    let passkey = passkeys.into_iter().find(|passkey| passkey.id == which.id).ok_or(AppError::NotFound)?;
+    Ok(ConfirmAction {
+        page,
+        title: format!("Delete the passkey “{}”?", passkey.name),
+        consequence: "You can no longer log in with it. The device keeps it until you remove it there too.".into(),
+        action: "/account/passkeys/delete".into(),
+        fields: vec![("id", passkey.id.to_string())],
+        button: "Delete the passkey",
+        cancel: "/account/passkeys".into(),
+    })
 }
 
 /// Behind [`crate::web::guard::fresh_sign_in`], like the admin area's changes.

@@ -12,6 +12,7 @@ use crate::error::Result;
 use crate::state::AppState;
 use crate::store;
 use crate::web::account_area::notice_text;
+use crate::web::confirm::ConfirmAction;
 use crate::web::format::{describe_device, human_time};
 use crate::web::{Form, NoticeParam, Page, Query};
 
@@ -74,6 +75,21 @@ pub async fn revoke_session(
     match sessions::end_one(&state, current.user.id, Some(&current), &form.session_id, &client).await? {
         Ended::ThisOne => Ok(Redirect::to("/?notice=signed-out")),
         Ended::Another | Ended::NoSuchSession => Ok(Redirect::to("/account/sessions?notice=session-revoked")),
+    }
+}
+
+/// `GET /account/sessions/revoke-others`: "Sign out everywhere else?"
+pub async fn confirm_revoke_others(page: Page) -> ConfirmAction {
+    ConfirmAction {
+        page,
+        title: "Sign out everywhere else?".into(),
+        consequence: "Every other browser and device signed in to your account is signed out at once, and the \
+                      apps you signed in to with it must sign you in again. This browser stays signed in."
+            .into(),
+        action: "/account/sessions/revoke-others".into(),
+        fields: Vec::new(),
+        button: "Sign out everywhere else",
+        cancel: "/account/sessions".into(),
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod account_area;
 pub mod api_caller;
+pub mod confirm;
 pub mod extract;
 pub mod format;
 pub mod guard;

@@ -357,3 +357,25 @@ async fn making_and_revoking_an_api_token_or_an_apps_access_is_in_the_activity_l
         assert!(activity.contains(said) || activity.contains(&said.replace("&#x27;", "&#39;")), "{said}: {activity}");
     }
 }
+
+/// Signing out everywhere else asks first (a page, no script); its form posts to the same
+/// route as before, which programs may still post to directly.
+#[tokio::test]
+async fn signing_out_everywhere_else_asks_first() {
+    let app = spawn_app().await;
+    let laptop = app.signed_in("ada@example.com").await;
+    let phone = browser();
+    assert_eq!(app.login_with(&phone, "ada@example.com", PASSWORD).await.status(), StatusCode::SEE_OTHER);
+
+    let list = app.get_with(&laptop, "/account/sessions").await.text().await.unwrap();
+    assert!(list.contains(r#"href="/account/sessions/revoke-others""#), "a link to the question, not the deed");
+    let asked = app.get_with(&laptop, "/account/sessions/revoke-others").await;
+    assert_eq!(asked.status(), StatusCode::OK);
+    let page = asked.text().await.unwrap();
+    assert!(page.contains("Sign out everywhere else?") && page.contains(r#"action="/account/sessions/revoke-others""#));
+    assert_eq!(app.get_with(&phone, "/account").await.status(), StatusCode::OK, "asking changed nothing");
+
+    let done = app.post_form_with(&laptop, "/account/sessions/revoke-others", &[]).await;
+    assert_eq!(done.status(), StatusCode::SEE_OTHER);
+    assert_ne!(app.get_with(&phone, "/account").await.status(), StatusCode::OK, "the phone is signed out");
+}

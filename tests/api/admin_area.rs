@@ -164,6 +164,19 @@ async fn an_admin_sees_a_users_state_roles_sessions_and_events() {
     assert!(shown.contains("Logged in") && shown.contains("by owner"));
     assert!(shown.contains("<dt>Failed logins</dt><dd>0 since the last login</dd>"), "{shown}");
     assert!(shown.contains(">Sign out everywhere<"), "offered while signed in somewhere");
+    for (verb, question) in [
+        ("disable", "Disable ada@example.com?"),
+        ("delete", "Delete ada@example.com?"),
+        ("revoke-sessions", "Sign ada@example.com out everywhere?"),
+    ] {
+        assert!(shown.contains(&format!(r#"href="/admin/users/{id}/{verb}""#)), "{verb} asks first");
+        let asked = page(&app, &admin, &format!("/admin/users/{id}/{verb}")).await;
+        assert!(
+            asked.contains(question) && asked.contains(&format!(r#"action="/admin/users/{id}/{verb}""#)),
+            "{asked}"
+        );
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM users WHERE disabled_at IS NULL").await, 2, "asking changed nothing");
 
     // Not signed in anywhere: nothing to sign out of.
     app.verified_user("grace@example.com").await;

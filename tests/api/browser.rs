@@ -311,6 +311,13 @@ async fn an_admin_finds_a_user_and_acts_on_the_account_in_a_real_browser() {
     let notice = browser.find(Locator::Css(".notice")).await.unwrap();
     assert_eq!(in_view(&browser, &notice).await, json!(true), "the result is at the top");
 
+    // One click does not disable: a page asks first, and Cancel goes back unchanged.
+    browser.find(Locator::LinkText("Disable the account")).await.unwrap().click().await.unwrap();
+    wait_for_text(&browser, "The account is signed out everywhere at once and cannot sign in").await;
+    browser.find(Locator::LinkText("Cancel")).await.unwrap().click().await.unwrap();
+    wait_for_text(&browser, "Disable the account").await;
+    assert!(!browser.source().await.unwrap().contains("badge warn\">disabled"), "still enabled");
+    browser.find(Locator::LinkText("Disable the account")).await.unwrap().click().await.unwrap();
     press(&browser, "Disable the account").await;
     wait_for_text(&browser, "The account is disabled and signed out everywhere.").await;
     browser.find(Locator::LinkText("Security log")).await.unwrap().click().await.unwrap();

@@ -416,3 +416,21 @@ async fn a_passkey_with_no_name_is_named_after_the_browser() {
     let page = app.get_with(&client, "/account/passkeys").await.text().await.unwrap();
     assert!(page.contains("<strong>Chrome on Linux</strong>"), "{page}");
 }
+
+#[tokio::test]
+async fn deleting_a_passkey_asks_first_and_names_it() {
+    let app = passkey_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    register(&app, &client, "Laptop").await;
+    let id = app.scalar("SELECT id FROM passkeys").await;
+    let list = app.get_with(&client, "/account/passkeys").await.text().await.unwrap();
+    assert!(list.contains(&format!(r#"href="/account/passkeys/delete?id={id}""#)), "{list}");
+    let asked = app.get_with(&client, &format!("/account/passkeys/delete?id={id}")).await.text().await.unwrap();
+    assert!(asked.contains("Delete the passkey “Laptop”?") && asked.contains(r#"action="/account/passkeys/delete""#));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM passkeys").await, 1, "asking deletes nothing");
+    let other = app.get_with(&client, &format!("/account/passkeys/delete?id={}", id + 1)).await;
+    assert_eq!(other.status(), StatusCode::NOT_FOUND);
+    let deleted = app.post_form_with(&client, "/account/passkeys/delete", &[("id", &id.to_string())]).await;
+    assert_eq!(deleted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM passkeys").await, 0);
+}

@@ -16,6 +16,7 @@ use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::store::Tx;
 use crate::store::users::User;
+use crate::web::confirm::ConfirmAction;
 use crate::web::guard::Privileged;
 use crate::web::{Form, Page, Path};
 
@@ -62,6 +63,51 @@ pub async fn verify(State(state): State<AppState>, acting: Acting) -> Result<Red
     let mut tx = state.store().begin().await?;
     let verified = admin::verify(&mut tx, &acting.actor(), &acting.target).await?;
     done(&state, tx, acting.target.id, changed(verified, "verified")).await
+}
+
+/// "Are you sure?" about `what` done to the account, answered by a post to `/admin/users/{id}/{verb}`.
+fn confirm(
+    page: Page,
+    acting: &Acting,
+    verb: &str,
+    title: String,
+    consequence: &str,
+    button: &'static str,
+) -> ConfirmAction {
+    let id = acting.target.id;
+    ConfirmAction {
+        page,
+        title,
+        consequence: consequence.to_owned(),
+        action: format!("/admin/users/{id}/{verb}"),
+        fields: Vec::new(),
+        button,
+        cancel: format!("/admin/users/{id}"),
+    }
+}
+
+/// `GET /admin/users/{id}/disable`.
+pub async fn confirm_disable(page: Page, acting: Acting) -> ConfirmAction {
+    let title = format!("Disable {}?", acting.target.email);
+    let consequence = "The account is signed out everywhere at once and cannot sign in, nor use its tokens, until \
+                       an administrator enables it again. Nothing is deleted.";
+    confirm(page, &acting, "disable", title, consequence, "Disable the account")
+}
+
+/// `GET /admin/users/{id}/revoke-sessions`.
+pub async fn confirm_revoke_sessions(page: Page, acting: Acting) -> ConfirmAction {
+    let title = format!("Sign {} out everywhere?", acting.target.email);
+    let consequence = "Every session of the account ends at once, with the refresh tokens of its programs and apps. \
+                       They can sign in again.";
+    confirm(page, &acting, "revoke-sessions", title, consequence, "Sign out everywhere")
+}
+
+/// `GET /admin/users/{id}/delete`.
+pub async fn confirm_delete(page: Page, acting: Acting) -> ConfirmAction {
+    let title = format!("Delete {}?", acting.target.email);
+    let consequence = "The account is deleted with its sessions, tokens and activity, at once and for good, and \
+                       its owner is mailed that it is done. This cannot be undone.";
+    confirm(page, &acting, "delete", title, consequence, "Delete the account")
 }
 
 pub async fn disable(State(state): State<AppState>, acting: Acting) -> Result<Redirect> {
