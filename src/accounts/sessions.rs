@@ -65,8 +65,7 @@ pub async fn log_out(state: &AppState, session: &Session) -> Result<()> {
         let now = store::now();
         let mut tx = state.store().begin().await?;
         events::record(&mut *tx, auth.user_id, EventKind::LoggedOut, &auth.ip, &auth.user_agent, now).await?;
-        refresh_tokens::revoke_for_user(&mut *tx, auth.user_id, now).await?;
-        oauth_grants::revoke_for_user(&mut *tx, auth.user_id, now).await?;
+        revoke_what_programs_hold(&mut tx, auth.user_id, now).await?;
         tx.commit().await?;
     }
     session.flush().await?;
@@ -95,8 +94,7 @@ pub async fn end_one(
         return Ok(Ended::NoSuchSession);
     }
     events::record(&mut *tx, user_id, EventKind::SessionRevoked, &client.ip(), &client.user_agent, now).await?;
-    refresh_tokens::revoke_for_user(&mut *tx, user_id, now).await?;
-    oauth_grants::revoke_for_user(&mut *tx, user_id, now).await?;
+    revoke_what_programs_hold(&mut tx, user_id, now).await?;
     tx.commit().await?;
     tracing::info!(event = "session_revoked", user_id, "session ended by its owner");
     match current {
@@ -125,8 +123,7 @@ pub async fn end_others(state: &AppState, current: &CurrentUser, client: &Client
 /// every refresh token and app grant. Returns how many sessions ended.
 pub async fn end_all(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx::Error> {
     let ended = sessions::delete_for_user(&mut *conn, user_id).await?;
-    refresh_tokens::revoke_for_user(&mut *conn, user_id, store::now()).await?;
-    oauth_grants::revoke_for_user(&mut *conn, user_id, store::now()).await?;
+    revoke_what_programs_hold(conn, user_id, store::now()).await?;
     Ok(ended)
 }
 
@@ -134,9 +131,16 @@ pub async fn end_all(conn: &mut AnyConnection, user_id: i64) -> Result<u64, sqlx
 /// and app grant, within the caller's transaction. Returns how many sessions ended.
 pub async fn end_all_but(conn: &mut AnyConnection, user_id: i64, keep: &str) -> Result<u64, sqlx::Error> {
     let ended = sessions::delete_others(&mut *conn, user_id, keep).await?;
-    refresh_tokens::revoke_for_user(&mut *conn, user_id, store::now()).await?;
-    oauth_grants::revoke_for_user(&mut *conn, user_id, store::now()).await?;
+    revoke_what_programs_hold(conn, user_id, store::now()).await?;
     Ok(ended)
+}
+
+/// Every refresh token of the user's programs and apps, and the grants behind the apps'
+/// access tokens: what goes with a session when it ends.
+async fn revoke_what_programs_hold(conn: &mut AnyConnection, user_id: i64, now: i64) -> Result<(), sqlx::Error> {
+    refresh_tokens::revoke_for_user(&mut *conn, user_id, now).await?;
+    oauth_grants::revoke_for_user(&mut *conn, user_id, now).await?;
+    Ok(())
 }
 
 /// A fresh session for a user who just proved who they are.

@@ -229,7 +229,8 @@ impl Entry<'_> {
     fn oidc(&self, env: &impl Fn(&str) -> Option<String>) -> Result<ProviderSettings, Vec<String>> {
         let mut problems = self.unknown_keys(&OIDC_KEYS);
         let id = self.id();
-        let issuer = self.url("issuer", None).map(|_| self.text("issuer").unwrap_or_default());
+        // Kept as written (discovery compares it character for character), once it parses.
+        let issuer = self.url("issuer", None).and_then(|_| self.text("issuer"));
         let secret = self.secret("oidc", &id, env);
         let (name, client_id, token_auth) = (self.text("name"), self.text("client_id"), self.token_auth());
         let failed = [id.as_ref().err(), name.as_ref().err(), client_id.as_ref().err(), secret.as_ref().err()];

@@ -129,13 +129,7 @@ pub async fn exchange_code(
     if row.expires_at <= now {
         return Err(TokenError::InvalidGrant(BAD_CODE));
     }
-    let granted = oauth_grants::Grant {
-        id: new_grant_id(),
-        client_id: client.client_id.clone(),
-        user_id: Some(row.user_id),
-        sid: row.sid.clone(),
-        revoked_at: None,
-    };
+    let granted = oauth_grants::Grant::new(new_grant_id(), &client.client_id, Some(row.user_id), row.sid.clone());
     if row.used_at.is_some() || !redeem(state, &row.code_hash, &granted, now).await? {
         // A code that comes back, with its verifier, was intercepted or replayed: what it
         // bought goes too, access tokens included.
@@ -234,13 +228,7 @@ async fn grant_of_refresh_token(
     if let Some(grant) = oauth_grants::find(pool, family).await? {
         return Ok(grant);
     }
-    let grant = oauth_grants::Grant {
-        id: family.to_owned(),
-        client_id: client_id.to_owned(),
-        user_id: Some(user_id),
-        sid: None,
-        revoked_at: None,
-    };
+    let grant = oauth_grants::Grant::new(family.to_owned(), client_id, Some(user_id), None);
     oauth_grants::insert(pool, &grant, store::now()).await?;
     Ok(grant)
 }
@@ -386,13 +374,7 @@ pub async fn client_credentials(
         return Err(TokenError::InvalidScope);
     }
     let scope = if asked.is_empty() { registered.join(" ") } else { asked.join(" ") };
-    let grant = oauth_grants::Grant {
-        id: new_grant_id(),
-        client_id: client.client_id.clone(),
-        user_id: None,
-        sid: None,
-        revoked_at: None,
-    };
+    let grant = oauth_grants::Grant::new(new_grant_id(), &client.client_id, None, None);
     oauth_grants::insert(state.store().pool(), &grant, store::now()).await?;
     let token_grant = ClientGrant { client_id: &client.client_id, scope: &scope, grant: &grant.id };
     let (access_token, expires_in) = state.jwt().issue_for_service(token_grant).await?;

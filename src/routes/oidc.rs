@@ -337,7 +337,10 @@ pub async fn userinfo(State(state): State<AppState>, request_headers: HeaderMap,
         Ok(None) => {
             return Ok((StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, "Bearer")]).into_response());
         }
-        Err(()) => return Ok(userinfo_error(StatusCode::BAD_REQUEST, "invalid_request")),
+        Err(()) => {
+            let why = "Send the access token once: in the Authorization header or the form body.";
+            return Ok(userinfo_error(StatusCode::BAD_REQUEST, "invalid_request", why));
+        }
     };
     Ok(match tokens::userinfo(&state, &token).await? {
         Some((claims, client_id)) => {
@@ -345,17 +348,17 @@ pub async fn userinfo(State(state): State<AppState>, request_headers: HeaderMap,
             response.extensions_mut().insert(CallingClient(client_id));
             response
         }
-        None => userinfo_error(StatusCode::UNAUTHORIZED, "invalid_token"),
+        None => userinfo_error(
+            StatusCode::UNAUTHORIZED,
+            "invalid_token",
+            "The access token is not valid: it may be expired, revoked or malformed.",
+        ),
     })
 }
 
 /// The error in the challenge (RFC 6750 §3) and, for clients that read it there, in a
 /// JSON body too.
-fn userinfo_error(status: StatusCode, error: &'static str) -> Response {
-    let description = match error {
-        "invalid_request" => "Send the access token once: in the Authorization header or the form body.",
-        _ => "The access token is not valid: it may be expired, revoked or malformed.",
-    };
+fn userinfo_error(status: StatusCode, error: &str, description: &str) -> Response {
     let challenge = format!("Bearer error=\"{error}\", error_description=\"{description}\"");
     let body = axum::Json(json!({"error": error, "error_description": description}));
     (status, [(header::WWW_AUTHENTICATE, challenge)], no_store(), body).into_response()
@@ -466,8 +469,9 @@ pub struct LogoutConfirmPage {
 /// `GET /oauth2/logout` (RP-initiated logout): with an ID token we issued to the person
 /// signed in here, ends this browser's session and returns to `post_logout_redirect_uri`
 /// if that app registered it (`--post-logout-redirect-uri`, or a redirect URI); any other
-/// address is never followed. A hint issued to someone else (any page can send a browser here with any ID
-/// token) ends nothing without the person's say on a confirmation page.
+/// address is never followed. A hint that does not name this very sign-in (`sub` and
+/// `sid`: any page can send a browser here with any ID token) ends nothing without the
+/// person's say on a confirmation page.
 pub async fn logout(
     State(state): State<AppState>,
     session: Session,

@@ -18,6 +18,11 @@ pub struct Grant {
 }
 
 impl Grant {
+    /// A grant as it is made: not revoked.
+    pub fn new(id: String, client_id: &str, user_id: Option<i64>, sid: Option<String>) -> Self {
+        Self { id, client_id: client_id.to_owned(), user_id, sid, revoked_at: None }
+    }
+
     pub fn is_live(&self) -> bool {
         self.revoked_at.is_none()
     }
