@@ -150,3 +150,22 @@ async fn the_first_lines_say_where_to_open_it_calmly_and_assets_stay_out_of_the_
     assert!(log.contains("INFO") && log.contains("set SECRET_KEY_FILE"), "the advice is there: {log}");
     assert!(!log.contains("style.css") && !log.contains("mark.svg") && !log.contains("favicon"), "{log}");
 }
+
+/// `serve --help` says what BASE_URL defaults to as the server does: the listen address.
+#[test]
+fn the_help_gives_base_urls_real_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let help = gatehouse(dir.path()).args(["serve", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&help.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("default: http:// and the listen address"), "{text}");
+    assert!(!text.contains("http://localhost:<port>"), "{text}");
+}
+
+/// The home page promises what signing up does: confirming the address, then logging in.
+#[tokio::test]
+async fn the_home_page_says_signing_up_ends_with_logging_in() {
+    let app = crate::helpers::spawn_app().await;
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(home.contains("confirm the address from the link we send you, then log in."), "{home}");
+    assert!(!home.contains("and you are in"));
+}
