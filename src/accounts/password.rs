@@ -119,11 +119,14 @@ impl SignedInWith {
 }
 
 /// The books of a completed sign-in: last login, the activity log (saying how), the metrics.
+/// One commit: each commit empties every instance's read cache, which the session checks
+/// arriving meanwhile pay for.
 pub async fn record_sign_in(state: &AppState, user: &User, client: &Client, with: SignedInWith) -> Result<()> {
-    let pool = state.store().pool();
     let now = store::now();
-    users::record_login(pool, user.id, &client.ip(), now).await?;
-    events::record_sign_in(pool, user.id, with.describe(), &client.ip(), &client.user_agent, now).await?;
+    let mut tx = state.store().begin().await?;
+    users::record_login(&mut *tx, user.id, &client.ip(), now).await?;
+    events::record_sign_in(&mut *tx, user.id, with.describe(), &client.ip(), &client.user_agent, now).await?;
+    tx.commit().await?;
     tracing::info!(event = "login_succeeded", user_id = user.id, ip = %client.ip, "signed in");
     metrics::login("ok");
     Ok(())
