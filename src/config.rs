@@ -12,6 +12,7 @@ use lettre::message::Mailbox;
 use secrecy::SecretString;
 use url::Url;
 
+use crate::branding::{self, Branding};
 use crate::domain::PasswordPolicy;
 use crate::domain::password::{LOWEST_MIN_LENGTH, MAX_LENGTH, RECOMMENDED_MIN_LENGTH};
 use crate::external::providers::{self, ProviderSettings};
@@ -109,6 +110,9 @@ pub struct Config {
     /// The providers people may sign in with, from `gatehouse.toml`.
     #[arg(skip)]
     pub sign_in_providers: Arc<Vec<ProviderSettings>>,
+    /// The operator's name, colours and files for pages and mail, from `gatehouse.toml`.
+    #[arg(skip)]
+    pub branding: Arc<Branding>,
 
     /// Shortest password accepted at sign-up (8 to 128).
     #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = RECOMMENDED_MIN_LENGTH, value_parser = parse_min_length)]
@@ -140,6 +144,7 @@ impl Config {
             session_cookie_domain: None,
             access_rules: Arc::default(),
             sign_in_providers: Arc::default(),
+            branding: Arc::default(),
         }
     }
 
@@ -267,8 +272,10 @@ pub fn check_settings(files: &FileSettings) -> Vec<String> {
 pub struct FileSettings {
     settings: HashMap<String, String>,
     /// The tables of `gatehouse.toml` that are no single setting: the forward-auth rules
-    /// ([`rules::KEYS`]) and the sign-in providers ([`providers::KEYS`]).
+    /// ([`rules::KEYS`]), the sign-in providers ([`providers::KEYS`]) and the brand.
     rules: toml::Table,
+    /// Where the files `gatehouse.toml` names are looked for: beside it.
+    directory: std::path::PathBuf,
 }
 
 impl FileSettings {
@@ -279,7 +286,8 @@ impl FileSettings {
         if let Ok(text) = std::fs::read_to_string(&path) {
             let table: toml::Table = text.parse().with_context(|| format!("{path} is not valid TOML"))?;
             for (key, value) in table {
-                if rules::KEYS.contains(&key.as_str()) || providers::KEYS.contains(&key.as_str()) {
+                let table = rules::KEYS.contains(&key.as_str()) || providers::KEYS.contains(&key.as_str());
+                if table || key == branding::KEY {
                     rule_table.insert(key, value);
                 } else {
                     settings.insert(key.to_ascii_uppercase(), toml_text(value));
@@ -296,7 +304,8 @@ impl FileSettings {
             Err(dotenvy::Error::Io(_)) => {}
             Err(error) => return Err(error).context(".env is not a valid dotenv file"),
         }
-        Ok(Self { settings, rules: rule_table })
+        let directory = std::path::Path::new(&path).parent().map(std::path::Path::to_path_buf).unwrap_or_default();
+        Ok(Self { settings, rules: rule_table, directory })
     }
 
     /// The forward-auth access rules, or one line per mistake in them.
@@ -308,6 +317,11 @@ impl FileSettings {
     /// client secret may come from the environment (or `.env`).
     pub fn sign_in_providers(&self) -> Result<Vec<ProviderSettings>, Vec<String>> {
         providers::from_toml(&self.rules, |name| self.get(name))
+    }
+
+    /// The brand for pages and mail, or one line per mistake in `[branding]`.
+    pub fn branding(&self) -> Result<Branding, Vec<String>> {
+        Branding::from_toml(&self.rules, &self.directory, |name| self.get(name))
     }
 
     /// A setting by its variable name: the environment's value, else the files'.

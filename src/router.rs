@@ -23,6 +23,7 @@ use tower_sessions::SessionManagerLayer;
 use tower_sessions::cookie::SameSite;
 use tracing::Level;
 
+use crate::branding;
 use crate::config::{BODY_LIMIT, Config};
 use crate::domain::Role;
 use crate::error::AppError;
@@ -162,7 +163,10 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/passkeys.js", get(assets::passkeys_script))
         .route("/assets/keep.js", get(assets::keep_script))
         .route("/assets/mark.svg", get(assets::mark))
-        .route("/favicon.ico", get(assets::mark));
+        .route(branding::LOGO_ROUTE, get(assets::brand_logo))
+        .route(branding::FAVICON_ROUTE, get(assets::brand_favicon))
+        .route(branding::STYLESHEET_ROUTE, get(assets::brand_stylesheet))
+        .route("/favicon.ico", get(assets::favicon));
 
     let routes = Router::new().merge(pages).merge(passkey_calls).merge(api).merge(sessionless).layer(
         ServiceBuilder::new()

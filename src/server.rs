@@ -45,7 +45,7 @@ pub struct Application {
 /// `check-config` reports it with the rest.
 pub fn check_against_base_url(config: &Config, base_url: &url::Url) -> anyhow::Result<()> {
     config.check_cookie_domain(base_url)?;
-    passkeys::relying_party(base_url).context("BASE_URL as the passkeys' relying party")?;
+    passkeys::relying_party(base_url, config.branding.name()).context("BASE_URL as the passkeys' relying party")?;
     Ok(())
 }
 
@@ -92,7 +92,7 @@ impl Application {
             Jwt::start(store.clone(), vault.clone(), rsa_keys.clone(), origin, config.jwt_audience.clone()).await?;
         let password_limiter = Arc::new(governor::RateLimiter::keyed(config.login_quota()));
         let providers = Providers::new(&config.sign_in_providers, &base_url)?;
-        let webauthn = passkeys::relying_party(&base_url)?;
+        let webauthn = passkeys::relying_party(&base_url, config.branding.name())?;
         if webauthn.is_none() {
             tracing::info!(
                 %base_url,
@@ -151,6 +151,7 @@ impl Application {
                 self.state.outbox().clone(),
                 transport,
                 config.mail_from.clone(),
+                crate::mail::letterhead::Letterhead::new(Arc::clone(&config.branding), self.state.base_url()),
                 stopped.clone(),
             )),
             tokio::spawn(crate::accounts::deferred::run(self.state.clone(), stopped.clone())),

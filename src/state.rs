@@ -72,6 +72,9 @@ impl AppState {
     pub fn deferred(&self) -> &Deferred {
         &self.0.deferred
     }
+    pub fn branding(&self) -> &Arc<crate::branding::Branding> {
+        &self.0.config.branding
+    }
     pub fn links(&self) -> &Links {
         &self.0.links
     }
@@ -125,5 +128,12 @@ impl AppState {
 
     pub fn access_rules(&self) -> &AccessRules {
         &self.0.config.access_rules
+    }
+}
+
+/// For handlers that need the brand and nothing else (the brand's files).
+impl axum::extract::FromRef<AppState> for Arc<crate::branding::Branding> {
+    fn from_ref(state: &AppState) -> Self {
+        Arc::clone(state.branding())
     }
 }

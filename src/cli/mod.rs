@@ -378,6 +378,9 @@ async fn run(command: Command, files: &FileSettings) -> anyhow::Result<()> {
             config.sign_in_providers = files.sign_in_providers().map(Arc::new).map_err(|problems| {
                 anyhow::anyhow!("the sign-in providers in gatehouse.toml are wrong:\n{}", problems.join("\n"))
             })?;
+            config.branding = files.branding().map(Arc::new).map_err(|problems| {
+                anyhow::anyhow!("the branding in gatehouse.toml is wrong:\n{}", problems.join("\n"))
+            })?;
             serve(*config).await
         }
         Command::Migrate(db) => {
@@ -524,6 +527,7 @@ async fn check_config(files: &FileSettings) -> anyhow::Result<()> {
     }
     problems.extend(files.access_rules().err().unwrap_or_default());
     problems.extend(files.sign_in_providers().err().unwrap_or_default());
+    problems.extend(files.branding().err().unwrap_or_default());
     let url = files.get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
     match store::sqlite_file(&url) {
         // Connecting would create the file; the server will, on start.

@@ -1,6 +1,7 @@
 //! Email: messages are written to the outbox in the transaction that causes them and
 //! sent by a background worker, so an SMTP outage delays mail but never loses it.
 
+pub mod letterhead;
 pub mod messages;
 pub mod sender;
 

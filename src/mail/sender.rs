@@ -4,13 +4,14 @@ use std::path::Path;
 use std::time::Duration;
 
 use anyhow::Context;
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use secrecy::{ExposeSecret, SecretString};
 use tokio::sync::watch;
 
 use super::Outbox;
+use super::letterhead::Letterhead;
 use crate::store::{self, Store, outbox::OutboxMessage};
 
 /// How long a worker may hold a message before another may try it: longer than a batch
@@ -78,25 +79,26 @@ impl Transport {
         }
     }
 
-    async fn send(&self, from: &Mailbox, message: &OutboxMessage) -> anyhow::Result<Delivery> {
+    async fn send(&self, from: &Mailbox, letterhead: &Letterhead, message: &OutboxMessage) -> anyhow::Result<Delivery> {
+        let subject = letterhead.subject(&message.subject);
+        let text = letterhead.text(&message.body_text);
         match self {
             Self::Log => {
                 tracing::info!(
                     outbox_id = message.id,
-                    "mail, printed instead of sent:\nTo: {}\nSubject: {}\n\n{}",
+                    "mail, printed instead of sent:\nTo: {}\nSubject: {subject}\n\n{}",
                     message.recipient,
-                    message.subject,
-                    message.body_text.trim_end()
+                    text.trim_end()
                 );
                 Ok(Delivery::Logged)
             }
             Self::Smtp(transport) => {
+                let html = letterhead.html(&subject, &message.body_text)?;
                 let email = Message::builder()
                     .from(from.clone())
                     .to(message.recipient.parse().context("recipient address")?)
-                    .subject(&message.subject)
-                    .header(ContentType::TEXT_PLAIN)
-                    .body(message.body_text.clone())
+                    .subject(subject)
+                    .multipart(MultiPart::alternative_plain_html(text, html))
                     .context("building the message")?;
                 transport.send(email).await.context("SMTP delivery")?;
                 Ok(Delivery::Sent)
@@ -118,11 +120,13 @@ pub async fn run(
     outbox: Outbox,
     transport: Transport,
     from: Mailbox,
+    letterhead: Letterhead,
     mut shutdown: watch::Receiver<bool>,
 ) {
+    let from = letterhead.sender(&from);
     let wake = outbox.notified();
     loop {
-        match send_due(&store, &transport, &from).await {
+        match send_due(&store, &transport, &from, &letterhead).await {
             Ok(sent) if sent == BATCH as usize => continue,
             Ok(_) => {}
             Err(error) => tracing::warn!(error = format!("{error:#}"), "outbox: cannot read due mail"),
@@ -136,10 +140,15 @@ pub async fn run(
 }
 
 /// Sends one batch; returns how many messages it took.
-async fn send_due(store: &Store, transport: &Transport, from: &Mailbox) -> anyhow::Result<usize> {
+async fn send_due(
+    store: &Store,
+    transport: &Transport,
+    from: &Mailbox,
+    letterhead: &Letterhead,
+) -> anyhow::Result<usize> {
     let due = store::outbox::claim_due(store.pool(), store::now(), LEASE_SECS, BATCH).await?;
     for message in &due {
-        match transport.send(from, message).await {
+        match transport.send(from, letterhead, message).await {
             Ok(delivery) => {
                 store::outbox::mark_sent(store.pool(), message.id, store::now()).await?;
                 if let Delivery::Sent = delivery {

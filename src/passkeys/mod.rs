@@ -31,9 +31,10 @@ use ceremony::Ceremony;
 
 /// The relying party: `BASE_URL`'s host is the rp id, its origin the only origin allowed.
 /// `None` when the host is an IP address, which WebAuthn does not accept as an rp id.
-pub fn relying_party(base_url: &Url) -> anyhow::Result<Option<Webauthn>> {
+/// `name` is what the browser shows when it asks to use or save a passkey.
+pub fn relying_party(base_url: &Url, name: &str) -> anyhow::Result<Option<Webauthn>> {
     let Some(url::Host::Domain(host)) = base_url.host() else { return Ok(None) };
-    let webauthn = WebauthnBuilder::new(host, base_url)?.rp_name("Gatehouse").build()?;
+    let webauthn = WebauthnBuilder::new(host, base_url)?.rp_name(name).build()?;
     Ok(Some(webauthn))
 }
 

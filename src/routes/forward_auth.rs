@@ -9,6 +9,7 @@ use axum::response::{Html, IntoResponse, Response};
 use url::Url;
 
 use crate::accounts::Client;
+use crate::branding::Branding;
 use crate::error::{AppError, Result};
 use crate::forward_auth::{self, OriginalRequest, Refusal, Verdict};
 use crate::security::client_ip::FromTrustedProxy;
@@ -103,6 +104,9 @@ fn sign_in_address(state: &AppState, original: &Url) -> Url {
 #[template(path = "forward_denied.html")]
 struct DeniedPage<'a> {
     base: &'a str,
+    /// The page is shown at the app's address, so the brand's files are named absolutely.
+    brand: &'a Branding,
+    origin: &'a str,
     title: &'static str,
     detail: &'static str,
     sign_in_again: Option<String>,
@@ -139,10 +143,11 @@ fn denied(state: &AppState, refusal: Refusal, asked: Option<&OriginalRequest>) -
         _ => None,
     };
     let base = state.base_url().as_str();
-    let page = DeniedPage { base, title, detail, sign_in_again, another_account };
-    let Ok(html) = page.render() else { return StatusCode::FORBIDDEN.into_response() };
     // The page is shown at the app's address: its style comes from Gatehouse's.
     let origin = state.base_url().origin().ascii_serialization();
+    let brand = state.branding();
+    let page = DeniedPage { base, brand, origin: &origin, title, detail, sign_in_again, another_account };
+    let Ok(html) = page.render() else { return StatusCode::FORBIDDEN.into_response() };
     let policy = format!(
         "default-src 'none'; style-src {origin}; img-src {origin}; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
     );

@@ -65,8 +65,8 @@ pub struct Setup {
 }
 
 impl Setup {
-    fn of(secret: &TotpSecret, email: &str) -> Self {
-        let uri = secret.uri(email);
+    fn of(secret: &TotpSecret, issuer: &str, email: &str) -> Self {
+        let uri = secret.uri(issuer, email);
         Self { qr_svg: totp::qr_svg(&uri), secret: secret.base32().to_owned(), uri }
     }
 }
@@ -84,14 +84,14 @@ pub async fn begin_setup(state: &AppState, user: &User, password: &str) -> Resul
     if !two_factor::save_pending(state.store().pool(), user.id, &sealed, store::now()).await? {
         return Err(Refusal::AlreadyOn);
     }
-    Ok(Setup::of(&secret, &user.email))
+    Ok(Setup::of(&secret, state.branding().name(), &user.email))
 }
 
 /// The setup waiting for its first code, shown again after a wrong one.
 pub async fn pending_setup(state: &AppState, user: &User) -> Result<Option<Setup>> {
     let Some(pending) = two_factor::pending(state.store().pool(), user.id).await? else { return Ok(None) };
     let secret = TotpSecret::from_base32(&state.vault().open(&pending.secret)?);
-    Ok(Some(Setup::of(&secret, &user.email)))
+    Ok(Some(Setup::of(&secret, state.branding().name(), &user.email)))
 }
 
 /// Turns two-step login on with the first right code: every other session and refresh

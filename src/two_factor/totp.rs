@@ -7,7 +7,6 @@ use qrcode::render::svg;
 use secrecy::{ExposeSecret, SecretString};
 use totp_rs::{Algorithm, TOTP};
 
-pub const ISSUER: &str = "Gatehouse";
 const STEP_SECS: u64 = 30;
 const DIGITS: usize = 6;
 /// 160 bits, RFC 4226's recommended length.
@@ -32,11 +31,13 @@ impl TotpSecret {
         self.0.expose_secret()
     }
 
-    /// The `otpauth://` URI an app reads from the QR code, labelled `Gatehouse:<email>`.
-    pub fn uri(&self, email: &str) -> String {
-        let label = utf8_percent_encode(&format!("{ISSUER}:{email}"), LABEL).to_string();
+    /// The `otpauth://` URI an app reads from the QR code, labelled `<issuer>:<email>`
+    /// (the issuer is the product's name, which the app shows beside the codes).
+    pub fn uri(&self, issuer: &str, email: &str) -> String {
+        let label = utf8_percent_encode(&format!("{issuer}:{email}"), LABEL).to_string();
+        let issuer = utf8_percent_encode(issuer, LABEL);
         format!(
-            "otpauth://totp/{label}?secret={}&issuer={ISSUER}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECS}",
+            "otpauth://totp/{label}?secret={}&issuer={issuer}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECS}",
             self.base32()
         )
     }
@@ -123,10 +124,12 @@ mod tests {
     fn the_uri_names_every_parameter_apps_read() {
         let secret = TotpSecret::from_base32("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP");
         assert_eq!(
-            secret.uri("a+b@example.com"),
+            secret.uri("Gatehouse", "a+b@example.com"),
             "otpauth://totp/Gatehouse:a+b@example.com?secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&issuer=Gatehouse&algorithm=SHA1&digits=6&period=30"
         );
-        assert!(secret.uri("we?ird#x@example.com").contains("we%3Fird%23x@example.com?"));
+        assert!(secret.uri("Gatehouse", "we?ird#x@example.com").contains("we%3Fird%23x@example.com?"));
+        assert!(secret.uri("Acme & Co", "a@example.com").contains("/Acme%20%26%20Co:a@example.com?"));
+        assert!(secret.uri("Acme & Co", "a@example.com").contains("&issuer=Acme%20%26%20Co&"));
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! Extractors: the request's form or JSON body (rejections rendered like every other
 //! error), the signed-in user, the asking client, and what every page's layout needs.
 
+use std::sync::Arc;
+
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts};
 use axum::http::header;
 use axum::http::request::Parts;
@@ -8,6 +10,7 @@ use tower_sessions::Session;
 
 use crate::accounts::Client;
 use crate::accounts::sessions::CurrentUser;
+use crate::branding::Branding;
 use crate::domain::{AuthSession, Role};
 use crate::error::AppError;
 use crate::security::client_ip::ClientIp;
@@ -111,6 +114,8 @@ pub struct Page {
     pub is_admin: bool,
     /// Whether this site offers passkeys (`BASE_URL` names a domain).
     pub passkeys: bool,
+    /// The operator's name, logo and links for the header and footer.
+    pub brand: Arc<Branding>,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -125,6 +130,7 @@ impl FromRequestParts<AppState> for Page {
         };
         let is_admin = user.as_ref().is_some_and(|current| current.user.has_role(Role::ADMIN));
         let passkeys = state.webauthn().is_some();
-        Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email), is_admin, passkeys })
+        let brand = Arc::clone(state.branding());
+        Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email), is_admin, passkeys, brand })
     }
 }

@@ -526,7 +526,7 @@ async fn a_person_signs_in_to_another_app_through_gatehouse_in_a_real_browser() 
     fill(&browser, "email", "noether@example.com").await;
     fill(&browser, "password", PASSWORD).await;
     press(&browser, "Log in").await;
-    wait_for_text(&browser, "Allow Notes to use your account?").await;
+    wait_for_text(&browser, "Allow Notes to use your Gatehouse account?").await;
     press(&browser, "Allow").await;
     wait_for_text(&browser, "Notes: signed in as noether@example.com").await;
     assert!(browser.current_url().await.unwrap().as_str().starts_with(&notes), "the consent form's answer left");
@@ -633,7 +633,7 @@ async fn a_single_page_app_signs_in_with_oidc_client_ts_in_a_real_browser() {
     fill(&browser, "email", "noether@example.com").await;
     fill(&browser, "password", PASSWORD).await;
     press(&browser, "Log in").await;
-    wait_for_text(&browser, "Allow Sketches to use your account?").await;
+    wait_for_text(&browser, "Allow Sketches to use your Gatehouse account?").await;
     press(&browser, "Allow").await;
     wait_for_text(&browser, "signed in as noether@example.com (userinfo: noether@example.com)").await;
     wait_for_text(&browser, "after revoking, userinfo says 401").await;

@@ -306,7 +306,7 @@ async fn an_app_signs_a_user_in_and_gets_verified_tokens_userinfo_and_refreshes(
     let policy = asked.headers()[header::CONTENT_SECURITY_POLICY].to_str().unwrap().to_owned();
     assert!(policy.contains("form-action 'self' http://127.0.0.1:9"), "{policy}");
     let page = asked.text().await.unwrap();
-    assert!(page.contains("Allow Wiki to use your account?") && page.contains("See your email address"));
+    assert!(page.contains("Allow Wiki to use your Gatehouse account?") && page.contains("See your email address"));
     let sent = decide(&app, &browser, &page, "allow").await;
     let code = param(&callback_params(&location(&sent)), "code").unwrap();
 

@@ -16,7 +16,7 @@ pub(crate) struct Enrolled {
 }
 
 /// Starts enrolment: the setup page for the signed-in `client`.
-async fn setup_page(app: &TestApp, client: &Client) -> String {
+pub(crate) async fn setup_page(app: &TestApp, client: &Client) -> String {
     let response = app.post_form_with(client, "/account/2fa/totp/setup", &[("password", PASSWORD)]).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.text().await.unwrap()

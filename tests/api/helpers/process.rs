@@ -30,6 +30,9 @@ const SETTINGS: &[&str] = &[
     "SECRET_KEY_FILE",
     "SESSION_COOKIE_DOMAIN",
     "GATEHOUSE_CONFIG",
+    "BRAND_NAME",
+    "BRAND_ACCENT_COLOR",
+    "BRAND_SUPPORT_EMAIL",
 ];
 
 pub fn gatehouse(dir: &std::path::Path) -> Command {

@@ -28,6 +28,8 @@ pub struct ReceivedMail {
     pub encrypted: bool,
     pub subject: String,
     pub text: String,
+    /// The `text/html` alternative, if the message has one.
+    pub html: Option<String>,
     pub raw: String,
 }
 
@@ -313,6 +315,14 @@ impl Handler for Collector {
             encrypted: self.encrypted.load(Ordering::SeqCst),
             subject: parsed.subject().unwrap_or_default().to_owned(),
             text: parsed.body_text(0).map(|text| text.into_owned()).unwrap_or_default(),
+            // Only a real part: `body_html` would make one up from the text.
+            html: parsed
+                .html_body
+                .first()
+                .and_then(|&part| parsed.part(part))
+                .and_then(|part| part.text_contents())
+                .filter(|_| parsed.html_body != parsed.text_body)
+                .map(str::to_owned),
             raw: String::from_utf8_lossy(&self.data).into_owned(),
         };
         self.inbox.messages.lock().unwrap().push(mail);
