@@ -22,7 +22,8 @@ pub struct Letterhead {
 
 /// A stretch of the text between blank lines: words, or a link on a line of its own.
 enum Block {
-    Text(Vec<String>),
+    /// The plain text's lines are wrapped for an 80-column reader; in HTML the client wraps.
+    Text(String),
     Link(String),
 }
 
@@ -88,10 +89,10 @@ fn blocks(body: &str) -> Vec<Block> {
 }
 
 fn block(paragraph: &str) -> Block {
-    let lines: Vec<String> = paragraph.lines().map(|line| line.trim_end().to_owned()).collect();
+    let lines: Vec<&str> = paragraph.lines().map(str::trim).collect();
     match lines.as_slice() {
-        [line] if is_link(line.trim()) => Block::Link(line.trim().to_owned()),
-        _ => Block::Text(lines),
+        [line] if is_link(line) => Block::Link((*line).to_owned()),
+        _ => Block::Text(lines.join(" ")),
     }
 }
 
@@ -132,12 +133,13 @@ mod tests {
     #[test]
     fn the_html_holds_every_paragraph_and_each_link_as_a_link_escaped() {
         let acme = letterhead("[branding]\nname = \"Acme & Co\"\naccent_color = \"#7a1fa2\"");
-        let body = "Hello,\n\nOpen the link <below>:\n\nhttps://id.example.com/verify-email?token=abc\n\nThanks.";
+        let body =
+            "Hello,\n\nOpen the link <below>:\n\nhttps://id.example.com/verify-email?token=abc\n\nThanks,\nwrapped.";
         let html = acme.html("Confirm", body).unwrap();
         assert!(html.contains("Acme &#38; Co") || html.contains("Acme &amp; Co"), "{html}");
         assert!(html.contains("#7a1fa2"));
         assert!(html.contains("href=\"https://id.example.com/verify-email?token=abc\""), "{html}");
         assert!(html.contains("&lt;below&gt;") || html.contains("&#60;below&#62;"), "{html}");
-        assert!(html.contains("Thanks."));
+        assert!(html.contains("Thanks, wrapped."), "a wrapped line flows on: {html}");
     }
 }
