@@ -13,6 +13,7 @@ pub mod domain;
 pub mod error;
 pub mod external;
 pub mod forward_auth;
+pub mod i18n;
 pub mod listener;
 pub mod mail;
 pub mod metrics;

@@ -73,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(link_pages(&state))
         .route("/account/settings", get(account::settings))
         .route("/account/profile", get(profile::profile_page).post(profile::save_profile))
+        .route("/account/language", post(profile::save_language))
         .route("/account/activity", get(account::activity))
         .route("/account/sessions", get(sessions::sessions_page))
         .route("/account/password", post(password::change_password))

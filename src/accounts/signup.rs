@@ -3,6 +3,7 @@
 
 use crate::domain::{Email, Password, Token};
 use crate::error::Result;
+use crate::i18n::Language;
 use crate::mail::messages;
 use crate::metrics;
 use crate::state::AppState;
@@ -12,7 +13,8 @@ use crate::store::{self, users};
 
 /// Creates the account and mails a link to confirm it; for an address that has an
 /// account already, mails its owner instead (within the mail budget).
-pub async fn register(state: &AppState, email: &Email, password: &Password) -> Result<()> {
+/// `lang` is the sign-up page's: the mail is written in it.
+pub async fn register(state: &AppState, email: &Email, password: &Password, lang: Language) -> Result<()> {
     // Hash before looking the address up, so a taken address costs the same time.
     let password_hash = state.hasher().hash(password.expose()).await?;
     let now = store::now();
@@ -24,7 +26,7 @@ pub async fn register(state: &AppState, email: &Email, password: &Password) -> R
             tokens::insert(&mut *tx, &token, Purpose::VerifyEmail, user_id, email.as_str(), now).await?;
             tracing::info!(event = "user_registered", user_id, "new account");
             metrics::signup();
-            Some(messages::verify_email(state.links(), email, &token))
+            Some(messages::verify_email(state.links(), email, &token, lang))
         }
         None => {
             let existing = users::find_by_email(&mut *tx, email).await?;
@@ -87,7 +89,8 @@ pub async fn resend_verification(state: &AppState, email: &Email) -> Result<()> 
     {
         let token = Token::generate();
         tokens::insert(&mut *tx, &token, Purpose::VerifyEmail, user.id, &user.email, store::now()).await?;
-        state.outbox().enqueue(&mut tx, &messages::verify_email(state.links(), email, &token)).await?;
+        let lang = Language::choose(user.language.as_deref(), None);
+        state.outbox().enqueue(&mut tx, &messages::verify_email(state.links(), email, &token, lang)).await?;
         state.outbox().commit(tx).await?;
         tracing::info!(event = "verification_resent", user_id = user.id, "new verification link");
     }

@@ -5,12 +5,7 @@ use url::Url;
 
 use super::OutgoingMail;
 use crate::domain::{Email, Token};
-
-#[derive(Template)]
-#[template(path = "mail/verify_email.txt")]
-struct VerifyEmail<'a> {
-    link: &'a str,
-}
+use crate::i18n::Language;
 
 #[derive(Template)]
 #[template(path = "mail/already_registered.txt")]
@@ -41,12 +36,13 @@ impl Links {
     }
 }
 
-pub fn verify_email(links: &Links, to: &Email, token: &Token) -> OutgoingMail {
+/// In `lang`: the language of the sign-up page, or the account's.
+pub fn verify_email(links: &Links, to: &Email, token: &Token, lang: Language) -> OutgoingMail {
     let link = links.with_token("/verify-email", token);
     OutgoingMail {
         to: to.clone(),
-        subject: "Confirm your email address".into(),
-        text: render(&VerifyEmail { link: &link }),
+        subject: lang.t("mail-verify-subject"),
+        text: format!("{}\n", lang.t1("mail-verify-body", "link", &link)),
     }
 }
 

@@ -11,7 +11,7 @@ use crate::state::AppState;
 use crate::store::events::{self, EventKind};
 use crate::store::{self, sessions};
 use crate::web::account_area::{SettingsPage, notice_text};
-use crate::web::format::{describe_device, human_date, human_time};
+use crate::web::format::{describe_device, human_time};
 use crate::web::{NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -26,7 +26,8 @@ pub struct OverviewPage {
     /// The sign-in before this one: the one a person can check was theirs.
     previous_login: Option<String>,
     failed_logins: i64,
-    sessions: usize,
+    /// "3 devices", in the page's language.
+    devices: String,
     /// Each sign-in provider: (id, name, the linked account's address if linked).
     providers: Vec<(String, String, Option<String>)>,
     /// Accounts made by a provider have none until they set one.
@@ -46,18 +47,21 @@ pub async fn overview(
     let failed_logins = events::failures_since_previous_login(pool, user.id).await?;
     let previous_login = events::previous_login(pool, user.id).await?.map(|login| {
         let from = [login.ip, describe_device(&login.user_agent)].into_iter().filter(|part| !part.is_empty());
-        format!("{} · {}", human_time(login.created_at), from.collect::<Vec<_>>().join(", "))
+        format!("{} · {}", page.lang.date_time(login.created_at), from.collect::<Vec<_>>().join(", "))
     });
+    let signed_up = page.lang.date(user.created_at);
+    let signed_in_on = sessions::list_for_user(pool, user.id, store::now()).await?.len();
+    let devices = page.lang.count("overview-devices", "count", i64::try_from(signed_in_on).unwrap_or(i64::MAX));
     Ok(OverviewPage {
         page,
         section: "/account",
         notice: notice_text(&param.notice),
         email: user.email.clone(),
         verified: user.is_verified(),
-        signed_up: human_date(user.created_at),
+        signed_up,
         previous_login,
         failed_logins,
-        sessions: sessions::list_for_user(pool, user.id, store::now()).await?.len(),
+        devices,
         providers: crate::external::links_of(&state, user)
             .await?
             .into_iter()

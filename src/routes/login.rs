@@ -29,6 +29,7 @@ pub struct LoginPage {
     next: String,
     /// An app behind forward auth to return to (checked by [`return_address`]).
     rd: String,
+    /// The key of the words that say what went wrong ([`crate::i18n`]).
     error: Option<&'static str>,
     /// "Continue with …" for each sign-in provider: (its path, `oidc/corp` say, name,
     /// reachable now).
@@ -118,7 +119,7 @@ pub async fn login(
     let rd = return_address(&state, &form.rd);
     let (policy, app) = form_policy_and_app(&state, &next).await?;
     if form.password.is_empty() {
-        let error = Some("Enter your password.");
+        let error = Some("login-error-password-missing");
         let again = LoginPage { page, email: form.email, next, rd, error, providers: providers(&state), app };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, policy, again).into_response());
     }
@@ -133,7 +134,7 @@ pub async fn login(
             return Ok(Redirect::to(&second_step).into_response());
         }
         PasswordCheck::Refused => {
-            let error = Some("The email or password is incorrect.");
+            let error = Some("login-error-refused");
             let again = LoginPage { page, email: form.email, next, rd, error, providers: providers(&state), app };
             return Ok((StatusCode::UNAUTHORIZED, policy, again).into_response());
         }

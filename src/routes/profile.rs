@@ -10,8 +10,10 @@ use serde::Deserialize;
 use crate::accounts::profile;
 use crate::accounts::sessions::CurrentUser;
 use crate::domain::{DisplayName, Username};
-use crate::error::Result;
+use crate::error::{AppError, Result};
+use crate::i18n::Language;
 use crate::store::Store;
+use crate::store::users;
 use crate::web::account_area::notice_text;
 use crate::web::{Form, NoticeParam, Page, Query};
 
@@ -25,6 +27,14 @@ pub struct ProfilePage {
     username: String,
     name_error: Option<String>,
     username_error: Option<String>,
+    /// The account's language code, empty when it follows the browser.
+    chosen_language: String,
+    /// Every language there are words for: (code, its name in itself).
+    languages: Vec<(String, String)>,
+}
+
+fn languages() -> Vec<(String, String)> {
+    Language::all().into_iter().map(|language| (language.code(), language.name())).collect()
 }
 
 pub async fn profile_page(current: CurrentUser, page: Page, Query(param): Query<NoticeParam>) -> ProfilePage {
@@ -36,6 +46,8 @@ pub async fn profile_page(current: CurrentUser, page: Page, Query(param): Query<
         username: current.user.username.clone().unwrap_or_default(),
         name_error: None,
         username_error: None,
+        chosen_language: current.user.language.clone().unwrap_or_default(),
+        languages: languages(),
     }
 }
 
@@ -64,6 +76,8 @@ pub async fn save_profile(
             username: form.username.clone(),
             name_error,
             username_error,
+            chosen_language: current.user.language.clone().unwrap_or_default(),
+            languages: languages(),
         };
         (StatusCode::UNPROCESSABLE_ENTITY, page).into_response()
     };
@@ -77,4 +91,32 @@ pub async fn save_profile(
         Ok(()) => Ok(Redirect::to("/account/profile?notice=profile-saved").into_response()),
         Err(profile::UsernameTaken) => Ok(refused(None, Some("That username is taken. Choose another.".into()))),
     }
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    #[serde(default)]
+    language: String,
+}
+
+/// The account's language for pages and mail; empty follows the browser's again.
+pub async fn save_language(
+    State(store): State<Store>,
+    current: CurrentUser,
+    Form(form): Form<LanguageForm>,
+) -> Result<Redirect> {
+    let language = match form.language.trim() {
+        "" => None,
+        code => Some(
+            Language::from_code(code).ok_or(AppError::BadRequest("There are no words for that language.".into()))?,
+        ),
+    };
+    let code = language.map(Language::code);
+    users::set_language(store.pool(), current.user.id, code.as_deref()).await?;
+    tracing::info!(
+        event = "language_changed",
+        user_id = current.user.id,
+        language = code.as_deref().unwrap_or("browser")
+    );
+    Ok(Redirect::to("/account/profile?notice=language-saved"))
 }

@@ -51,17 +51,18 @@ pub async fn register(State(state): State<AppState>, page: Page, Form(form): For
     let (email, password) = match (email, password) {
         (Ok(email), Ok(password)) => (email, password),
         (email, password) => {
+            let lang = page.lang;
             let form_again = RegisterPage {
                 page,
                 email: form.email,
-                email_error: email.err().map(|e| e.to_string()),
-                password_error: password.err().map(|e| e.to_string()),
+                email_error: email.err().map(|e| lang.email_error(e)),
+                password_error: password.err().map(|e| lang.password_error(e)),
                 min_length: state.config().password_min_length,
             };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, form_again).into_response());
         }
     };
-    signup::register(&state, &email, &password).await?;
+    signup::register(&state, &email, &password, page.lang).await?;
     Ok(Redirect::to("/check-email").into_response())
 }
 

@@ -24,6 +24,9 @@ pub struct User {
     pub display_name: Option<String>,
     /// Their username, if they chose one ([`crate::domain::Username`]).
     pub username: Option<String>,
+    /// The language they chose for pages and mail ([`crate::i18n::Language`]); `None`
+    /// follows the browser.
+    pub language: Option<String>,
 }
 
 impl User {
@@ -67,7 +70,7 @@ impl User {
 /// Every column of [`User`]; the roles come from an indexed subquery (`string_agg` with
 /// `ORDER BY` is in PostgreSQL and in SQLite since 3.44).
 const COLUMNS: &str = "id, email, password_hash, email_verified_at, created_at, last_login_at, last_login_ip, \
-    failed_logins, disabled_at, two_factor_since, display_name, username, \
+    failed_logins, disabled_at, two_factor_since, display_name, username, language, \
     (SELECT string_agg(role, ',' ORDER BY role) FROM user_roles WHERE user_roles.user_id = users.id) AS role_list";
 
 /// Inserts a user unless the address is taken; `None` means it was.
@@ -122,6 +125,16 @@ pub async fn find_by_id_cached(store: &super::Store, id: i64) -> Result<Option<U
 
 pub async fn find_by_id<'e>(db: impl Executor<'e, Database = Db>, id: i64) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(db).await
+}
+
+/// Sets the account's language (`None`: the browser's).
+pub async fn set_language<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    language: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET language = $2 WHERE id = $1").bind(id).bind(language).execute(db).await?;
+    Ok(())
 }
 
 /// Sets the display name and username; a username another account has is a unique

@@ -10,37 +10,38 @@ use axum::response::{IntoResponse, Response};
 use super::Page;
 use crate::accounts::sessions::CurrentUser;
 
-/// The pages of the account area, in the menu's order: (path, label).
+/// The pages of the account area, in the menu's order: (path, the key of its label).
 pub const SECTIONS: [(&str, &str); 10] = [
-    ("/account", "Overview"),
-    ("/account/profile", "Profile"),
-    ("/account/settings", "Email and password"),
-    ("/account/2fa", "Two-step login"),
-    ("/account/passkeys", "Passkeys"),
-    ("/account/sessions", "Sessions"),
-    ("/account/tokens", "API tokens"),
-    ("/account/apps", "Apps with access"),
-    ("/account/activity", "Activity"),
-    ("/account/delete", "Delete account"),
+    ("/account", "account-nav-overview"),
+    ("/account/profile", "account-nav-profile"),
+    ("/account/settings", "account-nav-settings"),
+    ("/account/2fa", "account-nav-two-factor"),
+    ("/account/passkeys", "account-nav-passkeys"),
+    ("/account/sessions", "account-nav-sessions"),
+    ("/account/tokens", "account-nav-tokens"),
+    ("/account/apps", "account-nav-apps"),
+    ("/account/activity", "account-nav-activity"),
+    ("/account/delete", "account-nav-delete"),
 ];
 
 /// The notice a redirect asked for with `?notice=`, shown at the top of the page the
-/// form was on.
+/// form was on: the key of its words ([`crate::i18n`]).
 pub fn notice_text(key: &str) -> Option<&'static str> {
     Some(match key {
-        "password-changed" => "Your password was changed. Every other session was signed out.",
-        "email-change-sent" => "Check the inbox of the new address: your email changes when you confirm it there.",
-        "session-revoked" => "That session was signed out.",
-        "others-revoked" => "Every other session was signed out.",
-        "token-revoked" => "The API token was revoked.",
-        "passkey-added" => "The passkey was added. You can now log in with it, without your password.",
-        "provider-linked" => "The provider is linked: signing in with it now signs in to this account.",
-        "provider-unlinked" => "The provider is no longer linked to this account.",
-        "app-revoked" => "The app no longer has access. It must ask you again to sign you in.",
-        "passkey-renamed" => "The passkey was renamed.",
-        "passkey-deleted" => "The passkey was deleted. It can no longer be used to log in.",
-        "two-factor-off" => "Two-step login is off. Signing in asks for your password only.",
-        "profile-saved" => "Your profile was saved. Apps see it the next time you sign in to them.",
+        "password-changed" => "notice-password-changed",
+        "email-change-sent" => "notice-email-change-sent",
+        "session-revoked" => "notice-session-revoked",
+        "others-revoked" => "notice-others-revoked",
+        "token-revoked" => "notice-token-revoked",
+        "passkey-added" => "notice-passkey-added",
+        "provider-linked" => "notice-provider-linked",
+        "provider-unlinked" => "notice-provider-unlinked",
+        "app-revoked" => "notice-app-revoked",
+        "passkey-renamed" => "notice-passkey-renamed",
+        "passkey-deleted" => "notice-passkey-deleted",
+        "two-factor-off" => "notice-two-factor-off",
+        "profile-saved" => "notice-profile-saved",
+        "language-saved" => "notice-language-saved",
         _ => return None,
     })
 }

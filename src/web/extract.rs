@@ -13,6 +13,7 @@ use crate::accounts::sessions::CurrentUser;
 use crate::branding::Branding;
 use crate::domain::{AuthSession, Role};
 use crate::error::AppError;
+use crate::i18n::Language;
 use crate::security::client_ip::ClientIp;
 use crate::security::csrf::CsrfToken;
 use crate::security::device;
@@ -116,6 +117,8 @@ pub struct Page {
     pub passkeys: bool,
     /// The operator's name, logo and links for the header and footer.
     pub brand: Arc<Branding>,
+    /// The words the page is written in.
+    pub lang: Language,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -131,6 +134,10 @@ impl FromRequestParts<AppState> for Page {
         let is_admin = user.as_ref().is_some_and(|current| current.user.has_role(Role::ADMIN));
         let passkeys = state.webauthn().is_some();
         let brand = Arc::clone(state.branding());
-        Ok(Self { csrf_token, signed_in_as: user.map(|current| current.user.email), is_admin, passkeys, brand })
+        let accept_language = parts.headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+        let lang =
+            Language::choose(user.as_ref().and_then(|current| current.user.language.as_deref()), accept_language);
+        let signed_in_as = user.map(|current| current.user.email);
+        Ok(Self { csrf_token, signed_in_as, is_admin, passkeys, brand, lang })
     }
 }

@@ -17,6 +17,7 @@ mod forward_auth;
 mod github;
 mod guidance;
 mod health;
+mod languages;
 mod load;
 mod login;
 mod mail;

@@ -34,18 +34,18 @@ async fn target(state: &AppState, id: &str) -> Result<User> {
     store::users::find_by_id(state.store().pool(), id).await?.ok_or(AppError::NotFound)
 }
 
-/// The notice an action's redirect asked for with `?notice=`.
+/// The notice an action's redirect asked for with `?notice=`: the key of its words.
 fn notice_text(key: &str) -> Option<&'static str> {
     Some(match key {
-        "verified" => "The address is marked confirmed.",
-        "disabled" => "The account is disabled and signed out everywhere.",
-        "enabled" => "The account can sign in again.",
-        "signed-out" => "The account was signed out everywhere.",
-        "two-factor-reset" => "Two-step login is off for this account; its owner was mailed.",
-        "role-granted" => "The role was granted.",
-        "role-revoked" => "The role was revoked.",
-        "unchanged" => "Nothing to change: it already was so.",
-        "deleted" => "The account was deleted and its owner mailed.",
+        "verified" => "admin-notice-verified",
+        "disabled" => "admin-notice-disabled",
+        "enabled" => "admin-notice-enabled",
+        "signed-out" => "admin-notice-signed-out",
+        "two-factor-reset" => "admin-notice-two-factor-reset",
+        "role-granted" => "admin-notice-role-granted",
+        "role-revoked" => "admin-notice-role-revoked",
+        "unchanged" => "admin-notice-unchanged",
+        "deleted" => "admin-notice-deleted",
         _ => return None,
     })
 }

@@ -1,0 +1,150 @@
+# Gatehouse auf Deutsch: dieselben Schlüssel wie en/main.ftl.
+
+language-name = Deutsch
+date = { $day }. { $month } { $year }
+month-1 = Januar
+month-2 = Februar
+month-3 = März
+month-4 = April
+month-5 = Mai
+month-6 = Juni
+month-7 = Juli
+month-8 = August
+month-9 = September
+month-10 = Oktober
+month-11 = November
+month-12 = Dezember
+
+## Kopf- und Fußzeile jeder Seite
+nav-label = Hauptmenü
+nav-admin = Verwaltung
+nav-your-account = Ihr Konto
+nav-log-out = Abmelden
+nav-log-in = Anmelden
+nav-sign-up = Registrieren
+footer-tagline = Gatehouse — Konten, denen man vertrauen kann.
+footer-help = Hilfe
+
+## Felder und ihre Fehler
+field-email = E-Mail-Adresse
+field-password = Passwort
+error-email-empty = Geben Sie Ihre E-Mail-Adresse ein.
+error-email-too-long = Diese E-Mail-Adresse ist zu lang.
+error-email-invalid = Geben Sie eine E-Mail-Adresse wie name@example.com ein.
+error-password-too-short = Verwenden Sie mindestens { $min } Zeichen.
+error-password-too-long = Verwenden Sie höchstens { $max } Zeichen.
+error-password-common = Dieses Passwort gehört zu den häufigsten. Wählen Sie eines, das schwerer zu erraten ist.
+error-password-control = Passwörter dürfen keine Steuerzeichen enthalten.
+
+## Anmelden
+login-title = Anmelden
+login-continue-to = Melden Sie sich an, um zu { $app } zu gelangen.
+login-then-that-page = Melden Sie sich an, um diese Seite zu sehen; danach geht es direkt dorthin.
+login-remember = 30 Tage angemeldet bleiben
+login-or = oder
+login-continue-with = Weiter mit { $provider }
+login-provider-unavailable = { $provider } ist gerade nicht erreichbar
+login-with-passkey = Mit einem Passkey anmelden
+login-forgot = Passwort vergessen?
+login-new-here = Neu hier?
+login-create-account = Konto erstellen
+login-error-password-missing = Geben Sie Ihr Passwort ein.
+login-error-refused = E-Mail-Adresse oder Passwort ist falsch.
+
+## Registrieren und die Adresse bestätigen
+register-title = Registrieren
+register-heading = Konto erstellen
+register-password-hint = Mindestens { $min } Zeichen. Einige zusammenhanglose Wörter ergeben ein starkes Passwort, das man sich leicht merkt.
+register-have-account = Sie haben schon ein Konto?
+check-email-title = Prüfen Sie Ihre E-Mails
+check-email-sent = Wir haben eine Nachricht an die angegebene Adresse geschickt. Öffnen Sie den Link darin, um Ihre Adresse zu bestätigen, und melden Sie sich dann an.
+check-email-hint = Der Link ist 24 Stunden gültig. Nach ein paar Minuten noch nichts da? Sehen Sie im Spam-Ordner nach oder fordern Sie einen neuen Link an:
+check-email-resend = Neuen Link senden
+verify-title = E-Mail bestätigen
+verify-heading = E-Mail-Adresse bestätigen
+verify-press = Drücken Sie die Schaltfläche, um { $email } als Adresse Ihres Kontos zu bestätigen.
+verify-confirm = Bestätigen
+verified-title = E-Mail bestätigt
+verified-before-heading = Diese Adresse ist bereits bestätigt
+verified-before = { $email } wurde mit diesem Link schon bestätigt; es ist nichts mehr zu tun.
+verified-heading = Ihre E-Mail-Adresse ist bestätigt
+verified-now = { $email } ist jetzt bestätigt.
+verified-to-account = Zu Ihrem Konto
+
+## Der Kontobereich
+account-nav-overview = Übersicht
+account-nav-profile = Profil
+account-nav-settings = E-Mail und Passwort
+account-nav-two-factor = Zweistufige Anmeldung
+account-nav-passkeys = Passkeys
+account-nav-sessions = Sitzungen
+account-nav-tokens = API-Tokens
+account-nav-apps = Apps mit Zugriff
+account-nav-activity = Aktivität
+account-nav-delete = Konto löschen
+overview-heading = Ihr Konto
+overview-verified = bestätigt
+overview-not-verified = nicht bestätigt
+overview-member-since = Mitglied seit
+overview-previous-sign-in = Vorherige Anmeldung
+overview-none-before = Keine vor dieser
+overview-failed = Fehlgeschlagene Anmeldungen
+overview-failed-since = { $count } seit Ihrer letzten Anmeldung
+overview-see-when = wann?
+overview-signed-in-on = Angemeldet auf
+overview-devices = { $count ->
+    [one] 1 Gerät
+   *[other] { $count } Geräten
+}
+overview-manage = verwalten
+overview-no-password-passkey = Ihr Konto hat kein Passwort: Sie melden sich mit einem Passkey an.
+overview-no-password-provider = Ihr Konto hat kein Passwort: Sie melden sich über einen der Dienste unten an.
+overview-set-password = Um eines festzulegen, nutzen Sie
+overview-providers = Anmeldedienste
+overview-linked-as = verknüpft als { $email }
+overview-not-linked = nicht verknüpft
+overview-remove = Entfernen
+overview-link = Verknüpfen
+language-heading = Sprache
+language-hint = Für diese Seiten und die E-Mails, die wir Ihnen senden.
+language-browser = Die Sprache Ihres Browsers
+language-save = Sprache speichern
+
+## E-Mails
+mail-verify-subject = Bestätigen Sie Ihre E-Mail-Adresse
+mail-verify-body =
+    Hallo,
+
+    bitte bestätigen Sie, dass dies Ihre E-Mail-Adresse ist: Öffnen Sie den Link unten und drücken Sie „Bestätigen“:
+
+    { $link }
+
+    Der Link ist 24 Stunden gültig und kann einmal verwendet werden.
+
+    Wenn Sie sich nicht registriert haben, können Sie diese Nachricht ignorieren: Es geschieht
+    nichts, solange die Adresse nicht bestätigt ist.
+
+## Hinweise nach einer Änderung
+notice-password-changed = Ihr Passwort wurde geändert. Alle anderen Sitzungen wurden abgemeldet.
+notice-email-change-sent = Sehen Sie im Postfach der neuen Adresse nach: Ihre E-Mail-Adresse ändert sich, sobald Sie sie dort bestätigen.
+notice-session-revoked = Diese Sitzung wurde abgemeldet.
+notice-others-revoked = Alle anderen Sitzungen wurden abgemeldet.
+notice-token-revoked = Das API-Token wurde widerrufen.
+notice-passkey-added = Der Passkey wurde hinzugefügt. Sie können sich jetzt damit anmelden, ohne Passwort.
+notice-provider-linked = Der Dienst ist verknüpft: Eine Anmeldung darüber meldet Sie jetzt bei diesem Konto an.
+notice-provider-unlinked = Der Dienst ist nicht mehr mit diesem Konto verknüpft.
+notice-app-revoked = Die App hat keinen Zugriff mehr. Sie muss Sie erneut fragen, um Sie anzumelden.
+notice-passkey-renamed = Der Passkey wurde umbenannt.
+notice-passkey-deleted = Der Passkey wurde gelöscht. Er kann nicht mehr zur Anmeldung verwendet werden.
+notice-two-factor-off = Die zweistufige Anmeldung ist aus. Bei der Anmeldung wird nur noch Ihr Passwort abgefragt.
+notice-profile-saved = Ihr Profil wurde gespeichert. Apps sehen es, wenn Sie sich das nächste Mal bei ihnen anmelden.
+admin-notice-verified = Die Adresse ist als bestätigt markiert.
+admin-notice-disabled = Das Konto ist gesperrt und überall abgemeldet.
+admin-notice-enabled = Das Konto kann sich wieder anmelden.
+admin-notice-signed-out = Das Konto wurde überall abgemeldet.
+admin-notice-two-factor-reset = Die zweistufige Anmeldung ist für dieses Konto aus; der Inhaber wurde per E-Mail informiert.
+admin-notice-role-granted = Die Rolle wurde vergeben.
+admin-notice-role-revoked = Die Rolle wurde entzogen.
+admin-notice-unchanged = Nichts zu ändern: Es war schon so.
+admin-notice-deleted = Das Konto wurde gelöscht und der Inhaber per E-Mail informiert.
+notice-language-saved = Ihre Sprache ist gespeichert.

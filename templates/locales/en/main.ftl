@@ -1,0 +1,151 @@
+# Gatehouse's words in English. Each language is a folder beside this one with the same
+# keys (a test fails on a missing or an unused key). Placeables like { $app } are filled in.
+
+language-name = English
+date = { $day } { $month } { $year }
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December
+
+## Every page's header and footer
+nav-label = Main
+nav-admin = Admin
+nav-your-account = Your account
+nav-log-out = Log out
+nav-log-in = Log in
+nav-sign-up = Sign up
+footer-tagline = Gatehouse — accounts people can trust.
+footer-help = Help
+
+## Fields and their errors
+field-email = Email address
+field-password = Password
+error-email-empty = Enter your email address.
+error-email-too-long = That email address is too long.
+error-email-invalid = Enter an email address like name@example.com.
+error-password-too-short = Use at least { $min } characters.
+error-password-too-long = Use at most { $max } characters.
+error-password-common = This password is one of the most common ones. Choose one that is harder to guess.
+error-password-control = Passwords can't contain control characters.
+
+## Log in
+login-title = Log in
+login-continue-to = Log in to continue to { $app }.
+login-then-that-page = Log in to see that page; you will be taken there next.
+login-remember = Keep me signed in for 30 days
+login-or = or
+login-continue-with = Continue with { $provider }
+login-provider-unavailable = { $provider } is unavailable right now
+login-with-passkey = Log in with a passkey
+login-forgot = Forgot your password?
+login-new-here = New here?
+login-create-account = Create an account
+login-error-password-missing = Enter your password.
+login-error-refused = The email or password is incorrect.
+
+## Sign up and confirming the address
+register-title = Sign up
+register-heading = Create your account
+register-password-hint = At least { $min } characters. A few unrelated words make a strong password that is easy to remember.
+register-have-account = Already have an account?
+check-email-title = Check your email
+check-email-sent = We sent a message to the address you gave. Open the link in it to confirm your address, then log in.
+check-email-hint = The link is valid for 24 hours. Nothing arrived after a few minutes? Check your spam folder, or ask for a new link:
+check-email-resend = Send a new link
+verify-title = Confirm your email
+verify-heading = Confirm your email address
+verify-press = Press the button to confirm { $email } as the address of your account.
+verify-confirm = Confirm
+verified-title = Email confirmed
+verified-before-heading = This address is already confirmed
+verified-before = { $email } was confirmed with this link before; there is nothing more to do.
+verified-heading = Your email address is confirmed
+verified-now = { $email } is now verified.
+verified-to-account = Go to your account
+
+## The account area
+account-nav-overview = Overview
+account-nav-profile = Profile
+account-nav-settings = Email and password
+account-nav-two-factor = Two-step login
+account-nav-passkeys = Passkeys
+account-nav-sessions = Sessions
+account-nav-tokens = API tokens
+account-nav-apps = Apps with access
+account-nav-activity = Activity
+account-nav-delete = Delete account
+overview-heading = Your account
+overview-verified = verified
+overview-not-verified = not verified
+overview-member-since = Member since
+overview-previous-sign-in = Previous sign-in
+overview-none-before = None before this one
+overview-failed = Failed sign-ins
+overview-failed-since = { $count } since your last sign-in
+overview-see-when = see when
+overview-signed-in-on = Signed in on
+overview-devices = { $count ->
+    [one] 1 device
+   *[other] { $count } devices
+}
+overview-manage = manage
+overview-no-password-passkey = Your account has no password: you sign in with a passkey.
+overview-no-password-provider = Your account has no password: you sign in with a provider below.
+overview-set-password = To set one, use
+overview-providers = Sign-in providers
+overview-linked-as = linked as { $email }
+overview-not-linked = not linked
+overview-remove = Remove
+overview-link = Link
+language-heading = Language
+language-hint = For these pages and the mail we send you.
+language-browser = Your browser's language
+language-save = Save language
+
+## Mail
+mail-verify-subject = Confirm your email address
+mail-verify-body =
+    Hello,
+
+    Please confirm that this is your email address by opening the link below and pressing "Confirm":
+
+    { $link }
+
+    The link is valid for 24 hours and can be used once.
+
+    If you did not sign up for an account, you can ignore this message: nothing happens
+    until the address is confirmed.
+
+## Notices after a change
+notice-password-changed = Your password was changed. Every other session was signed out.
+notice-email-change-sent = Check the inbox of the new address: your email changes when you confirm it there.
+notice-session-revoked = That session was signed out.
+notice-others-revoked = Every other session was signed out.
+notice-token-revoked = The API token was revoked.
+notice-passkey-added = The passkey was added. You can now log in with it, without your password.
+notice-provider-linked = The provider is linked: signing in with it now signs in to this account.
+notice-provider-unlinked = The provider is no longer linked to this account.
+notice-app-revoked = The app no longer has access. It must ask you again to sign you in.
+notice-passkey-renamed = The passkey was renamed.
+notice-passkey-deleted = The passkey was deleted. It can no longer be used to log in.
+notice-two-factor-off = Two-step login is off. Signing in asks for your password only.
+notice-profile-saved = Your profile was saved. Apps see it the next time you sign in to them.
+admin-notice-verified = The address is marked confirmed.
+admin-notice-disabled = The account is disabled and signed out everywhere.
+admin-notice-enabled = The account can sign in again.
+admin-notice-signed-out = The account was signed out everywhere.
+admin-notice-two-factor-reset = Two-step login is off for this account; its owner was mailed.
+admin-notice-role-granted = The role was granted.
+admin-notice-role-revoked = The role was revoked.
+admin-notice-unchanged = Nothing to change: it already was so.
+admin-notice-deleted = The account was deleted and its owner mailed.
+notice-language-saved = Your language is saved.

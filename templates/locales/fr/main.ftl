@@ -1,0 +1,150 @@
+# Gatehouse en français : les mêmes clés que en/main.ftl.
+
+language-name = Français
+date = { $day } { $month } { $year }
+month-1 = janvier
+month-2 = février
+month-3 = mars
+month-4 = avril
+month-5 = mai
+month-6 = juin
+month-7 = juillet
+month-8 = août
+month-9 = septembre
+month-10 = octobre
+month-11 = novembre
+month-12 = décembre
+
+## L'en-tête et le pied de chaque page
+nav-label = Menu principal
+nav-admin = Administration
+nav-your-account = Votre compte
+nav-log-out = Se déconnecter
+nav-log-in = Se connecter
+nav-sign-up = S'inscrire
+footer-tagline = Gatehouse — des comptes dignes de confiance.
+footer-help = Aide
+
+## Les champs et leurs erreurs
+field-email = Adresse e-mail
+field-password = Mot de passe
+error-email-empty = Saisissez votre adresse e-mail.
+error-email-too-long = Cette adresse e-mail est trop longue.
+error-email-invalid = Saisissez une adresse e-mail comme nom@example.com.
+error-password-too-short = Utilisez au moins { $min } caractères.
+error-password-too-long = Utilisez au plus { $max } caractères.
+error-password-common = Ce mot de passe fait partie des plus courants. Choisissez-en un plus difficile à deviner.
+error-password-control = Les mots de passe ne peuvent pas contenir de caractères de contrôle.
+
+## Se connecter
+login-title = Connexion
+login-continue-to = Connectez-vous pour continuer vers { $app }.
+login-then-that-page = Connectez-vous pour voir cette page ; vous y serez conduit ensuite.
+login-remember = Rester connecté pendant 30 jours
+login-or = ou
+login-continue-with = Continuer avec { $provider }
+login-provider-unavailable = { $provider } est indisponible pour le moment
+login-with-passkey = Se connecter avec une clé d'accès
+login-forgot = Mot de passe oublié ?
+login-new-here = Nouveau ici ?
+login-create-account = Créer un compte
+login-error-password-missing = Saisissez votre mot de passe.
+login-error-refused = L'adresse e-mail ou le mot de passe est incorrect.
+
+## S'inscrire et confirmer l'adresse
+register-title = Inscription
+register-heading = Créez votre compte
+register-password-hint = Au moins { $min } caractères. Quelques mots sans rapport entre eux font un mot de passe solide et facile à retenir.
+register-have-account = Vous avez déjà un compte ?
+check-email-title = Consultez vos e-mails
+check-email-sent = Nous avons envoyé un message à l'adresse indiquée. Ouvrez le lien qu'il contient pour confirmer votre adresse, puis connectez-vous.
+check-email-hint = Le lien est valable 24 heures. Rien reçu après quelques minutes ? Regardez dans vos indésirables, ou demandez un nouveau lien :
+check-email-resend = Envoyer un nouveau lien
+verify-title = Confirmer votre e-mail
+verify-heading = Confirmez votre adresse e-mail
+verify-press = Appuyez sur le bouton pour confirmer { $email } comme adresse de votre compte.
+verify-confirm = Confirmer
+verified-title = E-mail confirmé
+verified-before-heading = Cette adresse est déjà confirmée
+verified-before = { $email } a déjà été confirmée avec ce lien ; il n'y a plus rien à faire.
+verified-heading = Votre adresse e-mail est confirmée
+verified-now = { $email } est maintenant vérifiée.
+verified-to-account = Aller à votre compte
+
+## L'espace du compte
+account-nav-overview = Aperçu
+account-nav-profile = Profil
+account-nav-settings = E-mail et mot de passe
+account-nav-two-factor = Connexion en deux étapes
+account-nav-passkeys = Clés d'accès
+account-nav-sessions = Sessions
+account-nav-tokens = Jetons d'API
+account-nav-apps = Applications autorisées
+account-nav-activity = Activité
+account-nav-delete = Supprimer le compte
+overview-heading = Votre compte
+overview-verified = vérifiée
+overview-not-verified = non vérifiée
+overview-member-since = Membre depuis le
+overview-previous-sign-in = Connexion précédente
+overview-none-before = Aucune avant celle-ci
+overview-failed = Connexions échouées
+overview-failed-since = { $count } depuis votre dernière connexion
+overview-see-when = voir quand
+overview-signed-in-on = Connecté sur
+overview-devices = { $count ->
+    [one] 1 appareil
+   *[other] { $count } appareils
+}
+overview-manage = gérer
+overview-no-password-passkey = Votre compte n'a pas de mot de passe : vous vous connectez avec une clé d'accès.
+overview-no-password-provider = Votre compte n'a pas de mot de passe : vous vous connectez avec un fournisseur ci-dessous.
+overview-set-password = Pour en définir un, utilisez
+overview-providers = Fournisseurs de connexion
+overview-linked-as = associé à { $email }
+overview-not-linked = non associé
+overview-remove = Retirer
+overview-link = Associer
+language-heading = Langue
+language-hint = Pour ces pages et les e-mails que nous vous envoyons.
+language-browser = La langue de votre navigateur
+language-save = Enregistrer la langue
+
+## E-mails
+mail-verify-subject = Confirmez votre adresse e-mail
+mail-verify-body =
+    Bonjour,
+
+    Veuillez confirmer qu'il s'agit bien de votre adresse e-mail en ouvrant le lien ci-dessous puis en appuyant sur « Confirmer » :
+
+    { $link }
+
+    Le lien est valable 24 heures et ne peut servir qu'une fois.
+
+    Si vous ne vous êtes pas inscrit, vous pouvez ignorer ce message : rien ne se passe
+    tant que l'adresse n'est pas confirmée.
+
+## Messages après une modification
+notice-password-changed = Votre mot de passe a été modifié. Toutes les autres sessions ont été déconnectées.
+notice-email-change-sent = Consultez la boîte de la nouvelle adresse : votre e-mail change dès que vous le confirmez là-bas.
+notice-session-revoked = Cette session a été déconnectée.
+notice-others-revoked = Toutes les autres sessions ont été déconnectées.
+notice-token-revoked = Le jeton d'API a été révoqué.
+notice-passkey-added = La clé d'accès a été ajoutée. Vous pouvez maintenant vous connecter avec, sans mot de passe.
+notice-provider-linked = Le fournisseur est associé : se connecter avec lui connecte désormais à ce compte.
+notice-provider-unlinked = Le fournisseur n'est plus associé à ce compte.
+notice-app-revoked = L'application n'a plus accès. Elle devra vous redemander l'autorisation pour vous connecter.
+notice-passkey-renamed = La clé d'accès a été renommée.
+notice-passkey-deleted = La clé d'accès a été supprimée. Elle ne permet plus de se connecter.
+notice-two-factor-off = La connexion en deux étapes est désactivée. La connexion ne demande plus que votre mot de passe.
+notice-profile-saved = Votre profil a été enregistré. Les applications le verront à votre prochaine connexion chez elles.
+admin-notice-verified = L'adresse est marquée comme confirmée.
+admin-notice-disabled = Le compte est désactivé et déconnecté partout.
+admin-notice-enabled = Le compte peut de nouveau se connecter.
+admin-notice-signed-out = Le compte a été déconnecté partout.
+admin-notice-two-factor-reset = La connexion en deux étapes est désactivée pour ce compte ; son titulaire a été prévenu par e-mail.
+admin-notice-role-granted = Le rôle a été attribué.
+admin-notice-role-revoked = Le rôle a été retiré.
+admin-notice-unchanged = Rien à changer : c'était déjà le cas.
+admin-notice-deleted = Le compte a été supprimé et son titulaire prévenu par e-mail.
+notice-language-saved = Votre langue est enregistrée.
