@@ -11,7 +11,7 @@ use crate::accounts::sessions::CurrentUser;
 use crate::accounts::{deletion, password};
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::account_area::password_error;
+use crate::web::account_area::{Reentered, password_error};
 use crate::web::{Form, Page};
 
 #[derive(Template, WebTemplate)]
@@ -41,12 +41,8 @@ pub async fn delete_account(
 ) -> Result<Response> {
     let right = password::reconfirm(&state, &current.user, &form.password).await?;
     if !right {
-        let again = DeletePage {
-            page,
-            section: "/account/delete",
-            notice: None,
-            error: password_error(&form.password, right, "password"),
-        };
+        let error = password_error(page.lang, &form.password, right, Reentered::Password);
+        let again = DeletePage { page, section: "/account/delete", notice: None, error };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
     }
     deletion::delete_own(&state, &current).await?;

@@ -14,7 +14,7 @@ use crate::domain::Email;
 use crate::error::{AppError, Result};
 use crate::state::AppState;
 use crate::store::tokens::{Lookup, Purpose};
-use crate::web::account_area::{SettingsErrors, SettingsPage, password_error};
+use crate::web::account_area::{Reentered, SettingsErrors, SettingsPage, password_error};
 use crate::web::link_page::{self, LinkKind, TokenParam};
 use crate::web::{Form, Page, Query};
 
@@ -42,7 +42,7 @@ pub async fn change_email(
         (true, Ok(email)) => email,
         (right, new_email) => {
             let errors = SettingsErrors {
-                email_password: password_error(&form.password, right, "password"),
+                email_password: password_error(page.lang, &form.password, right, Reentered::Password),
                 new_email: new_email.err(),
                 new_email_value: form.new_email,
                 ..Default::default()

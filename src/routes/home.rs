@@ -12,11 +12,11 @@ pub struct HomePage {
     notice: Option<&'static str>,
 }
 
-/// What a redirect to the home page wants said, by its `?notice=` key.
+/// What a redirect to the home page wants said, by its `?notice=` key: the key of its words.
 fn notice_text(key: &str) -> Option<&'static str> {
     match key {
-        "signed-out" => Some("You are signed out."),
-        "account-deleted" => Some("Your account and everything kept about it are deleted. Goodbye."),
+        "signed-out" => Some("notice-signed-out"),
+        "account-deleted" => Some("notice-account-deleted"),
         _ => None,
     }
 }

@@ -10,7 +10,7 @@ use crate::accounts::{Client, password, password_change};
 use crate::domain::Password;
 use crate::error::Result;
 use crate::state::AppState;
-use crate::web::account_area::{SettingsErrors, SettingsPage, password_error};
+use crate::web::account_area::{Reentered, SettingsErrors, SettingsPage, password_error};
 use crate::web::{Form, Page};
 
 #[derive(Deserialize)]
@@ -37,7 +37,7 @@ pub async fn change_password(
         (true, Ok(password)) => password,
         (right, new_password) => {
             let errors = SettingsErrors {
-                current_password: password_error(&form.current_password, right, "current password"),
+                current_password: password_error(page.lang, &form.current_password, right, Reentered::CurrentPassword),
                 new_password: new_password.err().map(|e| e.to_string()),
                 ..Default::default()
             };

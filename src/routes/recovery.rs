@@ -102,7 +102,8 @@ pub async fn reset(
         Ok(password) => password,
         Err(error) => {
             let min_length = state.config().password_min_length;
-            let again = ResetPage { page, email, token: form.token, error: Some(error.to_string()), min_length };
+            let error = Some(page.lang.password_error(error));
+            let again = ResetPage { page, email, token: form.token, error, min_length };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());
         }
     };

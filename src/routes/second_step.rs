@@ -96,7 +96,7 @@ pub async fn second_step(
         Verdict::Accepted { by_recovery_code: true } => password::SignedInWith::PasswordAndRecoveryCode,
         Verdict::Accepted { by_recovery_code: false } => password::SignedInWith::PasswordAndCode,
         Verdict::Wrong => {
-            let error = Some("That code is not right. Enter the current code from your app, or a recovery code.");
+            let error = Some("second-step-wrong-code");
             let mut again = SecondStepPage::new(&state, &pending, page, error).await?;
             again.recovery = form.code.chars().any(|c| c.is_ascii_alphabetic());
             let policy = form_policy(&state, &pending.next).await?;

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::security::headers;
 use crate::state::AppState;
 use crate::store;
-use crate::web::account_area::{notice_text, password_error};
+use crate::web::account_area::{Reentered, notice_text, password_error};
 use crate::web::format::{human_date, human_time, text_download};
 use crate::web::{Form, NoticeParam, Page, Query};
 
@@ -119,7 +119,7 @@ pub async fn create_token(
         (right, new) => {
             let errors = TokenErrors {
                 token: new.err().map(str::to_owned),
-                password: password_error(&typed, right, "password"),
+                password: password_error(page.lang, &typed, right, Reentered::Password),
             };
             let again = TokensPage { errors, form, ..TokensPage::load(&state, &current, page, None).await? };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response());

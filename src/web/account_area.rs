@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::Page;
 use crate::accounts::sessions::CurrentUser;
+use crate::i18n::Language;
 
 /// The pages of the account area, in the menu's order: (path, the key of its label).
 pub const SECTIONS: [(&str, &str); 10] = [
@@ -46,14 +47,23 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
     })
 }
 
-/// The message for a password re-entry (`field`: "password", "current password") that
-/// was refused: left empty, or not the user's.
-pub fn password_error(typed: &str, is_current: bool, field: &str) -> Option<String> {
-    match (typed.is_empty(), is_current) {
-        (true, _) => Some(format!("Enter your {field}.")),
-        (false, false) => Some(format!("That is not your {field}.")),
-        (false, true) => None,
-    }
+/// Which password a form asked to have re-entered.
+#[derive(Debug, Clone, Copy)]
+pub enum Reentered {
+    Password,
+    CurrentPassword,
+}
+
+/// The message for a password re-entry that was refused: left empty, or not the user's.
+pub fn password_error(lang: Language, typed: &str, is_current: bool, field: Reentered) -> Option<String> {
+    let key = match (typed.is_empty(), is_current, field) {
+        (false, true, _) => return None,
+        (true, _, Reentered::Password) => "error-enter-password",
+        (true, _, Reentered::CurrentPassword) => "error-enter-current-password",
+        (false, false, Reentered::Password) => "error-not-your-password",
+        (false, false, Reentered::CurrentPassword) => "error-not-your-current-password",
+    };
+    Some(lang.t(key))
 }
 
 /// `/account/settings`: change the password, change the email address.
@@ -95,9 +105,11 @@ mod tests {
 
     #[test]
     fn an_empty_password_is_asked_for_not_called_wrong() {
-        assert_eq!(password_error("", false, "password").as_deref(), Some("Enter your password."));
-        let wrong = password_error("guess", false, "current password");
+        let english = Language::english();
+        let empty = password_error(english, "", false, Reentered::Password);
+        assert_eq!(empty.as_deref(), Some("Enter your password."));
+        let wrong = password_error(english, "guess", false, Reentered::CurrentPassword);
         assert_eq!(wrong.as_deref(), Some("That is not your current password."));
-        assert_eq!(password_error("right", true, "password"), None);
+        assert_eq!(password_error(english, "right", true, Reentered::Password), None);
     }
 }

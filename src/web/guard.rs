@@ -22,7 +22,7 @@ use crate::security::csrf;
 use crate::state::AppState;
 use crate::store;
 use crate::web::Page;
-use crate::web::account_area::password_error;
+use crate::web::account_area::{Reentered, password_error};
 
 /// The signed-in user of a route behind [`needs_role`], who holds its role.
 #[derive(Clone)]
@@ -79,15 +79,16 @@ pub async fn fresh_sign_in(State(state): State<AppState>, request: Request, next
     let bytes = to_bytes(body, crate::config::BODY_LIMIT).await.map_err(|_| AppError::PayloadTooLarge)?;
     let fields: Vec<(String, String)> = form_urlencoded::parse(&bytes).into_owned().collect();
     let typed = fields.iter().find(|(name, _)| name == CONFIRM_FIELD).map(|(_, value)| value.as_str());
-    let error = match typed {
+    let refused = match typed {
         None => None,
         Some(typed) if password::reconfirm(&state, &current.user, typed).await? => {
             renew(&current).await?;
             return Ok(next.run(Request::from_parts(parts, Body::from(bytes))).await);
         }
-        Some(typed) => password_error(typed, false, "password"),
+        Some(typed) => Some(typed.to_owned()),
     };
     let page = Page::from_request_parts(&mut parts.clone(), &state).await?;
+    let error = refused.and_then(|typed| password_error(page.lang, &typed, false, Reentered::Password));
     let resend = fields.into_iter().filter(|(name, _)| name != CONFIRM_FIELD && name != csrf::FIELD).collect();
     let action = parts.uri.path().to_owned();
     let confirm = ConfirmPage { page, back: page_of(&action), action, fields: resend, error };
