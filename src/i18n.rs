@@ -99,6 +99,18 @@ impl Language {
         LOCALES.lookup_with_args(self.0, key, &args)
     }
 
+    /// The words for `key`, with each `$name` filled in.
+    pub fn t_args(self, key: &str, args: &[(&'static str, &str)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue> =
+            args.iter().map(|&(name, value)| (Cow::Borrowed(name), FluentValue::from(value.to_owned()))).collect();
+        LOCALES.lookup_with_args(self.0, key, &args)
+    }
+
+    /// Whether there are words for `key` (in English, which every language has).
+    pub fn knows(key: &str) -> bool {
+        LOCALES.try_lookup(Self::english().0, key).is_some()
+    }
+
     /// The words for `key`, with the number `$name` filled in (and its plural chosen).
     pub fn count(self, key: &str, name: &'static str, n: i64) -> String {
         let args = HashMap::from([(Cow::Borrowed(name), FluentValue::from(n))]);

@@ -116,6 +116,21 @@ impl SignedInWith {
             Self::Provider => "sign-in provider",
         }
     }
+
+    /// The key of the words for how a sign-in was made, from what [`Self::describe`]
+    /// stored; `None` for what this version did not write.
+    pub fn key_of(stored: &str) -> Option<&'static str> {
+        [Self::Password, Self::PasswordAndCode, Self::PasswordAndRecoveryCode, Self::Passkey, Self::Provider]
+            .into_iter()
+            .find(|with| with.describe() == stored)
+            .map(|with| match with {
+                Self::Password => "how-password",
+                Self::PasswordAndCode => "how-password-and-code",
+                Self::PasswordAndRecoveryCode => "how-password-and-recovery-code",
+                Self::Passkey => "how-passkey",
+                Self::Provider => "how-provider",
+            })
+    }
 }
 
 /// The books of a completed sign-in: last login, the activity log (saying how), the metrics.

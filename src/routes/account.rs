@@ -5,13 +5,15 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::State;
 
+use crate::accounts::password::SignedInWith;
 use crate::accounts::sessions::CurrentUser;
 use crate::error::Result;
+use crate::i18n::Language;
 use crate::state::AppState;
 use crate::store::events::{self, EventKind};
 use crate::store::{self, sessions};
 use crate::web::account_area::{SettingsPage, notice_text};
-use crate::web::format::{describe_device, human_time};
+use crate::web::format::describe_device;
 use crate::web::{NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -85,29 +87,37 @@ pub struct ActivityPage {
 }
 
 struct EventView {
-    what: &'static str,
-    /// How a sign-in was made.
-    how: String,
+    /// What happened, and for a sign-in how it was made.
+    what: String,
     when: String,
     ip: String,
     device: String,
 }
 
 pub async fn activity(State(state): State<AppState>, current: CurrentUser, page: Page) -> Result<ActivityPage> {
+    let lang = page.lang;
     let events = events::recent(state.store().pool(), current.user.id, 50)
         .await?
         .into_iter()
         .map(|event| EventView {
-            what: EventKind::describe(&event.kind),
-            how: if event.kind == EventKind::LoggedIn.as_str() {
-                event.detail.unwrap_or_default()
-            } else {
-                String::new()
-            },
-            when: human_time(event.created_at),
+            what: what_happened(lang, &event),
+            when: lang.date_time(event.created_at),
             device: if event.user_agent.is_empty() { String::new() } else { describe_device(&event.user_agent) },
             ip: event.ip,
         })
         .collect();
     Ok(ActivityPage { page, section: "/account/activity", notice: None, events })
+}
+
+/// The event in words: what happened, and for a sign-in how it was made.
+fn what_happened(lang: Language, event: &events::Event) -> String {
+    let what = lang.t(EventKind::describe(&event.kind));
+    let how = event.detail.as_deref().filter(|_| event.kind == EventKind::LoggedIn.as_str());
+    match how {
+        Some(stored) => {
+            let how = SignedInWith::key_of(stored).map_or_else(|| stored.to_owned(), |key| lang.t(key));
+            lang.t_args("event-with", &[("what", &what), ("how", &how)])
+        }
+        None => what,
+    }
 }

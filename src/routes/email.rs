@@ -35,8 +35,8 @@ pub async fn change_email(
 ) -> Result<Response> {
     let user = &current.user;
     let right = password::reconfirm(&state, user, &form.password).await?;
-    let new_email = Email::parse(&form.new_email).map_err(|e| e.to_string()).and_then(|email| {
-        if email.as_str() == user.email { Err("That is already your address.".to_owned()) } else { Ok(email) }
+    let new_email = Email::parse(&form.new_email).map_err(|e| page.lang.email_error(e)).and_then(|email| {
+        if email.as_str() == user.email { Err(page.lang.t("error-already-your-address")) } else { Ok(email) }
     });
     let new_email = match (right, new_email) {
         (true, Ok(email)) => email,

@@ -38,7 +38,7 @@ pub async fn change_password(
         (right, new_password) => {
             let errors = SettingsErrors {
                 current_password: password_error(page.lang, &form.current_password, right, Reentered::CurrentPassword),
-                new_password: new_password.err().map(|e| e.to_string()),
+                new_password: new_password.err().map(|e| page.lang.password_error(e)),
                 ..Default::default()
             };
             return Ok(SettingsPage::with_errors(&current, page, errors));

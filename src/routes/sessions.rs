@@ -13,7 +13,7 @@ use crate::state::AppState;
 use crate::store;
 use crate::web::account_area::notice_text;
 use crate::web::confirm::ConfirmAction;
-use crate::web::format::{describe_device, human_time};
+use crate::web::format::describe_device;
 use crate::web::{Form, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -50,8 +50,8 @@ pub async fn sessions_page(
                 current: row.id_hash == this,
                 device: describe_device(&row.user_agent),
                 ip: row.ip,
-                created: human_time(row.created_at),
-                last_seen: human_time(row.last_seen_at),
+                created: page.lang.date_time(row.created_at),
+                last_seen: page.lang.date_time(row.last_seen_at),
                 id: row.id_hash,
             })
             .collect();

@@ -15,7 +15,7 @@ use crate::security::headers;
 use crate::state::AppState;
 use crate::store;
 use crate::web::account_area::{Reentered, notice_text, password_error};
-use crate::web::format::{human_date, human_time, text_download};
+use crate::web::format::text_download;
 use crate::web::{Form, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -73,6 +73,8 @@ impl TokensPage {
     }
 
     async fn load(state: &AppState, current: &CurrentUser, page: Page, notice: Option<&'static str>) -> Result<Self> {
+        let lang = page.lang;
+        let never = || lang.t("tokens-never");
         let tokens = store::api_tokens::list(state.store().pool(), current.user.id)
             .await?
             .into_iter()
@@ -80,9 +82,9 @@ impl TokensPage {
                 id: token.id,
                 name: token.name,
                 scope: token.scope,
-                created: human_date(token.created_at),
-                expires: token.expires_at.map_or_else(|| "never".to_owned(), human_date),
-                last_used: token.last_used_at.map_or_else(|| "never".to_owned(), human_time),
+                created: lang.date(token.created_at),
+                expires: token.expires_at.map_or_else(never, |at| lang.date(at)),
+                last_used: token.last_used_at.map_or_else(never, |at| lang.date_time(at)),
             })
             .collect();
         let (new_token, errors, form) = (None, TokenErrors::default(), NewTokenForm::default());

@@ -33,7 +33,7 @@ pub struct TwoFactorPage {
     errors: Errors,
 }
 
-/// What was wrong, beside the form it belongs to.
+/// What was wrong, beside the form it belongs to: the keys of its words.
 #[derive(Default)]
 struct Errors {
     setup_password: Option<&'static str>,
@@ -84,8 +84,8 @@ impl TwoFactorPage {
 }
 
 const SECTION: &str = "/account/2fa";
-const WRONG_PASSWORD: &str = "That is not your password.";
-const WRONG_CODE: &str = "That code is not right. Enter the current code from your app.";
+const WRONG_PASSWORD: &str = "error-not-your-password";
+const WRONG_CODE: &str = "two-factor-wrong-code";
 
 #[derive(Deserialize)]
 pub struct PasswordForm {
@@ -131,11 +131,11 @@ pub async fn begin_setup(
             (StatusCode::UNAUTHORIZED, Errors { setup_password: Some(WRONG_PASSWORD), ..Errors::default() })
         }
         Err(Refusal::Unverified) => {
-            let page_error = "Confirm your email address first: two-step login needs an address we know is yours.";
+            let page_error = "two-factor-unverified";
             (StatusCode::FORBIDDEN, Errors { page: Some(page_error), ..Errors::default() })
         }
         Err(Refusal::AlreadyOn) => {
-            let page_error = "Two-step login is already on. Turn it off first to move it to another app.";
+            let page_error = "two-factor-already-on";
             (StatusCode::CONFLICT, Errors { page: Some(page_error), ..Errors::default() })
         }
         Err(other) => return Err(unexpected(other)),
@@ -159,7 +159,7 @@ pub async fn confirm_setup(
                 shown.page.csrf_token = token;
             }
             shown.new_codes = Some(codes);
-            shown.notice = Some("Two-step login is on. Every other session was signed out.");
+            shown.notice = Some("notice-two-factor-on");
             Ok(shown.with_codes())
         }
         Err(Refusal::WrongCode) => {
@@ -170,7 +170,7 @@ pub async fn confirm_setup(
             Ok((StatusCode::UNPROCESSABLE_ENTITY, again).into_response())
         }
         Err(Refusal::NoSetup) => {
-            let page_error = "That setup has expired or was replaced. Start again below.";
+            let page_error = "two-factor-setup-expired";
             let errors = Errors { page: Some(page_error), ..Errors::default() };
             TwoFactorPage::refused(&state, &current, page, StatusCode::CONFLICT, errors).await
         }
@@ -206,9 +206,7 @@ pub async fn turn_off(
     let errors = match two_factor::turn_off(&state, &current.user, &form.password, &form.code, &client).await {
         Ok(()) => return Ok(Redirect::to("/account/2fa?notice=two-factor-off").into_response()),
         Err(Refusal::WrongPassword) => Errors { disable_password: Some(WRONG_PASSWORD), ..Errors::default() },
-        Err(Refusal::WrongCode) => {
-            Errors { disable_code: Some("That code is not right (or was used already)."), ..Errors::default() }
-        }
+        Err(Refusal::WrongCode) => Errors { disable_code: Some("two-factor-wrong-disable-code"), ..Errors::default() },
         Err(other) => return Err(unexpected(other)),
     };
     TwoFactorPage::refused(&state, &current, page, StatusCode::UNAUTHORIZED, errors).await
