@@ -9,8 +9,8 @@ use std::collections::HashMap;
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{LanguageIdentifier, Loader};
 
-use crate::domain::EmailError;
 use crate::domain::password::{MAX_LENGTH, PasswordError};
+use crate::domain::{EmailError, ProfileError};
 
 fluent_templates::static_loader! {
     static LOCALES = {
@@ -143,6 +143,14 @@ impl Language {
             EmailError::Empty => "error-email-empty",
             EmailError::TooLong => "error-email-too-long",
             EmailError::Invalid => "error-email-invalid",
+        })
+    }
+
+    /// What is wrong with a display name or username, in words for the field.
+    pub fn profile_error(self, error: ProfileError) -> String {
+        self.t(match error {
+            ProfileError::BadName => "error-bad-name",
+            ProfileError::BadUsername => "error-bad-username",
         })
     }
 

@@ -12,7 +12,6 @@ use crate::error::{AppError, Result};
 use crate::oidc;
 use crate::state::AppState;
 use crate::web::account_area::notice_text;
-use crate::web::format::human_date;
 use crate::web::{Form, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -37,6 +36,7 @@ pub async fn apps_page(
     page: Page,
     Query(param): Query<NoticeParam>,
 ) -> Result<AppsPage> {
+    let lang = page.lang;
     let apps = oidc::apps_with_access(&state, current.user.id)
         .await?
         .into_iter()
@@ -44,7 +44,7 @@ pub async fn apps_page(
             client_id: grant.client_id,
             name: grant.name,
             scope: grant.scope,
-            since: human_date(grant.created_at),
+            since: lang.date(grant.created_at),
         })
         .collect();
     Ok(AppsPage { page, section: "/account/apps", notice: notice_text(&param.notice), apps })

@@ -13,12 +13,13 @@ use webauthn_rs::prelude::RegisterPublicKeyCredential;
 use crate::accounts::Client;
 use crate::accounts::sessions::{CurrentUser, recently_authenticated};
 use crate::error::{AppError, Result};
+use crate::i18n::Language;
 use crate::passkeys::{self, NAME_MAX_CHARS, Refusal};
 use crate::state::AppState;
 use crate::store::passkeys::StoredPasskey;
 use crate::web::account_area::notice_text;
 use crate::web::confirm::ConfirmAction;
-use crate::web::format::{describe_device, human_date, human_time};
+use crate::web::format::describe_device;
 use crate::web::{Form, Json, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -44,13 +45,13 @@ struct Listed {
     last_used: Option<String>,
 }
 
-impl From<StoredPasskey> for Listed {
-    fn from(stored: StoredPasskey) -> Self {
+impl Listed {
+    fn of(stored: StoredPasskey, lang: Language) -> Self {
         Self {
             id: stored.id,
             name: stored.name,
-            created: human_date(stored.created_at),
-            last_used: stored.last_used_at.map(human_time),
+            created: lang.date(stored.created_at),
+            last_used: stored.last_used_at.map(|at| lang.date_time(at)),
         }
     }
 }
@@ -62,7 +63,7 @@ pub async fn passkeys_page(
     page: Page,
     Query(param): Query<NoticeParam>,
 ) -> Result<PasskeysPage> {
-    let passkeys = passkeys::list(&state, &current.user).await?.into_iter().map(Listed::from).collect();
+    let passkeys = passkeys::list(&state, &current.user).await?.into_iter().map(|p| Listed::of(p, page.lang)).collect();
     Ok(PasskeysPage {
         page,
         section: "/account/passkeys",
@@ -166,13 +167,14 @@ pub async fn confirm_delete(
 ) -> Result<ConfirmAction> {
     let passkeys = passkeys::list(&state, &current.user).await?;
     let passkey = passkeys.into_iter().find(|passkey| passkey.id == which.id).ok_or(AppError::NotFound)?;
+    let lang = page.lang;
     Ok(ConfirmAction {
         page,
-        title: format!("Delete the passkey “{}”?", passkey.name),
-        consequence: "You can no longer log in with it. The device keeps it until you remove it there too.".into(),
+        title: lang.t1("confirm-passkey-delete-title", "name", &passkey.name),
+        consequence: lang.t("confirm-passkey-delete-consequence"),
         action: "/account/passkeys/delete".into(),
         fields: vec![("id", passkey.id.to_string())],
-        button: "Delete the passkey",
+        button: lang.t("confirm-passkey-delete-button"),
         cancel: "/account/passkeys".into(),
     })
 }

@@ -65,6 +65,7 @@ pub async fn save_profile(
     page: Page,
     Form(form): Form<ProfileForm>,
 ) -> Result<Response> {
+    let lang = page.lang;
     let name = DisplayName::parse(&form.display_name);
     let username = Username::parse(&form.username);
     let refused = |name_error: Option<String>, username_error: Option<String>| {
@@ -84,12 +85,15 @@ pub async fn save_profile(
     let (name, username) = match (name, username) {
         (Ok(name), Ok(username)) => (name, username),
         (name, username) => {
-            return Ok(refused(name.err().map(|e| e.to_string()), username.err().map(|e| e.to_string())));
+            return Ok(refused(
+                name.err().map(|e| lang.profile_error(e)),
+                username.err().map(|e| lang.profile_error(e)),
+            ));
         }
     };
     match profile::save(&store, current.user.id, name.as_ref(), username.as_ref()).await? {
         Ok(()) => Ok(Redirect::to("/account/profile?notice=profile-saved").into_response()),
-        Err(profile::UsernameTaken) => Ok(refused(None, Some("That username is taken. Choose another.".into()))),
+        Err(profile::UsernameTaken) => Ok(refused(None, Some(lang.t("error-username-taken")))),
     }
 }
 

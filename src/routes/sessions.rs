@@ -80,15 +80,14 @@ pub async fn revoke_session(
 
 /// `GET /account/sessions/revoke-others`: "Sign out everywhere else?"
 pub async fn confirm_revoke_others(page: Page) -> ConfirmAction {
+    let lang = page.lang;
     ConfirmAction {
         page,
-        title: "Sign out everywhere else?".into(),
-        consequence: "Every other browser and device signed in to your account is signed out at once, and the \
-                      apps you signed in to with it must sign you in again. This browser stays signed in."
-            .into(),
+        title: lang.t("confirm-revoke-others-title"),
+        consequence: lang.t("confirm-revoke-others-consequence"),
         action: "/account/sessions/revoke-others".into(),
         fields: Vec::new(),
-        button: "Sign out everywhere else",
+        button: lang.t("sessions-sign-out-others"),
         cancel: "/account/sessions".into(),
     }
 }

@@ -21,7 +21,7 @@ pub struct ConfirmAction {
     pub action: String,
     pub fields: Vec<(&'static str, String)>,
     /// The button that does it, naming the deed ("Delete the passkey").
-    pub button: &'static str,
+    pub button: String,
     /// Where "Cancel" goes: the page the person came from.
     pub cancel: String,
 }

@@ -66,48 +66,34 @@ pub async fn verify(State(state): State<AppState>, acting: Acting) -> Result<Red
 }
 
 /// "Are you sure?" about `what` done to the account, answered by a post to `/admin/users/{id}/{verb}`.
-fn confirm(
-    page: Page,
-    acting: &Acting,
-    verb: &str,
-    title: String,
-    consequence: &str,
-    button: &'static str,
-) -> ConfirmAction {
+fn confirm(page: Page, acting: &Acting, verb: &str) -> ConfirmAction {
     let id = acting.target.id;
+    let lang = page.lang;
+    // The words for each step are `confirm-<verb>-title`, `-consequence` and `-button`.
     ConfirmAction {
         page,
-        title,
-        consequence: consequence.to_owned(),
+        title: lang.t1(&format!("confirm-{verb}-title"), "email", &acting.target.email),
+        consequence: lang.t(&format!("confirm-{verb}-consequence")),
         action: format!("/admin/users/{id}/{verb}"),
         fields: Vec::new(),
-        button,
+        button: lang.t(&format!("confirm-{verb}-button")),
         cancel: format!("/admin/users/{id}"),
     }
 }
 
 /// `GET /admin/users/{id}/disable`.
 pub async fn confirm_disable(page: Page, acting: Acting) -> ConfirmAction {
-    let title = format!("Disable {}?", acting.target.email);
-    let consequence = "The account is signed out everywhere at once and cannot sign in, nor use its tokens, until \
-                       an administrator enables it again. Nothing is deleted.";
-    confirm(page, &acting, "disable", title, consequence, "Disable the account")
+    confirm(page, &acting, "disable")
 }
 
 /// `GET /admin/users/{id}/revoke-sessions`.
 pub async fn confirm_revoke_sessions(page: Page, acting: Acting) -> ConfirmAction {
-    let title = format!("Sign {} out everywhere?", acting.target.email);
-    let consequence = "Every session of the account ends at once, with the refresh tokens of its programs and apps. \
-                       They can sign in again.";
-    confirm(page, &acting, "revoke-sessions", title, consequence, "Sign out everywhere")
+    confirm(page, &acting, "revoke-sessions")
 }
 
 /// `GET /admin/users/{id}/delete`.
 pub async fn confirm_delete(page: Page, acting: Acting) -> ConfirmAction {
-    let title = format!("Delete {}?", acting.target.email);
-    let consequence = "The account is deleted with its sessions, tokens and activity, at once and for good, and \
-                       its owner is mailed that it is done. This cannot be undone.";
-    confirm(page, &acting, "delete", title, consequence, "Delete the account")
+    confirm(page, &acting, "delete")
 }
 
 pub async fn disable(State(state): State<AppState>, acting: Acting) -> Result<Redirect> {
