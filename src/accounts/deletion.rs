@@ -23,7 +23,7 @@ pub async fn delete_own(state: &AppState, current: &CurrentUser) -> Result<()> {
     let email = user.address()?;
     let mut tx = state.store().begin().await?;
     delete(&mut tx, user).await?;
-    state.outbox().enqueue(&mut tx, &messages::account_deleted(state.links(), &email)).await?;
+    state.outbox().enqueue(&mut tx, &messages::account_deleted(state.links(), &email, user.language())).await?;
     state.outbox().commit(tx).await?;
     current.session.flush().await?;
     tracing::info!(event = "account_deleted", user_id = user.id, "account deleted by its owner");

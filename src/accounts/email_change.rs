@@ -20,16 +20,19 @@ pub async fn request(state: &AppState, user: &User, new_email: &Email, client: &
     if !super::notices::within_budget(&mut tx, new_email).await? {
         return Ok(());
     }
-    let mail = if users::find_by_email(&mut *tx, new_email).await?.is_some() {
-        messages::email_already_in_use(state.links(), new_email)
+    let mail = if let Some(owner) = users::find_by_email(&mut *tx, new_email).await? {
+        messages::email_already_in_use(state.links(), new_email, owner.language())
     } else {
         // Only the newest request can be confirmed.
         tokens::revoke_for_user(&mut *tx, user.id, Purpose::ChangeEmail, now).await?;
         let token = Token::generate();
         tokens::insert(&mut *tx, &token, Purpose::ChangeEmail, user.id, new_email.as_str(), now).await?;
         let old = user.address()?;
-        state.outbox().enqueue(&mut tx, &messages::email_change_requested(state.links(), &old, new_email)).await?;
-        messages::confirm_new_email(state.links(), new_email, &token)
+        state
+            .outbox()
+            .enqueue(&mut tx, &messages::email_change_requested(state.links(), &old, new_email, user.language()))
+            .await?;
+        messages::confirm_new_email(state.links(), new_email, &token, user.language())
     };
     state.outbox().enqueue(&mut tx, &mail).await?;
     let (ip, agent) = (client.ip(), &client.user_agent);

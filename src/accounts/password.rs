@@ -7,6 +7,7 @@ use secrecy::{ExposeSecret, SecretString};
 use super::Client;
 use crate::domain::{Amr, Email};
 use crate::error::{AppError, Result};
+use crate::i18n::Language;
 use crate::mail::messages;
 use crate::metrics;
 use crate::security::hasher::Verification;
@@ -60,11 +61,12 @@ pub async fn check(state: &AppState, email: &str, password: SecretString, client
     // An account with no password is checked against the dummy hash, like an unknown one.
     let verification = state.hasher().verify(&password, user.as_ref().and_then(User::password_phc)).await?;
     let known_user_id = user.as_ref().map(|u| u.id);
+    let owner_language = user.as_ref().map(User::language).unwrap_or_default();
     let Some(mut user) = user.filter(|_| verification.is_match()) else {
         tracing::warn!(event = "login_failed", user_id = known_user_id, %ip, "wrong email or password");
         metrics::login("failed");
         if let (Some(email), Some(key)) = (&email, &throttle_key) {
-            record_failure(state, email, key, known_user_id, client).await?;
+            record_failure(state, email, key, known_user_id.map(|id| (id, owner_language)), client).await?;
         }
         return Ok(PasswordCheck::Refused);
     };
@@ -213,21 +215,22 @@ fn known_device(state: &AppState, user: &User, client: &Client) -> Option<String
 
 /// Counts a failure on `throttle_key` (the address's, or a known browser's), and tells the
 /// owner once when their address is under attack.
+/// `owner` is the account's id and language, if the address has one.
 async fn record_failure(
     state: &AppState,
     email: &Email,
     throttle_key: &str,
-    user_id: Option<i64>,
+    owner: Option<(i64, Language)>,
     client: &Client,
 ) -> Result<()> {
     let pool = state.store().pool();
     let now = store::now();
     let failures = throttle::record_failure(pool, throttle_key, now, now - backoff::FORGET_AFTER_SECS).await?;
-    let Some(user_id) = user_id else { return Ok(()) };
+    let Some((user_id, lang)) = owner else { return Ok(()) };
     users::record_failed_login(pool, user_id).await?;
     events::record(pool, user_id, EventKind::LoginFailed, &client.ip(), &client.user_agent, now).await?;
     if failures.failures >= backoff::FREE_ATTEMPTS && throttle::claim_notice(pool, email.as_str(), now).await? {
-        state.outbox().send(state.store(), &messages::failed_logins(state.links(), email)).await?;
+        state.outbox().send(state.store(), &messages::failed_logins(state.links(), email, lang)).await?;
     }
     Ok(())
 }

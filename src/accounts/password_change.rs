@@ -28,7 +28,10 @@ pub async fn change(
         super::api_tokens::revoke_all(&mut tx, user.id).await?;
     }
     events::record(&mut *tx, user.id, EventKind::PasswordChanged, &client.ip(), &client.user_agent, now).await?;
-    state.outbox().enqueue(&mut tx, &messages::password_changed(state.links(), &user.address()?)).await?;
+    state
+        .outbox()
+        .enqueue(&mut tx, &messages::password_changed(state.links(), &user.address()?, user.language()))
+        .await?;
     state.outbox().commit(tx).await?;
     let renewed = AuthSession { authenticated_at: now, ..current.auth.clone() };
     super::sessions::start(&current.session, &renewed).await?;

@@ -18,7 +18,7 @@ pub async fn request_reset(state: &AppState, email: &Email) -> Result<()> {
     }
     let token = Token::generate();
     tokens::insert(&mut *tx, &token, Purpose::ResetPassword, user.id, &user.email, store::now()).await?;
-    state.outbox().enqueue(&mut tx, &messages::reset_password(state.links(), email, &token)).await?;
+    state.outbox().enqueue(&mut tx, &messages::reset_password(state.links(), email, &token, user.language())).await?;
     state.outbox().commit(tx).await?;
     tracing::info!(event = "password_reset_requested", user_id = user.id, "reset link sent");
     Ok(())
@@ -54,7 +54,7 @@ pub async fn reset(
     }
     events::record(&mut *tx, user.id, EventKind::PasswordReset, &client.ip(), "", now).await?;
     let email = user.address()?;
-    state.outbox().enqueue(&mut tx, &messages::password_was_reset(state.links(), &email)).await?;
+    state.outbox().enqueue(&mut tx, &messages::password_was_reset(state.links(), &email, user.language())).await?;
     state.outbox().commit(tx).await?;
     tracing::info!(event = "password_reset", user_id = user.id, "password reset; all sessions ended");
     Ok(Lookup::Valid(row))

@@ -40,10 +40,13 @@ pub async fn register(state: &AppState, email: &Email, password: &Password, lang
             };
             tracing::info!(
                 event = "registration_for_existing_account",
-                user_id = existing.map(|u| u.id),
+                user_id = existing.as_ref().map(|u| u.id),
                 "told the owner"
             );
-            Some(messages::already_registered(state.links(), email, token.as_ref()))
+            // In the owner's language if they chose one, else the sign-up page's.
+            let lang =
+                existing.and_then(|owner| owner.language.as_deref().and_then(Language::from_code)).unwrap_or(lang);
+            Some(messages::already_registered(state.links(), email, token.as_ref(), lang))
         }
     };
     if let Some(mail) = mail {

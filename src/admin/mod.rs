@@ -177,7 +177,7 @@ pub async fn delete(conn: &mut AnyConnection, links: &Links, actor: &Actor<'_>, 
     }
     let email = target.address()?;
     deletion::delete(&mut *conn, target).await?;
-    crate::mail::enqueue(&mut *conn, &messages::account_deleted(links, &email)).await?;
+    crate::mail::enqueue(&mut *conn, &messages::account_deleted(links, &email, target.language())).await?;
     if let Some(admin) = actor.admin {
         let detail = format!("{} (#{})", target.email, target.id);
         events::record_acted(&mut *conn, admin.id, EventKind::UserDeleted, &actor.acted(Some(&detail)), store::now())

@@ -344,7 +344,10 @@ pub async fn link(state: &AppState, user: &User, identity: &Identity, client: &C
     }
     events::record(&mut *tx, user.id, EventKind::ProviderLinked, &client.ip(), &client.user_agent, now).await?;
     let name = provider_name(state, &identity.provider);
-    state.outbox().enqueue(&mut tx, &messages::provider_linked(state.links(), &user.address()?, &name)).await?;
+    state
+        .outbox()
+        .enqueue(&mut tx, &messages::provider_linked(state.links(), &user.address()?, &name, user.language()))
+        .await?;
     state.outbox().commit(tx).await?;
     tracing::info!(event = "provider_linked", user_id = user.id, provider = %identity.provider, "account linked");
     Ok(true)
@@ -376,7 +379,10 @@ pub async fn unlink(state: &AppState, user: &User, provider_id: &str, client: &C
     }
     events::record(&mut *tx, user.id, EventKind::ProviderUnlinked, &client.ip(), &client.user_agent, now).await?;
     let name = provider_name(state, provider_id);
-    state.outbox().enqueue(&mut tx, &messages::provider_unlinked(state.links(), &user.address()?, &name)).await?;
+    state
+        .outbox()
+        .enqueue(&mut tx, &messages::provider_unlinked(state.links(), &user.address()?, &name, user.language()))
+        .await?;
     state.outbox().commit(tx).await?;
     tracing::info!(event = "provider_unlinked", user_id = user.id, provider = provider_id, "link removed");
     Ok(Unlink::Removed)

@@ -59,11 +59,12 @@ impl Letterhead {
         if self.brand.is_named() { format!("{}: {subject}", self.brand.name()) } else { subject.to_owned() }
     }
 
-    /// The plain-text body: the message, then the signature.
+    /// The plain-text body: the message, then the signature. The signature has no words
+    /// of its own, so it reads the same in the message's language, whichever that is.
     pub fn text(&self, body: &str) -> String {
         let mut text = format!("{}\n\n-- \n{}", body.trim_end(), self.brand.name());
         if let Some(support) = self.brand.support_email() {
-            text.push_str(&format!("\nHelp: {support}"));
+            text.push_str(&format!("\n{support}"));
         }
         text.push('\n');
         text
@@ -127,7 +128,7 @@ mod tests {
         let named: Mailbox = "Acme Security <security@acme.test>".parse().unwrap();
         assert_eq!(acme.sender(&named), named);
         assert_eq!(acme.subject("Reset your password"), "Acme: Reset your password");
-        assert!(acme.text("Hello").ends_with("-- \nAcme\nHelp: help@acme.test\n"));
+        assert!(acme.text("Hello").ends_with("-- \nAcme\nhelp@acme.test\n"));
     }
 
     #[test]

@@ -146,7 +146,7 @@ pub async fn finish_registration(
         Err(error) => return Err(error.into()),
     };
     events::record(&mut *tx, user.id, EventKind::PasskeyAdded, &client.ip(), &client.user_agent, now).await?;
-    let notice = messages::passkey_added(state.links(), &user.address()?, &stored.name);
+    let notice = messages::passkey_added(state.links(), &user.address()?, &stored.name, user.language());
     state.outbox().enqueue(&mut tx, &notice).await?;
     state.outbox().commit(tx).await?;
     tracing::info!(event = "passkey_added", user_id = user.id, passkey_id = stored.id, "passkey registered");
@@ -311,7 +311,10 @@ pub async fn delete(state: &AppState, user: &User, id: i64, client: &Client) -> 
     }
     let now = store::now();
     events::record(&mut *tx, user.id, EventKind::PasskeyRemoved, &client.ip(), &client.user_agent, now).await?;
-    state.outbox().enqueue(&mut tx, &messages::passkey_removed(state.links(), &user.address()?)).await?;
+    state
+        .outbox()
+        .enqueue(&mut tx, &messages::passkey_removed(state.links(), &user.address()?, user.language()))
+        .await?;
     state.outbox().commit(tx).await?;
     tracing::info!(event = "passkey_removed", user_id = user.id, passkey_id = id, "passkey deleted by its owner");
     Ok(true)

@@ -61,6 +61,12 @@ impl User {
         self.roles().contains(&role)
     }
 
+    /// The language the account chose, for mail sent with no page to go by: English
+    /// when it chose none (or one there are no words for any more).
+    pub fn language(&self) -> crate::i18n::Language {
+        crate::i18n::Language::choose(self.language.as_deref(), None)
+    }
+
     /// The stored address as an `Email` (it was parsed before it was stored).
     pub fn address(&self) -> anyhow::Result<Email> {
         Email::parse(&self.email).map_err(|_| anyhow::anyhow!("stored email of user {} is invalid", self.id))

@@ -118,7 +118,10 @@ pub async fn confirm_setup(
     store_codes(state, &mut tx, user.id, &codes).await?;
     sessions::end_all_but(&mut tx, user.id, &current.session_key()).await?;
     events::record(&mut *tx, user.id, EventKind::TwoFactorEnabled, &client.ip(), &client.user_agent, now).await?;
-    state.outbox().enqueue(&mut tx, &messages::two_factor_enabled(state.links(), &user.address()?)).await?;
+    state
+        .outbox()
+        .enqueue(&mut tx, &messages::two_factor_enabled(state.links(), &user.address()?, user.language()))
+        .await?;
     state.outbox().commit(tx).await?;
     // This browser just proved it holds the app: its session now counts both factors.
     let upgraded = AuthSession { amr: Amr::password_and_code(), ..current.auth.clone() };
@@ -174,7 +177,10 @@ pub async fn turn_off(
     two_factor::remove(&mut tx, user.id).await?;
     let now = store::now();
     events::record(&mut *tx, user.id, EventKind::TwoFactorDisabled, &client.ip(), &client.user_agent, now).await?;
-    state.outbox().enqueue(&mut tx, &messages::two_factor_disabled(state.links(), &user.address()?)).await?;
+    state
+        .outbox()
+        .enqueue(&mut tx, &messages::two_factor_disabled(state.links(), &user.address()?, user.language()))
+        .await?;
     state.outbox().commit(tx).await?;
     tracing::info!(event = "two_factor_disabled", user_id = user.id, "two-step login turned off by its owner");
     Ok(())
@@ -187,7 +193,7 @@ pub async fn reset(conn: &mut AnyConnection, links: &messages::Links, user: &Use
     if !two_factor::remove(&mut *conn, user.id).await? {
         return Ok(false);
     }
-    crate::mail::enqueue(&mut *conn, &messages::two_factor_reset(links, &user.address()?)).await?;
+    crate::mail::enqueue(&mut *conn, &messages::two_factor_reset(links, &user.address()?, user.language())).await?;
     Ok(true)
 }
 
@@ -268,7 +274,10 @@ async fn recovery_code_accepted(
     }
     let left = two_factor::recovery_codes_left(&mut *tx, user.id).await?;
     events::record(&mut *tx, user.id, EventKind::RecoveryCodeUsed, &client.ip(), &client.user_agent, now).await?;
-    state.outbox().enqueue(&mut tx, &messages::recovery_code_used(state.links(), &user.address()?, left)).await?;
+    state
+        .outbox()
+        .enqueue(&mut tx, &messages::recovery_code_used(state.links(), &user.address()?, left, user.language()))
+        .await?;
     state.outbox().commit(tx).await?;
     tracing::info!(event = "recovery_code_used", user_id = user.id, left, "signed in with a recovery code");
     Ok(Some(true))

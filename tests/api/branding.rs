@@ -93,7 +93,7 @@ async fn a_branded_mail_names_the_product_and_has_an_html_alternative_in_its_col
 
     let link = mail.link(&format!("{}/verify-email?token=", app.base_url));
     assert!(
-        mail.text.replace("\r\n", "\n").trim_end().ends_with("-- \nAcme Accounts\nHelp: help@acme.test"),
+        mail.text.replace("\r\n", "\n").trim_end().ends_with("-- \nAcme Accounts\nhelp@acme.test"),
         "{}",
         mail.text
     );

@@ -188,3 +188,34 @@ async fn a_sign_up_from_a_german_page_gets_its_mail_in_german_and_so_does_a_germ
     let mails = app.mail.wait_for("ada@example.com", 2).await;
     assert_eq!(mails[1].subject, "Bestätigen Sie Ihre E-Mail-Adresse", "sent from an English page");
 }
+
+#[tokio::test]
+async fn an_account_that_chose_german_gets_its_notices_in_german() {
+    let app = spawn_app().await;
+    let client = app.signed_in("ada@example.com").await;
+    let token = crate::helpers::hidden_field(&page(&app, &client, "/account/profile").await, "csrf_token").unwrap();
+    let form = [("csrf_token", token.as_str()), ("language", "de")];
+    assert_eq!(
+        client.post(app.url("/account/language")).form(&form).send().await.unwrap().status(),
+        StatusCode::SEE_OTHER
+    );
+
+    // From a page the browser asked for in English: the account's choice decides.
+    let changed = app
+        .post_form_with(
+            &client,
+            "/account/password",
+            &[("current_password", PASSWORD), ("new_password", "a brand new password for ada")],
+        )
+        .await;
+    assert_eq!(changed.status(), StatusCode::SEE_OTHER);
+    let mail = app
+        .mail
+        .wait_for_matching("ada@example.com", 1, |mail| mail.subject == "Ihr Passwort wurde geändert")
+        .await
+        .pop()
+        .unwrap();
+    assert!(mail.text.contains("Das Passwort Ihres Kontos wurde soeben geändert"), "{}", mail.text);
+    assert!(mail.text.contains(&format!("{}/forgot-password", app.base_url)), "the link is there");
+    assert!(mail.html.is_some_and(|html| html.contains("Hallo,")), "the HTML part too");
+}

@@ -361,3 +361,81 @@ profile-save = Profil speichern
 error-bad-name = Geben Sie einen Namen mit höchstens 100 Zeichen in einer Zeile ein.
 error-bad-username = Verwenden Sie 2 bis 32 Buchstaben, Ziffern, Punkte, Binde- oder Unterstriche, beginnend mit einem Buchstaben oder einer Ziffer.
 error-username-taken = Dieser Benutzername ist vergeben. Wählen Sie einen anderen.
+
+## E-Mails zum Konto
+mail-already-registered-subject = Jemand wollte sich mit Ihrer E-Mail-Adresse registrieren
+mail-already-registered-verify =
+    Ihre Adresse ist noch nicht bestätigt. Öffnen Sie dazu diesen Link und drücken Sie „Bestätigen“:
+
+    { $link }
+
+mail-already-registered-body =
+    Hallo,
+
+    jemand (vielleicht Sie) wollte gerade ein Konto mit dieser E-Mail-Adresse anlegen. Sie
+    haben bereits ein Konto, daher wurde kein neues erstellt.
+
+    { $verify }Wenn Sie es waren, melden Sie sich hier an (dort können Sie auch ein vergessenes Passwort zurücksetzen):
+
+    { $link }
+
+    Wenn Sie es nicht waren, können Sie diese Nachricht ignorieren: Ihr Konto ist unverändert.
+mail-reset-subject = Setzen Sie Ihr Passwort zurück
+mail-reset-body =
+    Hallo,
+
+    jemand (hoffentlich Sie) möchte das Passwort des Kontos mit dieser E-Mail-Adresse
+    zurücksetzen. Um ein neues Passwort festzulegen, öffnen Sie diesen Link:
+
+    { $link }
+
+    Der Link ist eine Stunde gültig und kann einmal verwendet werden. Wenn Sie das nicht
+    angefordert haben, können Sie diese Nachricht ignorieren: Ihr Passwort ist unverändert.
+mail-confirm-new-email-subject = Bestätigen Sie Ihre neue E-Mail-Adresse
+mail-confirm-new-email-body =
+    Hallo,
+
+    bitte bestätigen Sie, dass dies die neue E-Mail-Adresse Ihres Kontos ist: Öffnen Sie den
+    Link unten und drücken Sie „Bestätigen“:
+
+    { $link }
+
+    Der Link ist 24 Stunden gültig und kann einmal verwendet werden. Bis zur Bestätigung behält
+    Ihr Konto seine alte Adresse. Wenn Sie das nicht angefordert haben, können Sie diese
+    Nachricht ignorieren.
+mail-notice-body =
+    Hallo,
+
+    { $what }
+
+    Wenn Sie das nicht waren, setzen Sie Ihr Passwort jetzt über den Link unten zurück und prüfen Sie die Sitzungen und die Aktivität auf Ihrer Kontoseite.
+
+    { $link }
+mail-password-changed-subject = Ihr Passwort wurde geändert
+mail-password-changed = Das Passwort Ihres Kontos wurde soeben geändert, und alle anderen Sitzungen wurden abgemeldet.
+mail-password-reset-subject = Ihr Passwort wurde zurückgesetzt
+mail-password-reset = Das Passwort Ihres Kontos wurde soeben über einen E-Mail-Link zurückgesetzt, und alle Sitzungen wurden abgemeldet.
+mail-email-change-requested-subject = Ihre E-Mail-Adresse wird bald geändert
+mail-email-change-requested = Jemand, der bei Ihrem Konto angemeldet ist, möchte dessen E-Mail-Adresse in { $new_email } ändern. Nichts ändert sich, bis diese Adresse über den Link bestätigt ist, den wir an sie geschickt haben.
+mail-email-already-in-use-subject = Jemand wollte Ihre E-Mail-Adresse verwenden
+mail-email-already-in-use = Jemand wollte ein anderes Konto auf diese E-Mail-Adresse umstellen. Sie haben bereits ein Konto damit, daher wurde nichts geändert.
+mail-account-deleted-subject = Ihr Konto wurde gelöscht
+mail-account-deleted = Ihr Konto und alles, was dazu gespeichert war, wurden gelöscht. Schade, dass Sie gehen.
+mail-failed-logins-subject = Mehrere fehlgeschlagene Anmeldeversuche bei Ihrem Konto
+mail-failed-logins = Jemand hat mehrere falsche Passwörter für Ihr Konto versucht, daher werden weitere Versuche eine Weile gebremst. Von einem Browser, den Sie schon benutzt haben, können Sie sich weiterhin anmelden.
+mail-two-factor-enabled-subject = Die zweistufige Anmeldung ist an
+mail-two-factor-enabled = Die zweistufige Anmeldung wurde soeben für Ihr Konto eingeschaltet: Die Anmeldung fragt jetzt auch nach einem Code aus Ihrer Authenticator-App. Alle anderen Sitzungen wurden abgemeldet.
+mail-two-factor-disabled-subject = Die zweistufige Anmeldung ist aus
+mail-two-factor-disabled = Die zweistufige Anmeldung wurde soeben für Ihr Konto ausgeschaltet: Die Anmeldung fragt nur noch nach Ihrem Passwort.
+mail-two-factor-reset-subject = Die zweistufige Anmeldung wurde zurückgesetzt
+mail-two-factor-reset = Die Betreiber dieser Seite haben die zweistufige Anmeldung für Ihr Konto auf Ihre Bitte hin ausgeschaltet. Melden Sie sich mit Ihrem Passwort an und schalten Sie sie auf Ihrer Kontoseite wieder ein.
+mail-recovery-code-used-subject = Ein Wiederherstellungscode wurde verwendet
+mail-recovery-code-used = Soeben wurde ein Wiederherstellungscode zur Anmeldung bei Ihrem Konto verwendet. { $left } Ihrer Wiederherstellungscodes sind übrig; auf Ihrer Kontoseite können Sie neue erzeugen.
+mail-passkey-added-subject = Ihrem Konto wurde ein Passkey hinzugefügt
+mail-passkey-added = Ein Passkey namens „{ $name }“ wurde soeben Ihrem Konto hinzugefügt: Er kann Sie jetzt ohne Passwort anmelden.
+mail-passkey-removed-subject = Ein Passkey wurde aus Ihrem Konto gelöscht
+mail-passkey-removed = Soeben wurde ein Passkey aus Ihrem Konto gelöscht: Er kann nicht mehr zur Anmeldung verwendet werden.
+mail-provider-linked-subject = Ihr Konto wurde mit { $provider } verknüpft
+mail-provider-linked = Ihr Konto wurde mit { $provider } verknüpft: Eine Anmeldung über { $provider } meldet Sie jetzt dort an.
+mail-provider-unlinked-subject = Ihr Konto wurde von { $provider } getrennt
+mail-provider-unlinked = Ihr Konto ist nicht mehr mit { $provider } verknüpft: Eine Anmeldung über { $provider } meldet Sie nicht mehr dort an.

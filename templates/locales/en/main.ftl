@@ -362,3 +362,80 @@ profile-save = Save profile
 error-bad-name = Enter a name of 100 characters or fewer, on one line.
 error-bad-username = Use 2 to 32 letters, digits, dots, dashes or underscores, starting with a letter or digit.
 error-username-taken = That username is taken. Choose another.
+
+## Mail about the account
+mail-already-registered-subject = Someone tried to sign up with your email address
+mail-already-registered-verify =
+    Your address is not confirmed yet. To confirm it, open this link and press "Confirm":
+
+    { $link }
+
+mail-already-registered-body =
+    Hello,
+
+    Someone (perhaps you) just tried to create an account with this email address. You
+    already have an account, so no new one was made.
+
+    { $verify }If it was you, log in here (you can reset a forgotten password from that page):
+
+    { $link }
+
+    If it was not you, you can ignore this message: your account has not changed.
+mail-reset-subject = Reset your password
+mail-reset-body =
+    Hello,
+
+    Someone (hopefully you) asked to reset the password of the account with this email
+    address. To choose a new password, open this link:
+
+    { $link }
+
+    The link is valid for one hour and can be used once. If you did not ask for this, you can
+    ignore this message: your password has not changed.
+mail-confirm-new-email-subject = Confirm your new email address
+mail-confirm-new-email-body =
+    Hello,
+
+    Please confirm that this is the new email address of your account by opening the link
+    below and pressing "Confirm":
+
+    { $link }
+
+    The link is valid for 24 hours and can be used once. Until it is confirmed, your account
+    keeps its old address. If you did not ask for this, you can ignore this message.
+mail-notice-body =
+    Hello,
+
+    { $what }
+
+    If this was not you, reset your password now with the link below, and check the sessions and activity on your account page.
+
+    { $link }
+mail-password-changed-subject = Your password was changed
+mail-password-changed = The password of your account was just changed, and every other session was signed out.
+mail-password-reset-subject = Your password was reset
+mail-password-reset = The password of your account was just reset from an emailed link, and every session was signed out.
+mail-email-change-requested-subject = Your email address is about to change
+mail-email-change-requested = Someone signed in to your account asked to change its email address to { $new_email }. Nothing changes until that address is confirmed from the link we sent to it.
+mail-email-already-in-use-subject = Someone tried to use your email address
+mail-email-already-in-use = Someone asked to move another account to this email address. You already have an account with it, so nothing was changed.
+mail-account-deleted-subject = Your account was deleted
+mail-account-deleted = Your account and everything kept about it were deleted. We are sorry to see you go.
+mail-failed-logins-subject = Several failed attempts to log in to your account
+mail-failed-logins = Someone tried several wrong passwords for your account, so further attempts are slowed down for a while. You can still log in from a browser you used before.
+mail-two-factor-enabled-subject = Two-step login is on
+mail-two-factor-enabled = Two-step login was just turned on for your account: signing in now also asks for a code from your authenticator app. Every other session was signed out.
+mail-two-factor-disabled-subject = Two-step login is off
+mail-two-factor-disabled = Two-step login was just turned off for your account: signing in asks for your password only.
+mail-two-factor-reset-subject = Two-step login was reset
+mail-two-factor-reset = The people who run this site turned two-step login off for your account, as you asked them to. Sign in with your password and turn it on again from your account page.
+mail-recovery-code-used-subject = A recovery code was used
+mail-recovery-code-used = A recovery code was just used to sign in to your account. { $left } of your recovery codes are left; you can print a new set on your account page.
+mail-passkey-added-subject = A passkey was added to your account
+mail-passkey-added = A passkey named "{ $name }" was just added to your account: it can now sign in to your account without your password.
+mail-passkey-removed-subject = A passkey was deleted from your account
+mail-passkey-removed = A passkey was just deleted from your account: it can no longer be used to sign in.
+mail-provider-linked-subject = Your account was linked to { $provider }
+mail-provider-linked = Your account was linked to { $provider }: signing in with { $provider } now signs in to it.
+mail-provider-unlinked-subject = Your account was unlinked from { $provider }
+mail-provider-unlinked = Your account is no longer linked to { $provider }: signing in with { $provider } no longer signs in to it.

@@ -361,3 +361,81 @@ profile-save = Enregistrer le profil
 error-bad-name = Saisissez un nom de 100 caractères au plus, sur une ligne.
 error-bad-username = Utilisez 2 à 32 lettres, chiffres, points, tirets ou tirets bas, en commençant par une lettre ou un chiffre.
 error-username-taken = Ce nom d'utilisateur est pris. Choisissez-en un autre.
+
+## Les e-mails sur le compte
+mail-already-registered-subject = Quelqu'un a tenté de s'inscrire avec votre adresse e-mail
+mail-already-registered-verify =
+    Votre adresse n'est pas encore confirmée. Pour la confirmer, ouvrez ce lien et appuyez sur « Confirmer » :
+
+    { $link }
+
+mail-already-registered-body =
+    Bonjour,
+
+    Quelqu'un (peut-être vous) vient d'essayer de créer un compte avec cette adresse e-mail.
+    Vous avez déjà un compte : aucun nouveau n'a été créé.
+
+    { $verify }Si c'était vous, connectez-vous ici (vous pourrez y réinitialiser un mot de passe oublié) :
+
+    { $link }
+
+    Si ce n'était pas vous, vous pouvez ignorer ce message : votre compte n'a pas changé.
+mail-reset-subject = Réinitialisez votre mot de passe
+mail-reset-body =
+    Bonjour,
+
+    Quelqu'un (vous, espérons-le) a demandé à réinitialiser le mot de passe du compte associé
+    à cette adresse e-mail. Pour choisir un nouveau mot de passe, ouvrez ce lien :
+
+    { $link }
+
+    Le lien est valable une heure et ne peut servir qu'une fois. Si vous n'avez rien demandé,
+    vous pouvez ignorer ce message : votre mot de passe n'a pas changé.
+mail-confirm-new-email-subject = Confirmez votre nouvelle adresse e-mail
+mail-confirm-new-email-body =
+    Bonjour,
+
+    Veuillez confirmer qu'il s'agit bien de la nouvelle adresse e-mail de votre compte en
+    ouvrant le lien ci-dessous puis en appuyant sur « Confirmer » :
+
+    { $link }
+
+    Le lien est valable 24 heures et ne peut servir qu'une fois. Tant qu'elle n'est pas
+    confirmée, votre compte garde son ancienne adresse. Si vous n'avez rien demandé, vous
+    pouvez ignorer ce message.
+mail-notice-body =
+    Bonjour,
+
+    { $what }
+
+    Si ce n'était pas vous, réinitialisez dès maintenant votre mot de passe avec le lien ci-dessous, et vérifiez les sessions et l'activité sur la page de votre compte.
+
+    { $link }
+mail-password-changed-subject = Votre mot de passe a été modifié
+mail-password-changed = Le mot de passe de votre compte vient d'être modifié, et toutes les autres sessions ont été déconnectées.
+mail-password-reset-subject = Votre mot de passe a été réinitialisé
+mail-password-reset = Le mot de passe de votre compte vient d'être réinitialisé depuis un lien envoyé par e-mail, et toutes les sessions ont été déconnectées.
+mail-email-change-requested-subject = Votre adresse e-mail va changer
+mail-email-change-requested = Quelqu'un connecté à votre compte a demandé à changer son adresse e-mail pour { $new_email }. Rien ne change tant que cette adresse n'est pas confirmée par le lien que nous lui avons envoyé.
+mail-email-already-in-use-subject = Quelqu'un a tenté d'utiliser votre adresse e-mail
+mail-email-already-in-use = Quelqu'un a demandé à déplacer un autre compte vers cette adresse e-mail. Vous avez déjà un compte avec elle : rien n'a été modifié.
+mail-account-deleted-subject = Votre compte a été supprimé
+mail-account-deleted = Votre compte et tout ce qui s'y rapportait ont été supprimés. Nous sommes désolés de vous voir partir.
+mail-failed-logins-subject = Plusieurs tentatives de connexion échouées sur votre compte
+mail-failed-logins = Quelqu'un a essayé plusieurs mauvais mots de passe pour votre compte : les tentatives suivantes sont ralenties pour un moment. Vous pouvez toujours vous connecter depuis un navigateur déjà utilisé.
+mail-two-factor-enabled-subject = La connexion en deux étapes est activée
+mail-two-factor-enabled = La connexion en deux étapes vient d'être activée pour votre compte : la connexion demande désormais aussi un code de votre application d'authentification. Toutes les autres sessions ont été déconnectées.
+mail-two-factor-disabled-subject = La connexion en deux étapes est désactivée
+mail-two-factor-disabled = La connexion en deux étapes vient d'être désactivée pour votre compte : la connexion ne demande plus que votre mot de passe.
+mail-two-factor-reset-subject = La connexion en deux étapes a été réinitialisée
+mail-two-factor-reset = Les responsables de ce site ont désactivé la connexion en deux étapes de votre compte, à votre demande. Connectez-vous avec votre mot de passe et réactivez-la depuis la page de votre compte.
+mail-recovery-code-used-subject = Un code de récupération a été utilisé
+mail-recovery-code-used = Un code de récupération vient de servir à se connecter à votre compte. Il vous reste { $left } codes de récupération ; vous pouvez en imprimer une nouvelle série sur la page de votre compte.
+mail-passkey-added-subject = Une clé d'accès a été ajoutée à votre compte
+mail-passkey-added = Une clé d'accès nommée « { $name } » vient d'être ajoutée à votre compte : elle peut désormais s'y connecter sans votre mot de passe.
+mail-passkey-removed-subject = Une clé d'accès a été supprimée de votre compte
+mail-passkey-removed = Une clé d'accès vient d'être supprimée de votre compte : elle ne permet plus de se connecter.
+mail-provider-linked-subject = Votre compte a été associé à { $provider }
+mail-provider-linked = Votre compte a été associé à { $provider } : se connecter avec { $provider } connecte désormais à ce compte.
+mail-provider-unlinked-subject = Votre compte a été dissocié de { $provider }
+mail-provider-unlinked = Votre compte n'est plus associé à { $provider } : se connecter avec { $provider } ne connecte plus à ce compte.
