@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
 use crate::error::{AppError, PROBLEM_TYPES, Problem};
+use crate::i18n::Language;
 use crate::state::AppState;
 use crate::web::Page;
 use crate::web::Path;
@@ -20,7 +21,7 @@ use crate::web::Path;
 #[template(path = "error.html")]
 struct ErrorPage {
     page: Page,
-    title: &'static str,
+    title: String,
     detail: String,
     /// Where the user can try again: the form whose post was refused.
     back_to: Option<&'static str>,
@@ -33,7 +34,8 @@ pub async fn not_found() -> AppError {
 /// `GET /problems/{slug}`: what a problem+json `type` means, for the people who follow it.
 pub async fn problem_type(Path(slug): Path<String>) -> Result<Response, AppError> {
     let (_, title, detail) = PROBLEM_TYPES.iter().find(|(known, ..)| *known == slug).ok_or(AppError::NotFound)?;
-    let page = ErrorPage { page: Page::default(), title, detail: (*detail).to_owned(), back_to: None };
+    let page =
+        ErrorPage { page: Page::default(), title: (*title).to_owned(), detail: (*detail).to_owned(), back_to: None };
     Ok(([(header::CACHE_CONTROL, "public, max-age=86400")], page).into_response())
 }
 
@@ -110,7 +112,9 @@ pub async fn html(request: Request, next: Next) -> Response {
     let back_to = back_to.filter(|_| matches!(status, StatusCode::FORBIDDEN | StatusCode::TOO_MANY_REQUESTS));
     // A handler that knows who is signed in leaves its page's header with the error.
     let header = parts.extensions.get::<Page>().cloned().unwrap_or_default();
-    let page = ErrorPage { page: header, title: problem.title, detail: problem.detail, back_to };
+    let retry_after = parts.headers.get(header::RETRY_AFTER).and_then(|value| value.to_str().ok()?.parse().ok());
+    let (title, detail) = in_words(header.lang, &problem, retry_after);
+    let page = ErrorPage { page: header, title, detail, back_to };
     let mut page = page.into_response();
     parts.headers.remove(header::CONTENT_LENGTH);
     parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
@@ -150,4 +154,26 @@ pub fn problem_json(response: Response) -> Response {
     };
     crate::web::api_caller::add_challenge(&mut response);
     response
+}
+
+/// The problem's title and detail in the page's language. A detail written for this one
+/// error (which account, which field) stays as the handler wrote it; the general ones,
+/// and the wait before another attempt, are translated.
+fn in_words(lang: Language, problem: &Problem, retry_after: Option<u64>) -> (String, String) {
+    let slug = problem.kind.trim_start_matches("/problems/");
+    let title_key = format!("problem-{slug}");
+    if !Language::knows(&title_key) {
+        return (problem.title.to_owned(), problem.detail.clone());
+    }
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let general = problem.detail == Problem::for_status(status).detail || slug == "unavailable";
+    let detail = match (slug, retry_after) {
+        ("too-many-requests", Some(secs)) if secs >= 120 => {
+            lang.count("problem-wait-minutes", "count", secs.div_ceil(60) as i64)
+        }
+        ("too-many-requests", Some(secs)) => lang.count("problem-wait-seconds", "count", secs as i64),
+        _ if general => lang.t(&format!("{title_key}-detail")),
+        _ => problem.detail.clone(),
+    };
+    (lang.t(&title_key), detail)
 }

@@ -12,6 +12,7 @@ use crate::accounts::Client;
 use crate::branding::Branding;
 use crate::error::{AppError, Result};
 use crate::forward_auth::{self, OriginalRequest, Refusal, Verdict};
+use crate::i18n::Language;
 use crate::security::client_ip::FromTrustedProxy;
 use crate::security::headers::ForProxyOnly;
 use crate::state::AppState;
@@ -25,7 +26,7 @@ pub async fn request(State(state): State<AppState>, client: Client, request: Req
     let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), &client).await?;
     Ok(match verdict {
         Verdict::SignIn => StatusCode::UNAUTHORIZED.into_response(),
-        other => answer(&state, other, asked.as_ref()),
+        other => answer(&state, other, asked.as_ref(), request.headers()),
     })
 }
 
@@ -34,7 +35,7 @@ pub async fn request(State(state): State<AppState>, client: Client, request: Req
 pub async fn forward(State(state): State<AppState>, client: Client, request: Request) -> Result<Response> {
     let asked = asked(&request, &client)?;
     let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), &client).await?;
-    Ok(answer(&state, verdict, asked.as_ref()))
+    Ok(answer(&state, verdict, asked.as_ref(), request.headers()))
 }
 
 /// The request the proxy asks about: `None` when the peer is no proxy we trust to say
@@ -55,7 +56,9 @@ fn asked(request: &Request, client: &Client) -> Result<Option<OriginalRequest>> 
     }
 }
 
-fn answer(state: &AppState, verdict: Verdict, asked: Option<&OriginalRequest>) -> Response {
+/// `headers` are the asking proxy's, which carry the browser's `Accept-Language`: a
+/// refusal's page is written in it.
+fn answer(state: &AppState, verdict: Verdict, asked: Option<&OriginalRequest>, headers: &HeaderMap) -> Response {
     match verdict {
         Verdict::Allow(user) => allowed(user.as_ref()),
         Verdict::SignIn => match asked {
@@ -68,7 +71,10 @@ fn answer(state: &AppState, verdict: Verdict, asked: Option<&OriginalRequest>) -
             let challenge = "Bearer realm=\"gatehouse\", error=\"invalid_token\"";
             (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, challenge)]).into_response()
         }
-        Verdict::Deny(refusal) => denied(state, refusal, asked),
+        Verdict::Deny(refusal) => {
+            let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+            denied(state, refusal, asked, Language::choose(None, accept_language))
+        }
     }
 }
 
@@ -107,33 +113,24 @@ struct DeniedPage<'a> {
     /// The page is shown at the app's address, so the brand's files are named absolutely.
     brand: &'a Branding,
     origin: &'a str,
-    title: &'static str,
-    detail: &'static str,
+    lang: Language,
+    title: String,
+    detail: String,
     sign_in_again: Option<String>,
     /// For a signed-in person refused by role: the login page, to come back as someone else.
     another_account: Option<String>,
 }
 
 /// `403` with a page that says why: the proxy shows it in place of the app.
-fn denied(state: &AppState, refusal: Refusal, asked: Option<&OriginalRequest>) -> Response {
+fn denied(state: &AppState, refusal: Refusal, asked: Option<&OriginalRequest>, lang: Language) -> Response {
     let (title, detail) = match refusal {
-        Refusal::UnknownRequest => (
-            "Access refused",
-            "Gatehouse could not tell which page this is for: the proxy that asked is not one it trusts.",
-        ),
-        Refusal::ByRule => ("Access refused", "This page is closed to everyone."),
-        Refusal::MissingRole => (
-            "Access refused",
-            "The account you are signed in with does not have access to this page. Ask an administrator for it.",
-        ),
-        Refusal::ReadOnlyCredential => {
-            ("Access refused", "This token may only read; this request would change something.")
-        }
-        Refusal::SecondFactorNeeded => (
-            "Two-step login needed",
-            "This page asks for a sign-in with two-step login: your password and a code from your authenticator app.",
-        ),
+        Refusal::UnknownRequest => ("denied-title", "denied-unknown-request"),
+        Refusal::ByRule => ("denied-title", "denied-by-rule"),
+        Refusal::MissingRole => ("denied-title", "denied-missing-role"),
+        Refusal::ReadOnlyCredential => ("denied-title", "denied-read-only"),
+        Refusal::SecondFactorNeeded => ("denied-two-step-title", "denied-two-step"),
     };
+    let (title, detail) = (lang.t(title), lang.t1(detail, "product", state.branding().name()));
     let sign_in_again = match (refusal, asked) {
         (Refusal::SecondFactorNeeded, Some(asked)) => Some(sign_in_address(state, &asked.url).to_string()),
         _ => None,
@@ -146,7 +143,7 @@ fn denied(state: &AppState, refusal: Refusal, asked: Option<&OriginalRequest>) -
     // The page is shown at the app's address: its style comes from Gatehouse's.
     let origin = state.base_url().origin().ascii_serialization();
     let brand = state.branding();
-    let page = DeniedPage { base, brand, origin: &origin, title, detail, sign_in_again, another_account };
+    let page = DeniedPage { base, brand, origin: &origin, lang, title, detail, sign_in_again, another_account };
     let Ok(html) = page.render() else { return StatusCode::FORBIDDEN.into_response() };
     let policy = format!(
         "default-src 'none'; style-src {origin}; img-src {origin}; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"

@@ -71,22 +71,22 @@ pub struct ConsentPage {
     /// Where the answer sends the person: the host of the app's redirect URI.
     destination: String,
     email: String,
-    scopes: Vec<(&'static str, &'static str)>,
+    scopes: Vec<(&'static str, String)>,
     /// The request, carried through the form as it came.
     fields: Vec<(&'static str, String)>,
 }
 
-/// What each scope lets the app see, for the consent page.
-fn describe(scope: &str) -> &'static str {
-    match scope {
-        "openid" => "Know who you are on this site (an account number)",
-        "email" => "See your email address",
-        "profile" => "See your name and username",
-        "roles" => "See your roles",
-        "groups" => "See your groups (your roles)",
-        "offline_access" => "Stay signed in while you are away",
-        _ => "",
-    }
+/// What each scope lets the app see, for the consent page: the key of its words.
+fn describe(scope: &str) -> Option<&'static str> {
+    Some(match scope {
+        "openid" => "scope-openid",
+        "email" => "scope-email",
+        "profile" => "scope-profile",
+        "roles" => "scope-roles",
+        "groups" => "scope-groups",
+        "offline_access" => "scope-offline-access",
+        _ => return None,
+    })
 }
 
 /// `GET /oauth2/authorize`: a good request from a signed-in user who allowed the app
@@ -154,12 +154,17 @@ fn consent_page(page: Page, current: &CurrentUser, request: &Request, query: &st
             FIELDS.iter().find(|field| **field == name).map(|field| (*field, value.into_owned()))
         })
         .collect();
+    let lang = page.lang;
     let consent = ConsentPage {
         page,
         app: request.client.name.clone(),
         destination: request.redirect_host(),
         email: current.user.email.clone(),
-        scopes: request.scope_list().into_iter().map(|scope| (scope, describe(scope))).collect(),
+        scopes: request
+            .scope_list()
+            .into_iter()
+            .map(|scope| (scope, describe(scope).map(|key| lang.t(key)).unwrap_or_default()))
+            .collect(),
         fields,
     };
     let policy = headers::with_form_targets(&[request.redirect_origin()]);

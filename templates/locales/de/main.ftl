@@ -439,3 +439,74 @@ mail-provider-linked-subject = Ihr Konto wurde mit { $provider } verknüpft
 mail-provider-linked = Ihr Konto wurde mit { $provider } verknüpft: Eine Anmeldung über { $provider } meldet Sie jetzt dort an.
 mail-provider-unlinked-subject = Ihr Konto wurde von { $provider } getrennt
 mail-provider-unlinked = Ihr Konto ist nicht mehr mit { $provider } verknüpft: Eine Anmeldung über { $provider } meldet Sie nicht mehr dort an.
+
+## Apps: Ablehnungen der Weiterleitungsprüfung, Zustimmung und Abmeldung über OpenID Connect
+denied-title = Zugriff verweigert
+denied-unknown-request = { $product } konnte nicht erkennen, um welche Seite es geht: Der anfragende Proxy ist keiner, dem es vertraut.
+denied-by-rule = Diese Seite ist für alle gesperrt.
+denied-missing-role = Das Konto, mit dem Sie angemeldet sind, hat keinen Zugriff auf diese Seite. Bitten Sie einen Administrator darum.
+denied-read-only = Dieses Token darf nur lesen; diese Anfrage würde etwas ändern.
+denied-two-step-title = Zweistufige Anmeldung nötig
+denied-two-step = Diese Seite verlangt eine Anmeldung mit zweistufiger Anmeldung: Ihr Passwort und einen Code aus Ihrer Authenticator-App.
+denied-set-up-two-step = Zweistufige Anmeldung einrichten
+denied-already-set-up = Schon eingerichtet?
+denied-log-in-again = Melden Sie sich mit Ihrem Code erneut an, um diese Seite zu öffnen.
+denied-another-account = Ein anderes Konto verwenden
+denied-log-out-there = dort können Sie sich auch abmelden.
+consent-title = { $app } erlauben?
+consent-heading = { $app } erlauben, Ihr { $product }-Konto zu verwenden?
+consent-asks = Sie sind angemeldet als { $email }. { $app } möchte:
+consent-destination = Ihre Antwort bringt Sie zurück zu { $host }.
+consent-hint = Die App sieht Ihr Passwort nie. Sie können das jederzeit auf Ihrer Kontoseite (Apps mit Zugriff) zurücknehmen.
+consent-allow = Erlauben
+consent-deny = Ablehnen
+scope-openid = Wissen, wer Sie auf dieser Seite sind (eine Kontonummer)
+scope-email = Ihre E-Mail-Adresse sehen
+scope-profile = Ihren Namen und Benutzernamen sehen
+scope-roles = Ihre Rollen sehen
+scope-groups = Ihre Gruppen (Ihre Rollen) sehen
+scope-offline-access = Angemeldet bleiben, während Sie weg sind
+logout-confirm-title = Von { $product } abmelden?
+logout-confirm-text = { $app } möchte Sie abmelden, aber die Anfrage galt nicht dieser Anmeldung: Sie sind hier angemeldet als { $email }.
+logout-confirm-hint = Wenn Sie sich nicht gerade bei { $app } abgemeldet haben, versucht vielleicht eine andere Seite, Sie abzumelden: Bleiben Sie angemeldet.
+logout-confirm-stay = Angemeldet bleiben
+
+## Fehlerseiten: problem-<Art> und problem-<Art>-detail
+problem-bad-request = Ungültige Anfrage
+problem-bad-request-detail = Die Anfrage war nicht verständlich.
+problem-unauthenticated = Anmeldung nötig
+problem-unauthenticated-detail = Melden Sie sich an, um fortzufahren.
+problem-invalid-credentials = Ungültige Zugangsdaten
+problem-invalid-credentials-detail = Die gesendeten Zugangsdaten sind falsch, abgelaufen oder widerrufen.
+problem-mfa-required = Zweiter Schritt nötig
+problem-mfa-required-detail = Dieses Konto nutzt die zweistufige Anmeldung: Es braucht auch den Code aus der Authenticator-App.
+problem-forbidden = Anfrage abgelehnt
+problem-forbidden-detail = Diese Anfrage kam von einer anderen Seite, oder das Formular war abgelaufen. Gehen Sie zurück, laden Sie die Seite neu und versuchen Sie es noch einmal.
+problem-not-found = Seite nicht gefunden
+problem-not-found-detail = Unter dieser Adresse gibt es nichts.
+problem-method-not-allowed = Methode nicht erlaubt
+problem-method-not-allowed-detail = Diese Adresse nimmt diese Methode nicht an.
+problem-timeout = Zeitüberschreitung
+problem-timeout-detail = Die Anfrage hat zu lange gedauert. Versuchen Sie es noch einmal.
+problem-conflict = Nicht möglich
+problem-conflict-detail = Die Änderung passt nicht zum aktuellen Stand.
+problem-invalid-value = Ungültiger Wert
+problem-invalid-value-detail = Ein Wert ist hier nicht erlaubt.
+problem-payload-too-large = Anfrage zu groß
+problem-payload-too-large-detail = Der Inhalt der Anfrage ist größer, als dieser Server annimmt.
+problem-unsupported-media-type = Nicht unterstützter Inhaltstyp
+problem-unsupported-media-type-detail = Der Inhalt hat nicht den Typ, den diese Adresse annimmt.
+problem-too-many-requests = Zu viele Versuche
+problem-too-many-requests-detail = Warten Sie ein wenig, bevor Sie es noch einmal versuchen.
+problem-wait-seconds = { $count ->
+    [one] Warten Sie 1 Sekunde, bevor Sie es noch einmal versuchen.
+   *[other] Warten Sie { $count } Sekunden, bevor Sie es noch einmal versuchen.
+}
+problem-wait-minutes = { $count ->
+    [one] Warten Sie 1 Minute, bevor Sie es noch einmal versuchen.
+   *[other] Warten Sie { $count } Minuten, bevor Sie es noch einmal versuchen.
+}
+problem-server-error = Etwas ist schiefgegangen
+problem-server-error-detail = Der Server konnte diese Anfrage nicht abschließen. Versuchen Sie es gleich noch einmal.
+problem-unavailable = Vorübergehend nicht verfügbar
+problem-unavailable-detail = Der Dienst erreicht seine Datenbank gerade nicht. Nichts von dem, was Sie gesendet haben, ist verloren; versuchen Sie es gleich noch einmal.

@@ -439,3 +439,74 @@ mail-provider-linked-subject = Your account was linked to { $provider }
 mail-provider-linked = Your account was linked to { $provider }: signing in with { $provider } now signs in to it.
 mail-provider-unlinked-subject = Your account was unlinked from { $provider }
 mail-provider-unlinked = Your account is no longer linked to { $provider }: signing in with { $provider } no longer signs in to it.
+
+## Apps: forward auth's refusals, OpenID Connect's consent and logout
+denied-title = Access refused
+denied-unknown-request = { $product } could not tell which page this is for: the proxy that asked is not one it trusts.
+denied-by-rule = This page is closed to everyone.
+denied-missing-role = The account you are signed in with does not have access to this page. Ask an administrator for it.
+denied-read-only = This token may only read; this request would change something.
+denied-two-step-title = Two-step login needed
+denied-two-step = This page asks for a sign-in with two-step login: your password and a code from your authenticator app.
+denied-set-up-two-step = Set up two-step login
+denied-already-set-up = Already set up?
+denied-log-in-again = Log in again with your code to open this page.
+denied-another-account = Use another account
+denied-log-out-there = where you can also log out.
+consent-title = Allow { $app }?
+consent-heading = Allow { $app } to use your { $product } account?
+consent-asks = You are signed in as { $email }. { $app } asks to:
+consent-destination = Your answer takes you back to { $host }.
+consent-hint = It never sees your password. You can take this back at any time from your account page (Apps with access).
+consent-allow = Allow
+consent-deny = Deny
+scope-openid = Know who you are on this site (an account number)
+scope-email = See your email address
+scope-profile = See your name and username
+scope-roles = See your roles
+scope-groups = See your groups (your roles)
+scope-offline-access = Stay signed in while you are away
+logout-confirm-title = Log out of { $product }?
+logout-confirm-text = { $app } asks to log you out, but its request was not made for this sign-in: you are signed in here as { $email }.
+logout-confirm-hint = If you did not just log out of { $app }, another site may be trying to sign you out: stay signed in.
+logout-confirm-stay = Stay signed in
+
+## Error pages: problem-<its type> and problem-<its type>-detail
+problem-bad-request = Bad request
+problem-bad-request-detail = The request could not be understood.
+problem-unauthenticated = Sign-in required
+problem-unauthenticated-detail = Sign in to continue.
+problem-invalid-credentials = Invalid credentials
+problem-invalid-credentials-detail = The credential sent is wrong, expired or revoked.
+problem-mfa-required = Second step required
+problem-mfa-required-detail = This account uses two-step login: the code from its authenticator app is needed too.
+problem-forbidden = Request refused
+problem-forbidden-detail = This request came from another site, or the form had expired. Go back, reload the page and try again.
+problem-not-found = Page not found
+problem-not-found-detail = There is nothing at this address.
+problem-method-not-allowed = Method not allowed
+problem-method-not-allowed-detail = This address does not accept that method.
+problem-timeout = Request timed out
+problem-timeout-detail = The request took too long. Try again.
+problem-conflict = Not possible
+problem-conflict-detail = The change conflicts with the current state.
+problem-invalid-value = Invalid value
+problem-invalid-value-detail = A value is not allowed here.
+problem-payload-too-large = Request too large
+problem-payload-too-large-detail = The request body is larger than this server accepts.
+problem-unsupported-media-type = Unsupported content type
+problem-unsupported-media-type-detail = The body is not of the type this address takes.
+problem-too-many-requests = Too many attempts
+problem-too-many-requests-detail = Wait a little before you try again.
+problem-wait-seconds = { $count ->
+    [one] Wait 1 second before you try again.
+   *[other] Wait { $count } seconds before you try again.
+}
+problem-wait-minutes = { $count ->
+    [one] Wait 1 minute before you try again.
+   *[other] Wait { $count } minutes before you try again.
+}
+problem-server-error = Something went wrong
+problem-server-error-detail = The server could not finish this request. Try again in a moment.
+problem-unavailable = Temporarily unavailable
+problem-unavailable-detail = The service cannot reach its database right now. Nothing you sent was lost; try again in a moment.

@@ -439,3 +439,74 @@ mail-provider-linked-subject = Votre compte a été associé à { $provider }
 mail-provider-linked = Votre compte a été associé à { $provider } : se connecter avec { $provider } connecte désormais à ce compte.
 mail-provider-unlinked-subject = Votre compte a été dissocié de { $provider }
 mail-provider-unlinked = Votre compte n'est plus associé à { $provider } : se connecter avec { $provider } ne connecte plus à ce compte.
+
+## Les applications : refus de l'authentification déléguée, consentement et déconnexion OpenID Connect
+denied-title = Accès refusé
+denied-unknown-request = { $product } n'a pas pu savoir de quelle page il s'agit : le proxy qui a demandé n'est pas de confiance.
+denied-by-rule = Cette page est fermée à tous.
+denied-missing-role = Le compte avec lequel vous êtes connecté n'a pas accès à cette page. Demandez-le à un administrateur.
+denied-read-only = Ce jeton ne peut que lire ; cette requête modifierait quelque chose.
+denied-two-step-title = Connexion en deux étapes requise
+denied-two-step = Cette page demande une connexion en deux étapes : votre mot de passe et un code de votre application d'authentification.
+denied-set-up-two-step = Configurer la connexion en deux étapes
+denied-already-set-up = Déjà configurée ?
+denied-log-in-again = Reconnectez-vous avec votre code pour ouvrir cette page.
+denied-another-account = Utiliser un autre compte
+denied-log-out-there = où vous pouvez aussi vous déconnecter.
+consent-title = Autoriser { $app } ?
+consent-heading = Autoriser { $app } à utiliser votre compte { $product } ?
+consent-asks = Vous êtes connecté en tant que { $email }. { $app } demande à :
+consent-destination = Votre réponse vous ramène à { $host }.
+consent-hint = Elle ne voit jamais votre mot de passe. Vous pouvez revenir sur ce choix à tout moment depuis la page de votre compte (Applications autorisées).
+consent-allow = Autoriser
+consent-deny = Refuser
+scope-openid = Savoir qui vous êtes sur ce site (un numéro de compte)
+scope-email = Voir votre adresse e-mail
+scope-profile = Voir votre nom et votre nom d'utilisateur
+scope-roles = Voir vos rôles
+scope-groups = Voir vos groupes (vos rôles)
+scope-offline-access = Rester connecté pendant votre absence
+logout-confirm-title = Se déconnecter de { $product } ?
+logout-confirm-text = { $app } demande à vous déconnecter, mais sa demande ne concerne pas cette connexion : vous êtes connecté ici en tant que { $email }.
+logout-confirm-hint = Si vous ne venez pas de vous déconnecter de { $app }, un autre site essaie peut-être de vous déconnecter : restez connecté.
+logout-confirm-stay = Rester connecté
+
+## Les pages d'erreur : problem-<son type> et problem-<son type>-detail
+problem-bad-request = Requête incorrecte
+problem-bad-request-detail = La requête n'a pas pu être comprise.
+problem-unauthenticated = Connexion requise
+problem-unauthenticated-detail = Connectez-vous pour continuer.
+problem-invalid-credentials = Identifiants invalides
+problem-invalid-credentials-detail = Les identifiants envoyés sont faux, expirés ou révoqués.
+problem-mfa-required = Deuxième étape requise
+problem-mfa-required-detail = Ce compte utilise la connexion en deux étapes : le code de son application d'authentification est aussi nécessaire.
+problem-forbidden = Requête refusée
+problem-forbidden-detail = Cette requête venait d'un autre site, ou le formulaire avait expiré. Revenez en arrière, rechargez la page et réessayez.
+problem-not-found = Page introuvable
+problem-not-found-detail = Il n'y a rien à cette adresse.
+problem-method-not-allowed = Méthode non autorisée
+problem-method-not-allowed-detail = Cette adresse n'accepte pas cette méthode.
+problem-timeout = Délai dépassé
+problem-timeout-detail = La requête a pris trop de temps. Réessayez.
+problem-conflict = Impossible
+problem-conflict-detail = La modification entre en conflit avec l'état actuel.
+problem-invalid-value = Valeur non valide
+problem-invalid-value-detail = Une valeur n'est pas autorisée ici.
+problem-payload-too-large = Requête trop volumineuse
+problem-payload-too-large-detail = Le corps de la requête dépasse ce que ce serveur accepte.
+problem-unsupported-media-type = Type de contenu non pris en charge
+problem-unsupported-media-type-detail = Le corps n'est pas du type que cette adresse accepte.
+problem-too-many-requests = Trop de tentatives
+problem-too-many-requests-detail = Attendez un peu avant de réessayer.
+problem-wait-seconds = { $count ->
+    [one] Attendez 1 seconde avant de réessayer.
+   *[other] Attendez { $count } secondes avant de réessayer.
+}
+problem-wait-minutes = { $count ->
+    [one] Attendez 1 minute avant de réessayer.
+   *[other] Attendez { $count } minutes avant de réessayer.
+}
+problem-server-error = Une erreur s'est produite
+problem-server-error-detail = Le serveur n'a pas pu terminer cette requête. Réessayez dans un instant.
+problem-unavailable = Temporairement indisponible
+problem-unavailable-detail = Le service ne joint pas sa base de données pour le moment. Rien de ce que vous avez envoyé n'est perdu ; réessayez dans un instant.
