@@ -1,10 +1,12 @@
 // Passkeys: the WebAuthn ceremonies of the login, second-step and passkeys pages. Each
 // page marks a block with data-passkey ("sign-in" or "register") and the two JSON calls
 // around the browser's part (data-start, data-finish); the block stays hidden without
-// this script or without WebAuthn, and the password and code forms work as before.
+// this script or without WebAuthn, and the password and code forms work as before. The
+// block's data-cancelled and data-failed hold what to say, in the page's language.
 (() => {
   "use strict";
   if (!window.PublicKeyCredential) return;
+  const failed = document.querySelector("[data-passkey]")?.dataset.failed || "Something went wrong. Try again.";
 
   // The options and credentials travel as JSON with base64url for binary fields.
   const toBytes = (text) =>
@@ -60,7 +62,7 @@
       body: JSON.stringify(body),
     });
     const answer = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(answer.detail || answer.title || "Something went wrong. Try again.");
+    if (!response.ok) throw new Error(answer.detail || answer.title || failed);
     return answer;
   }
 
@@ -92,7 +94,7 @@
       } catch (error) {
         // The browser's own refusals (cancelled, timed out, no passkey here) share one name.
         status.textContent =
-          error.name === "NotAllowedError" ? "No passkey was used: the request was cancelled or timed out." : error.message;
+          error.name === "NotAllowedError" ? block.dataset.cancelled || "No passkey was used." : error.message;
         status.hidden = false;
         button.disabled = false;
       }

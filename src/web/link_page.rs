@@ -34,27 +34,25 @@ pub enum LinkKind {
 #[template(path = "token_error.html")]
 struct TokenErrorPage {
     page: Page,
-    title: &'static str,
+    title: String,
     message: String,
     /// Where the form for a new link posts, and what its button says.
     retry_action: &'static str,
-    retry_label: &'static str,
+    retry_label: String,
 }
 
 /// The page for a link that was not [`Lookup::Valid`].
 pub fn refused(page: Page, lookup: &Lookup, kind: LinkKind) -> Response {
-    let (validity, retry_action, retry_label) = match kind {
-        LinkKind::Verification => ("24 hours", "/resend-verification", "Send a new link"),
-        LinkKind::PasswordReset => ("one hour", "/forgot-password", "Send a new reset link"),
-        LinkKind::EmailChange => ("24 hours", "", ""),
+    let lang = page.lang;
+    let (hours, retry_action, retry_label) = match kind {
+        LinkKind::Verification => (24, "/resend-verification", lang.t("check-email-resend")),
+        LinkKind::PasswordReset => (1, "/forgot-password", lang.t("link-new-reset-link")),
+        LinkKind::EmailChange => (24, "", String::new()),
     };
     let (title, message) = match lookup {
-        Lookup::Expired => ("This link has expired", format!("Links like this one are valid for {validity}.")),
-        Lookup::Used { .. } => ("This link has already been used", "Each link works once.".to_owned()),
-        Lookup::Unknown | Lookup::Valid(_) => (
-            "This link is not valid",
-            "It may have been cut short when it was copied, or replaced by a newer link.".to_owned(),
-        ),
+        Lookup::Expired => (lang.t("link-expired"), lang.count("link-valid-for", "hours", hours)),
+        Lookup::Used { .. } => (lang.t("link-used"), lang.t("link-works-once")),
+        Lookup::Unknown | Lookup::Valid(_) => (lang.t("link-invalid"), lang.t("link-invalid-why")),
     };
     let body = TokenErrorPage { page, title, message, retry_action, retry_label };
     (StatusCode::BAD_REQUEST, TOKEN_PAGE_HEADERS, body).into_response()

@@ -110,7 +110,7 @@ pub async fn events_page(
         UserFilter::Everyone => None,
         UserFilter::Account(id) => Some(id),
         UserFilter::NoSuchAccount => {
-            view.notice = Some("No account has that address.");
+            view.notice = Some("admin-no-such-account");
             return Ok(view.into_response());
         }
     };
@@ -120,6 +120,7 @@ pub async fn events_page(
     view.page_number = number.get();
     view.previous = number.previous().map(|n| page_link(&query, n));
     view.next = number.next().filter(|_| more).map(|n| page_link(&query, n));
-    view.events = found.into_iter().map(EventRow::of).collect();
+    let lang = view.page.lang;
+    view.events = found.into_iter().map(|entry| EventRow::of(entry, lang)).collect();
     Ok(view.into_response())
 }

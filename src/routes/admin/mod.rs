@@ -14,16 +14,17 @@ use axum::response::{IntoResponse, Response};
 
 use crate::accounts::sessions::CurrentUser;
 use crate::error::{AppError, Result};
+use crate::i18n::Language;
 use crate::state::AppState;
 use crate::store::events::EventKind;
 use crate::store::events::LogEntry;
 use crate::store::users::User;
 use crate::store::{self, sessions};
 use crate::web::Page;
-use crate::web::format::{describe_device, human_time};
+use crate::web::format::describe_device;
 
 /// The pages of the admin area, in the menu's order: (path, label).
-pub const SECTIONS: [(&str, &str); 2] = [("/admin/users", "Users"), ("/admin/events", "Security log")];
+pub const SECTIONS: [(&str, &str); 2] = [("/admin/users", "admin-users"), ("/admin/events", "admin-security-log")];
 
 /// Events shown on a user's page; the security log pages through the rest.
 const EVENTS_ON_USER_PAGE: i64 = 20;
@@ -101,12 +102,12 @@ pub struct EventRow {
 }
 
 impl EventRow {
-    fn of(entry: LogEntry) -> Self {
+    fn of(entry: LogEntry, lang: Language) -> Self {
         let by = match (entry.acted_by.as_deref(), entry.actor_id, entry.actor_email) {
             (Some("admin"), _, Some(email)) => email,
-            (Some("admin"), Some(id), None) => format!("admin #{id}, since deleted"),
-            (Some(_), ..) => "operator".to_owned(),
-            (None, ..) => "owner".to_owned(),
+            (Some("admin"), Some(id), None) => lang.t1("admin-by-deleted-admin", "id", id),
+            (Some(_), ..) => lang.t("admin-by-operator"),
+            (None, ..) => lang.t("admin-by-owner"),
         };
         Self {
             user_id: entry.user_id,
@@ -114,7 +115,7 @@ impl EventRow {
             what: EventKind::describe(&entry.kind),
             detail: entry.detail.unwrap_or_default(),
             by,
-            when: human_time(entry.created_at),
+            when: lang.date_time(entry.created_at),
             device: if entry.user_agent.is_empty() { String::new() } else { describe_device(&entry.user_agent) },
             ip: entry.ip,
         }
@@ -124,14 +125,15 @@ impl EventRow {
 impl UserPage {
     pub async fn load(state: &AppState, admin: &CurrentUser, target: User, page: Page) -> Result<Self> {
         let pool = state.store().pool();
+        let lang = page.lang;
         let sessions = sessions::list_for_user(pool, target.id, store::now())
             .await?
             .into_iter()
             .map(|session| SessionRow {
                 device: describe_device(&session.user_agent),
                 ip: session.ip,
-                created: human_time(session.created_at),
-                last_seen: human_time(session.last_seen_at),
+                created: lang.date_time(session.created_at),
+                last_seen: lang.date_time(session.last_seen_at),
             })
             .collect();
         let events = store::events::log(pool, Some(target.id), None, EVENTS_ON_USER_PAGE, 0).await?;
@@ -141,8 +143,8 @@ impl UserPage {
             disabled: target.is_disabled(),
             two_factor: target.has_two_factor(),
             roles: target.roles().into_iter().map(str::to_owned).collect(),
-            created: human_time(target.created_at),
-            last_login: target.last_login_at.map_or_else(|| "never".to_owned(), human_time),
+            created: lang.date_time(target.created_at),
+            last_login: target.last_login_at.map_or_else(|| lang.t("admin-never"), |at| lang.date_time(at)),
             failed_logins: target.failed_logins,
             email: target.email,
         };
@@ -153,7 +155,7 @@ impl UserPage {
             is_self: admin.user.id == user.id,
             user,
             sessions,
-            events: events.into_iter().map(EventRow::of).collect(),
+            events: events.into_iter().map(|entry| EventRow::of(entry, lang)).collect(),
             role_error: None,
             role_typed: String::new(),
         })

@@ -11,9 +11,9 @@ use serde::Deserialize;
 use super::{UserPage, notice_text, target};
 use crate::admin::search::{PAGE_SIZE, PageNumber, SearchText};
 use crate::error::Result;
+use crate::i18n::Language;
 use crate::state::AppState;
 use crate::store::users::{self, User};
-use crate::web::format::{human_date, human_time};
 use crate::web::guard::Privileged;
 use crate::web::{NoticeParam, Page, Path, Query};
 
@@ -44,15 +44,15 @@ struct UserRow {
 }
 
 impl UserRow {
-    fn of(user: User) -> Self {
+    fn of(user: User, lang: Language) -> Self {
         Self {
             id: user.id,
             verified: user.is_verified(),
             disabled: user.is_disabled(),
             two_factor: user.has_two_factor(),
             roles: user.roles().join(", "),
-            created: human_date(user.created_at),
-            last_login: user.last_login_at.map_or_else(|| "never".to_owned(), human_time),
+            created: lang.date(user.created_at),
+            last_login: user.last_login_at.map_or_else(|| lang.t("admin-never"), |at| lang.date_time(at)),
             email: user.email,
         }
     }
@@ -111,7 +111,8 @@ pub async fn users_page(
     view.page_number = number.get();
     view.previous = number.previous().map(|n| page_link(&query.q, n));
     view.next = number.next().filter(|_| more).map(|n| page_link(&query.q, n));
-    view.users = found.into_iter().map(UserRow::of).collect();
+    let lang = view.page.lang;
+    view.users = found.into_iter().map(|user| UserRow::of(user, lang)).collect();
     Ok(view.into_response())
 }
 

@@ -510,3 +510,71 @@ problem-server-error = Etwas ist schiefgegangen
 problem-server-error-detail = Der Server konnte diese Anfrage nicht abschließen. Versuchen Sie es gleich noch einmal.
 problem-unavailable = Vorübergehend nicht verfügbar
 problem-unavailable-detail = Der Dienst erreicht seine Datenbank gerade nicht. Nichts von dem, was Sie gesendet haben, ist verloren; versuchen Sie es gleich noch einmal.
+
+## Links, die nicht mehr gelten, und was die Skripte der Seiten sagen
+link-new-reset-link = Neuen Link zum Zurücksetzen senden
+link-expired = Dieser Link ist abgelaufen
+link-valid-for = { $hours ->
+    [one] Links wie dieser sind eine Stunde gültig.
+   *[other] Links wie dieser sind { $hours } Stunden gültig.
+}
+link-used = Dieser Link wurde bereits verwendet
+link-works-once = Jeder Link funktioniert nur einmal.
+link-invalid = Dieser Link ist ungültig
+link-invalid-why = Vielleicht wurde er beim Kopieren abgeschnitten oder durch einen neueren Link ersetzt.
+keep-copied = Kopiert
+keep-copy-failed = Markieren Sie den Text, um ihn zu kopieren
+passkey-cancelled = Es wurde kein Passkey verwendet: Die Anfrage wurde abgebrochen oder ist abgelaufen.
+passkey-failed = Etwas ist schiefgegangen. Versuchen Sie es noch einmal.
+
+## Der Verwaltungsbereich
+admin-area = Verwaltungsbereich
+admin-users = Benutzer
+admin-security-log = Sicherheitsprotokoll
+admin-never = nie
+admin-by-deleted-admin = Administrator #{ $id }, inzwischen gelöscht
+admin-by-operator = Betreiber
+admin-by-owner = Inhaber
+admin-by = durch { $who }
+admin-no-such-account = Kein Konto hat diese Adresse.
+admin-find = Nach einem Teil der E-Mail-Adresse suchen
+admin-search = Suchen
+admin-disabled = gesperrt
+admin-unconfirmed = unbestätigt
+admin-two-step = zweistufig
+admin-joined = seit { $when }
+admin-last-login = letzte Anmeldung { $when }
+admin-no-accounts = Noch keine Konten.
+admin-no-match = Kein Konto passt dazu.
+admin-pages = Seiten
+admin-previous = Zurück
+admin-next = Weiter
+admin-page = Seite { $number }
+admin-account-filter = Konto (E-Mail-Adresse oder ID)
+admin-what-happened = Was geschah
+admin-everything = Alles
+admin-show = Anzeigen
+admin-newer = Neuer
+admin-older = Älter
+admin-nothing-here = Hier ist nichts.
+admin-own-account = Das ist Ihr eigenes Konto: Hier können Sie es weder sperren noch löschen noch Ihre Administratorrolle entfernen. Ändern Sie es über
+admin-account = Konto
+admin-confirmed = bestätigt
+admin-not-confirmed = nicht bestätigt
+admin-last-login-label = Letzte Anmeldung
+admin-failed-since = { $count } seit der letzten Anmeldung
+admin-mark-confirmed = Adresse als bestätigt markieren
+admin-enable = Konto freigeben
+admin-roles = Rollen
+admin-no-roles = Keine Rollen: ein einfaches Konto.
+admin-grant-role = Eine Rolle vergeben
+admin-role-hint = 1 bis 32 Zeichen: a-z, 0-9, _ und -. Die Rolle admin öffnet diesen Bereich.
+admin-grant = Vergeben
+admin-no-sessions = Nirgends angemeldet.
+admin-recent-events = Letzte Sicherheitsereignisse
+admin-whole-log = Das ganze Protokoll dieses Kontos
+admin-delete-text = Damit werden das Konto mit seinen Sitzungen, Tokens und seiner Aktivität sofort und endgültig gelöscht, und der Inhaber erhält eine E-Mail darüber.
+admin-delete-button = { $email } löschen
+admin-on = an
+admin-off = aus
+admin-failed-logins = Fehlgeschlagene Anmeldungen

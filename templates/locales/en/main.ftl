@@ -510,3 +510,71 @@ problem-server-error = Something went wrong
 problem-server-error-detail = The server could not finish this request. Try again in a moment.
 problem-unavailable = Temporarily unavailable
 problem-unavailable-detail = The service cannot reach its database right now. Nothing you sent was lost; try again in a moment.
+
+## Links that no longer work, and what the pages' scripts say
+link-new-reset-link = Send a new reset link
+link-expired = This link has expired
+link-valid-for = { $hours ->
+    [one] Links like this one are valid for one hour.
+   *[other] Links like this one are valid for { $hours } hours.
+}
+link-used = This link has already been used
+link-works-once = Each link works once.
+link-invalid = This link is not valid
+link-invalid-why = It may have been cut short when it was copied, or replaced by a newer link.
+keep-copied = Copied
+keep-copy-failed = Select the text to copy it
+passkey-cancelled = No passkey was used: the request was cancelled or timed out.
+passkey-failed = Something went wrong. Try again.
+
+## The admin area
+admin-area = Admin area
+admin-users = Users
+admin-security-log = Security log
+admin-never = never
+admin-by-deleted-admin = admin #{ $id }, since deleted
+admin-by-operator = operator
+admin-by-owner = owner
+admin-by = by { $who }
+admin-no-such-account = No account has that address.
+admin-find = Find by part of the email address
+admin-search = Search
+admin-disabled = disabled
+admin-unconfirmed = unconfirmed
+admin-two-step = two-step
+admin-joined = joined { $when }
+admin-last-login = last login { $when }
+admin-no-accounts = No accounts yet.
+admin-no-match = No account matches that.
+admin-pages = Pages
+admin-previous = Previous
+admin-next = Next
+admin-page = Page { $number }
+admin-account-filter = Account (email address or id)
+admin-what-happened = What happened
+admin-everything = Everything
+admin-show = Show
+admin-newer = Newer
+admin-older = Older
+admin-nothing-here = Nothing here.
+admin-own-account = This is your own account: here you cannot disable or delete it, or remove your admin role. Change it from
+admin-account = Account
+admin-confirmed = confirmed
+admin-not-confirmed = not confirmed
+admin-last-login-label = Last login
+admin-failed-since = { $count } since the last login
+admin-mark-confirmed = Mark address confirmed
+admin-enable = Enable the account
+admin-roles = Roles
+admin-no-roles = No roles: a plain account.
+admin-grant-role = Grant a role
+admin-role-hint = 1 to 32 characters: a-z, 0-9, _ and -. The role admin opens this area.
+admin-grant = Grant
+admin-no-sessions = Not signed in anywhere.
+admin-recent-events = Recent security events
+admin-whole-log = The whole log of this account
+admin-delete-text = This deletes the account with its sessions, tokens and activity, at once and for good, and mails its owner that it is done.
+admin-delete-button = Delete { $email }
+admin-on = on
+admin-off = off
+admin-failed-logins = Failed logins

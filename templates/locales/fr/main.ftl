@@ -510,3 +510,71 @@ problem-server-error = Une erreur s'est produite
 problem-server-error-detail = Le serveur n'a pas pu terminer cette requête. Réessayez dans un instant.
 problem-unavailable = Temporairement indisponible
 problem-unavailable-detail = Le service ne joint pas sa base de données pour le moment. Rien de ce que vous avez envoyé n'est perdu ; réessayez dans un instant.
+
+## Les liens qui ne fonctionnent plus, et ce que disent les scripts des pages
+link-new-reset-link = Envoyer un nouveau lien de réinitialisation
+link-expired = Ce lien a expiré
+link-valid-for = { $hours ->
+    [one] Les liens comme celui-ci sont valables une heure.
+   *[other] Les liens comme celui-ci sont valables { $hours } heures.
+}
+link-used = Ce lien a déjà été utilisé
+link-works-once = Chaque lien ne fonctionne qu'une fois.
+link-invalid = Ce lien n'est pas valide
+link-invalid-why = Il a peut-être été tronqué lors de la copie, ou remplacé par un lien plus récent.
+keep-copied = Copié
+keep-copy-failed = Sélectionnez le texte pour le copier
+passkey-cancelled = Aucune clé d'accès n'a été utilisée : la demande a été annulée ou a expiré.
+passkey-failed = Une erreur s'est produite. Réessayez.
+
+## L'espace d'administration
+admin-area = Espace d'administration
+admin-users = Utilisateurs
+admin-security-log = Journal de sécurité
+admin-never = jamais
+admin-by-deleted-admin = administrateur n° { $id }, supprimé depuis
+admin-by-operator = l'exploitant
+admin-by-owner = le titulaire
+admin-by = par { $who }
+admin-no-such-account = Aucun compte n'a cette adresse.
+admin-find = Chercher par une partie de l'adresse e-mail
+admin-search = Chercher
+admin-disabled = désactivé
+admin-unconfirmed = non confirmé
+admin-two-step = deux étapes
+admin-joined = inscrit le { $when }
+admin-last-login = dernière connexion : { $when }
+admin-no-accounts = Aucun compte pour l'instant.
+admin-no-match = Aucun compte ne correspond.
+admin-pages = Pages
+admin-previous = Précédent
+admin-next = Suivant
+admin-page = Page { $number }
+admin-account-filter = Compte (adresse e-mail ou identifiant)
+admin-what-happened = Ce qui s'est passé
+admin-everything = Tout
+admin-show = Afficher
+admin-newer = Plus récents
+admin-older = Plus anciens
+admin-nothing-here = Rien ici.
+admin-own-account = C'est votre propre compte : ici, vous ne pouvez ni le désactiver, ni le supprimer, ni retirer votre rôle d'administrateur. Modifiez-le depuis
+admin-account = Compte
+admin-confirmed = confirmée
+admin-not-confirmed = non confirmée
+admin-last-login-label = Dernière connexion
+admin-failed-since = { $count } depuis la dernière connexion
+admin-mark-confirmed = Marquer l'adresse comme confirmée
+admin-enable = Réactiver le compte
+admin-roles = Rôles
+admin-no-roles = Aucun rôle : un compte ordinaire.
+admin-grant-role = Attribuer un rôle
+admin-role-hint = 1 à 32 caractères : a-z, 0-9, _ et -. Le rôle admin ouvre cet espace.
+admin-grant = Attribuer
+admin-no-sessions = Connecté nulle part.
+admin-recent-events = Événements de sécurité récents
+admin-whole-log = Tout le journal de ce compte
+admin-delete-text = Cela supprime le compte avec ses sessions, ses jetons et son activité, immédiatement et définitivement, et prévient son titulaire par e-mail.
+admin-delete-button = Supprimer { $email }
+admin-on = activée
+admin-off = désactivée
+admin-failed-logins = Connexions échouées
