@@ -6,6 +6,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::i18n::Language;
+
 use crate::store;
 
 pub type Result<T, E = AppError> = std::result::Result<T, E>;
@@ -89,11 +91,25 @@ pub struct Problem {
     pub title: &'static str,
     pub status: u16,
     pub detail: String,
+    /// The key of the detail's words ([`crate::i18n`]), when the detail was given as
+    /// one: JSON carries the English, a page the reader's language.
+    #[serde(skip)]
+    #[schema(ignore)]
+    pub detail_key: Option<&'static str>,
 }
 
 impl Problem {
     pub fn new(status: StatusCode, slug: &str, title: &'static str, detail: impl Into<String>) -> Self {
-        Self { kind: format!("/problems/{slug}"), title, status: status.as_u16(), detail: detail.into() }
+        let (kind, status, detail) = (format!("/problems/{slug}"), status.as_u16(), detail.into());
+        Self { kind, title, status, detail, detail_key: None }
+    }
+
+    /// Like [`Problem::new`], with a detail that may be the key of its words.
+    fn keyed(status: StatusCode, slug: &str, title: &'static str, detail: &'static str) -> Self {
+        if !Language::knows(detail) {
+            return Self::new(status, slug, title, detail);
+        }
+        Self { detail_key: Some(detail), ..Self::new(status, slug, title, Language::english().t(detail)) }
     }
 
     /// A problem for a response that some layer (router, body limit, CSRF check) sent without a body.
@@ -143,7 +159,7 @@ impl AppError {
                 Problem::new(S::UNAUTHORIZED, "unauthenticated", "Sign-in required", "Sign in to continue.")
             }
             Self::Unauthorized(detail) => {
-                Problem::new(S::UNAUTHORIZED, "invalid-credentials", "Invalid credentials", *detail)
+                Problem::keyed(S::UNAUTHORIZED, "invalid-credentials", "Invalid credentials", detail)
             }
             Self::SecondStepRequired => Problem::new(
                 S::UNAUTHORIZED,
@@ -151,11 +167,11 @@ impl AppError {
                 "Second step required",
                 "This account uses two-step login: send the password again with \"otp\", the current code from its authenticator app or a recovery code.",
             ),
-            Self::Forbidden(detail) => Problem::new(S::FORBIDDEN, "forbidden", "Request refused", *detail),
+            Self::Forbidden(detail) => Problem::keyed(S::FORBIDDEN, "forbidden", "Request refused", detail),
             Self::BadRequest(detail) => Problem::new(S::BAD_REQUEST, "bad-request", "Bad request", detail.clone()),
-            Self::Conflict(detail) => Problem::new(S::CONFLICT, "conflict", "Not possible", *detail),
+            Self::Conflict(detail) => Problem::keyed(S::CONFLICT, "conflict", "Not possible", detail),
             Self::Unprocessable(detail) => {
-                Problem::new(S::UNPROCESSABLE_ENTITY, "invalid-value", "Invalid value", *detail)
+                Problem::keyed(S::UNPROCESSABLE_ENTITY, "invalid-value", "Invalid value", detail)
             }
             Self::PayloadTooLarge => Problem::for_status(S::PAYLOAD_TOO_LARGE),
             Self::UnsupportedMediaType(detail) => {

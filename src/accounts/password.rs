@@ -32,8 +32,9 @@ pub enum PasswordCheck {
     Disabled(User),
 }
 
-pub const DISABLED: &str = "This account has been disabled. Contact the people who run this site.";
-pub const UNVERIFIED_FOR_PROGRAMS: &str = "Confirm your email address before using the API.";
+/// Keys of the words ([`crate::i18n`]): a page shows them in the reader's language, JSON in English.
+pub const DISABLED: &str = "error-account-disabled";
+pub const UNVERIFIED_FOR_PROGRAMS: &str = "error-unverified-for-programs";
 
 pub async fn check(state: &AppState, email: &str, password: SecretString, client: &Client) -> Result<PasswordCheck> {
     let pool = state.store().pool();

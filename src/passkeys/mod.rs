@@ -305,9 +305,7 @@ pub async fn delete(state: &AppState, user: &User, id: i64, client: &Client) -> 
     }
     if !users::has_a_way_in(&mut tx, user.id).await? {
         // Dropping the transaction takes the deletion back.
-        return Err(AppError::Conflict(
-            "This passkey is the only way into your account. Set a password (\"Forgot your password?\") first.",
-        ));
+        return Err(AppError::Conflict("error-passkey-only-way-in"));
     }
     let now = store::now();
     events::record(&mut *tx, user.id, EventKind::PasskeyRemoved, &client.ip(), &client.user_agent, now).await?;

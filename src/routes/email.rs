@@ -87,8 +87,6 @@ pub async fn confirm_email(
             Ok(ConfirmEmailPage { page, email, token: String::new(), done: true }.into_response())
         }
         Confirmation::Refused(refused) => Ok(link_page::refused(page, &refused, LinkKind::EmailChange)),
-        Confirmation::Taken => {
-            Err(AppError::Conflict("That address now belongs to another account, so your address was not changed."))
-        }
+        Confirmation::Taken => Err(AppError::Conflict("error-address-taken")),
     }
 }

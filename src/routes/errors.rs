@@ -156,9 +156,9 @@ pub fn problem_json(response: Response) -> Response {
     response
 }
 
-/// The problem's title and detail in the page's language. A detail written for this one
-/// error (which account, which field) stays as the handler wrote it; the general ones,
-/// and the wait before another attempt, are translated.
+/// The problem's title and detail in the page's language: the detail's own words when it
+/// was given as a key, else the general words of its kind (and the wait before another
+/// attempt); a detail written out for this one error stays as the handler wrote it.
 fn in_words(lang: Language, problem: &Problem, retry_after: Option<u64>) -> (String, String) {
     let slug = problem.kind.trim_start_matches("/problems/");
     let title_key = format!("problem-{slug}");
@@ -167,11 +167,12 @@ fn in_words(lang: Language, problem: &Problem, retry_after: Option<u64>) -> (Str
     }
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let general = problem.detail == Problem::for_status(status).detail || slug == "unavailable";
-    let detail = match (slug, retry_after) {
-        ("too-many-requests", Some(secs)) if secs >= 120 => {
+    let detail = match (problem.detail_key, slug, retry_after) {
+        (Some(key), ..) => lang.t(key),
+        (None, "too-many-requests", Some(secs)) if secs >= 120 => {
             lang.count("problem-wait-minutes", "count", secs.div_ceil(60) as i64)
         }
-        ("too-many-requests", Some(secs)) => lang.count("problem-wait-seconds", "count", secs as i64),
+        (None, "too-many-requests", Some(secs)) => lang.count("problem-wait-seconds", "count", secs as i64),
         _ if general => lang.t(&format!("{title_key}-detail")),
         _ => problem.detail.clone(),
     };

@@ -101,7 +101,7 @@ fn refused(refusal: Refusal) -> AppError {
     match refusal {
         Refusal::Off => AppError::NotFound,
         Refusal::NoCeremony | Refusal::NotAccepted | Refusal::AlreadyRegistered | Refusal::StaleSignIn => {
-            AppError::Unauthorized("The passkey was not accepted. Try again, or log in with your password.")
+            AppError::Unauthorized("error-passkey-refused")
         }
         Refusal::Failed(error) => error,
     }

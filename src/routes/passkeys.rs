@@ -115,14 +115,12 @@ pub async fn finish_registration(
 fn registration_refused(refusal: Refusal) -> AppError {
     match refusal {
         Refusal::Off => AppError::NotFound,
-        Refusal::StaleSignIn => {
-            AppError::Forbidden("Confirm your password on the passkeys page first, then add the passkey.")
-        }
+        Refusal::StaleSignIn => AppError::Forbidden("error-passkey-confirm-first"),
         Refusal::NoCeremony => {
             AppError::BadRequest("No passkey registration is in progress here, or it expired. Start again.".into())
         }
         Refusal::NotAccepted => AppError::BadRequest("The authenticator's answer was not accepted.".into()),
-        Refusal::AlreadyRegistered => AppError::Conflict("This passkey is already registered."),
+        Refusal::AlreadyRegistered => AppError::Conflict("error-passkey-registered"),
         Refusal::Failed(error) => error,
     }
 }

@@ -217,10 +217,8 @@ fn unexpected(refusal: Refusal) -> AppError {
     match refusal {
         Refusal::Throttled { retry_after_secs } => AppError::TooManyRequests { retry_after_secs },
         Refusal::Failed(error) => error,
-        Refusal::NotOn => AppError::Conflict("Two-step login is off: there is nothing to change."),
-        Refusal::AlreadyOn | Refusal::NoSetup => {
-            AppError::Conflict("Two-step login changed in another tab. Reload the page.")
-        }
+        Refusal::NotOn => AppError::Conflict("error-two-factor-off"),
+        Refusal::AlreadyOn | Refusal::NoSetup => AppError::Conflict("error-two-factor-changed"),
         Refusal::Unverified | Refusal::WrongPassword | Refusal::WrongCode => {
             AppError::BadRequest("The form could not be used.".to_owned())
         }

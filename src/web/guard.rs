@@ -40,7 +40,7 @@ pub async fn needs_role(
     if !current.user.has_role(role) {
         tracing::warn!(event = "role_refused", user_id = current.user.id, role, "a page needs a role the user lacks");
         // The page header (who is signed in) is added by `routes::errors::keep_page_header`.
-        return Err(AppError::Forbidden("Your account does not have the role this page needs."));
+        return Err(AppError::Forbidden("error-missing-role"));
     }
     parts.extensions.insert(Privileged(current));
     Ok(next.run(Request::from_parts(parts, body)).await)

@@ -219,3 +219,26 @@ async fn an_account_that_chose_german_gets_its_notices_in_german() {
     assert!(mail.text.contains(&format!("{}/forgot-password", app.base_url)), "the link is there");
     assert!(mail.html.is_some_and(|html| html.contains("Hallo,")), "the HTML part too");
 }
+
+#[tokio::test]
+async fn a_refusal_is_explained_in_the_pages_language_and_in_english_to_programs() {
+    let app = spawn_app().await;
+    app.verified_user("ada@example.com").await;
+    app.execute("UPDATE users SET disabled_at = 1 WHERE email = 'ada@example.com'").await;
+    let german = browser_speaking("de");
+    let refused = app.login_with(&german, "ada@example.com", PASSWORD).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let page = refused.text().await.unwrap();
+    assert!(page.contains("<h1>Anfrage abgelehnt</h1>") && page.contains("Dieses Konto wurde gesperrt."), "{page}");
+
+    let program = german
+        .post(app.url("/api/auth/token"))
+        .json(&serde_json::json!({"email": "ada@example.com", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(program.status(), StatusCode::FORBIDDEN);
+    let problem: serde_json::Value = program.json().await.unwrap();
+    assert_eq!(problem["detail"], "This account has been disabled. Contact the people who run this site.");
+    assert_eq!(problem["title"], "Request refused", "JSON stays as the contract has it");
+}

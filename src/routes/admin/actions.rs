@@ -152,7 +152,7 @@ pub async fn revoke_role(
     acting: Acting,
     Form(form): Form<RoleForm>,
 ) -> Result<Redirect> {
-    let role = Role::parse(&form.role).map_err(|_| AppError::Unprocessable("That is not a role name."))?;
+    let role = Role::parse(&form.role).map_err(|_| AppError::Unprocessable("error-not-a-role"))?;
     let mut tx = state.store().begin().await?;
     let revoked = admin::revoke_role(&mut tx, &acting.actor(), &acting.target, &role).await?.map_err(refused)?;
     done(&state, tx, acting.target.id, changed(revoked, "role-revoked")).await

@@ -578,3 +578,16 @@ admin-delete-button = { $email } löschen
 admin-on = an
 admin-off = aus
 admin-failed-logins = Fehlgeschlagene Anmeldungen
+
+## Ablehnungen, die ein Handler mit eigenen Worten erklärt
+error-missing-role = Ihr Konto hat nicht die Rolle, die diese Seite braucht.
+error-not-a-role = Das ist kein Rollenname.
+error-two-factor-off = Die zweistufige Anmeldung ist aus: Es gibt nichts zu ändern.
+error-two-factor-changed = Die zweistufige Anmeldung wurde in einem anderen Tab geändert. Laden Sie die Seite neu.
+error-address-taken = Diese Adresse gehört inzwischen einem anderen Konto, daher wurde Ihre Adresse nicht geändert.
+error-passkey-refused = Der Passkey wurde nicht angenommen. Versuchen Sie es noch einmal oder melden Sie sich mit Ihrem Passwort an.
+error-passkey-confirm-first = Bestätigen Sie zuerst auf der Passkey-Seite Ihr Passwort und fügen Sie dann den Passkey hinzu.
+error-passkey-registered = Dieser Passkey ist bereits registriert.
+error-passkey-only-way-in = Dieser Passkey ist der einzige Weg in Ihr Konto. Legen Sie zuerst ein Passwort fest („Passwort vergessen?“).
+error-account-disabled = Dieses Konto wurde gesperrt. Wenden Sie sich an die Betreiber dieser Seite.
+error-unverified-for-programs = Bestätigen Sie Ihre E-Mail-Adresse, bevor Sie die API verwenden.

@@ -578,3 +578,16 @@ admin-delete-button = Delete { $email }
 admin-on = on
 admin-off = off
 admin-failed-logins = Failed logins
+
+## Refusals a handler explains in its own words
+error-missing-role = Your account does not have the role this page needs.
+error-not-a-role = That is not a role name.
+error-two-factor-off = Two-step login is off: there is nothing to change.
+error-two-factor-changed = Two-step login changed in another tab. Reload the page.
+error-address-taken = That address now belongs to another account, so your address was not changed.
+error-passkey-refused = The passkey was not accepted. Try again, or log in with your password.
+error-passkey-confirm-first = Confirm your password on the passkeys page first, then add the passkey.
+error-passkey-registered = This passkey is already registered.
+error-passkey-only-way-in = This passkey is the only way into your account. Set a password ("Forgot your password?") first.
+error-account-disabled = This account has been disabled. Contact the people who run this site.
+error-unverified-for-programs = Confirm your email address before using the API.

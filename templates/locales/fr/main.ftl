@@ -578,3 +578,16 @@ admin-delete-button = Supprimer { $email }
 admin-on = activée
 admin-off = désactivée
 admin-failed-logins = Connexions échouées
+
+## Les refus qu'un gestionnaire explique avec ses propres mots
+error-missing-role = Votre compte n'a pas le rôle dont cette page a besoin.
+error-not-a-role = Ce n'est pas un nom de rôle.
+error-two-factor-off = La connexion en deux étapes est désactivée : il n'y a rien à changer.
+error-two-factor-changed = La connexion en deux étapes a changé dans un autre onglet. Rechargez la page.
+error-address-taken = Cette adresse appartient désormais à un autre compte : votre adresse n'a pas été modifiée.
+error-passkey-refused = La clé d'accès n'a pas été acceptée. Réessayez, ou connectez-vous avec votre mot de passe.
+error-passkey-confirm-first = Confirmez d'abord votre mot de passe sur la page des clés d'accès, puis ajoutez la clé.
+error-passkey-registered = Cette clé d'accès est déjà enregistrée.
+error-passkey-only-way-in = Cette clé d'accès est le seul moyen d'entrer dans votre compte. Définissez d'abord un mot de passe (« Mot de passe oublié ? »).
+error-account-disabled = Ce compte a été désactivé. Contactez les responsables de ce site.
+error-unverified-for-programs = Confirmez votre adresse e-mail avant d'utiliser l'API.
