@@ -95,7 +95,7 @@ pub struct Problem {
     /// one: JSON carries the English, a page the reader's language.
     #[serde(skip)]
     #[schema(ignore)]
-    pub detail_key: Option<&'static str>,
+    pub detail_key: Option<String>,
 }
 
 impl Problem {
@@ -105,11 +105,11 @@ impl Problem {
     }
 
     /// Like [`Problem::new`], with a detail that may be the key of its words.
-    fn keyed(status: StatusCode, slug: &str, title: &'static str, detail: &'static str) -> Self {
+    fn keyed(status: StatusCode, slug: &str, title: &'static str, detail: &str) -> Self {
         if !Language::knows(detail) {
             return Self::new(status, slug, title, detail);
         }
-        Self { detail_key: Some(detail), ..Self::new(status, slug, title, Language::english().t(detail)) }
+        Self { detail_key: Some(detail.to_owned()), ..Self::new(status, slug, title, Language::english().t(detail)) }
     }
 
     /// A problem for a response that some layer (router, body limit, CSRF check) sent without a body.
@@ -168,7 +168,7 @@ impl AppError {
                 "This account uses two-step login: send the password again with \"otp\", the current code from its authenticator app or a recovery code.",
             ),
             Self::Forbidden(detail) => Problem::keyed(S::FORBIDDEN, "forbidden", "Request refused", detail),
-            Self::BadRequest(detail) => Problem::new(S::BAD_REQUEST, "bad-request", "Bad request", detail.clone()),
+            Self::BadRequest(detail) => Problem::keyed(S::BAD_REQUEST, "bad-request", "Bad request", detail),
             Self::Conflict(detail) => Problem::keyed(S::CONFLICT, "conflict", "Not possible", detail),
             Self::Unprocessable(detail) => {
                 Problem::keyed(S::UNPROCESSABLE_ENTITY, "invalid-value", "Invalid value", detail)

@@ -15,7 +15,9 @@ pub struct NewApiToken {
     expires_at: Option<i64>,
 }
 
-pub const BAD_EXPIRY: &str = "A token may expire in 1 to 3650 days, or never.";
+/// Refusals are keys of their words ([`crate::i18n`]): the token page shows them in the
+/// reader's language, the API in English.
+pub const BAD_EXPIRY: &str = "error-token-expiry";
 
 impl NewApiToken {
     /// Limits the token to expire no later than `expires_at`: a token made with another
@@ -30,9 +32,9 @@ impl NewApiToken {
     pub fn parse(name: &str, scope: &str, expires_in_days: Option<i64>) -> Result<Self, &'static str> {
         // The same rule as the API schema's pattern: no C0 control characters or DEL.
         if name.is_empty() || name.chars().count() > 100 || name.chars().any(|c| c < ' ' || c == '\u{7f}') {
-            return Err("Give the token a name of 1 to 100 characters.");
+            return Err("error-token-name");
         }
-        let scope = Scope::parse(scope).ok_or("The scope must be \"read\" or \"read-write\".")?;
+        let scope = Scope::parse(scope).ok_or("error-token-scope")?;
         match expires_in_days {
             Some(days) if !(1..=3650).contains(&days) => Err(BAD_EXPIRY),
             _ => Ok(Self {

@@ -71,15 +71,13 @@ impl Params {
     pub async fn check(self, state: &AppState) -> Result<Request, Refusal> {
         let client = oauth::client(state.store().pool(), &self.client_id).await.map_err(|error| {
             tracing::error!(%error, "cannot read the client");
-            Refusal::Page("The sign-in could not be started. Try again in a moment.")
+            Refusal::Page("error-authorize-unavailable")
         })?;
         let Some(client) = client else {
-            return Err(Refusal::Page("The app that sent you here is not known to this site."));
+            return Err(Refusal::Page("error-authorize-unknown-app"));
         };
         if !client.redirect_uris().any(|uri| uri == self.redirect_uri) {
-            return Err(Refusal::Page(
-                "The app that sent you here asked to return to an address it has not registered.",
-            ));
+            return Err(Refusal::Page("error-authorize-unregistered-return"));
         }
         let request = Request {
             client,

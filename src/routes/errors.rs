@@ -167,7 +167,7 @@ fn in_words(lang: Language, problem: &Problem, retry_after: Option<u64>) -> (Str
     }
     let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let general = problem.detail == Problem::for_status(status).detail || slug == "unavailable";
-    let detail = match (problem.detail_key, slug, retry_after) {
+    let detail = match (problem.detail_key.as_deref(), slug, retry_after) {
         (Some(key), ..) => lang.t(key),
         (None, "too-many-requests", Some(secs)) if secs >= 120 => {
             lang.count("problem-wait-minutes", "count", secs.div_ceil(60) as i64)

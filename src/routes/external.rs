@@ -66,7 +66,7 @@ pub async fn callback(
     match purpose {
         Purpose::Link { user_id } => {
             let Some(current) = signed_in.filter(|current| current.user.id == user_id) else {
-                return Err(AppError::BadRequest("Sign in to the account to link, then try again.".into()));
+                return Err(AppError::BadRequest("error-link-sign-in-first".into()));
             };
             if !external::link(&state, &current.user, &identity, &client).await? {
                 return Err(AppError::Conflict(
@@ -90,15 +90,12 @@ pub async fn callback(
                 Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&next))).into_response())
             }
             SignIn::EmailTaken => Err(AppError::Conflict(EMAIL_TAKEN)),
-            SignIn::NoVerifiedEmail => Err(AppError::BadRequest(
-                "The provider did not confirm an email address for you, so no account can be made with it.".into(),
-            )),
+            SignIn::NoVerifiedEmail => Err(AppError::BadRequest("error-provider-no-email".into())),
         },
     }
 }
 
-const EMAIL_TAKEN: &str = "An account here already uses the email address the provider gave. Log in to it with \
-                           your password, then link the provider from your account page.";
+const EMAIL_TAKEN: &str = "error-provider-email-taken";
 
 /// `POST /account/links/{id}/remove`.
 pub async fn unlink(
@@ -130,9 +127,7 @@ fn refused(refusal: Refusal) -> AppError {
         Refusal::Unavailable => AppError::Unavailable(anyhow::anyhow!("the sign-in provider cannot be reached")),
         Refusal::BadState => {
             tracing::warn!(event = "external_bad_state", "a provider callback with no matching sign-in");
-            AppError::BadRequest(
-                "This sign-in has expired or was already used. Start again from the login page.".into(),
-            )
+            AppError::BadRequest("error-provider-sign-in-expired".into())
         }
         Refusal::ProviderError(error) => {
             tracing::info!(event = "external_provider_error", %error, "the provider refused the sign-in");
@@ -142,7 +137,7 @@ fn refused(refusal: Refusal) -> AppError {
         }
         Refusal::BadAnswer(why) => {
             tracing::warn!(event = "external_bad_answer", why, "the provider's answer did not check out");
-            AppError::BadRequest("The provider's answer could not be verified. Start again from the login page.".into())
+            AppError::BadRequest("error-provider-answer".into())
         }
         Refusal::Failed(error) => error,
     }

@@ -522,11 +522,9 @@ pub async fn confirm_logout(
 }
 
 async fn logout_hint_of(state: &AppState, params: &LogoutParams) -> Result<crate::oidc::LogoutHint> {
-    crate::oidc::logout_hint(state, &params.id_token_hint).await?.ok_or_else(|| {
-        AppError::BadRequest(
-            "This sign-out link did not come with a valid ID token. Log out from your account page instead.".into(),
-        )
-    })
+    crate::oidc::logout_hint(state, &params.id_token_hint)
+        .await?
+        .ok_or_else(|| AppError::BadRequest("error-logout-link".into()))
 }
 
 /// The app's `post_logout_redirect_uri` (with `state`) if the app registered it (as a

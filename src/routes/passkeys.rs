@@ -116,10 +116,8 @@ fn registration_refused(refusal: Refusal) -> AppError {
     match refusal {
         Refusal::Off => AppError::NotFound,
         Refusal::StaleSignIn => AppError::Forbidden("error-passkey-confirm-first"),
-        Refusal::NoCeremony => {
-            AppError::BadRequest("No passkey registration is in progress here, or it expired. Start again.".into())
-        }
-        Refusal::NotAccepted => AppError::BadRequest("The authenticator's answer was not accepted.".into()),
+        Refusal::NoCeremony => AppError::BadRequest("error-passkey-no-ceremony".into()),
+        Refusal::NotAccepted => AppError::BadRequest("error-passkey-answer".into()),
         Refusal::AlreadyRegistered => AppError::Conflict("error-passkey-registered"),
         Refusal::Failed(error) => error,
     }

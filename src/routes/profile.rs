@@ -111,9 +111,7 @@ pub async fn save_language(
 ) -> Result<Redirect> {
     let language = match form.language.trim() {
         "" => None,
-        code => Some(
-            Language::from_code(code).ok_or(AppError::BadRequest("There are no words for that language.".into()))?,
-        ),
+        code => Some(Language::from_code(code).ok_or(AppError::BadRequest("error-no-such-language".into()))?),
     };
     let code = language.map(Language::code);
     users::set_language(store.pool(), current.user.id, code.as_deref()).await?;

@@ -120,7 +120,7 @@ pub async fn create_token(
         (true, Ok(new)) => new,
         (right, new) => {
             let errors = TokenErrors {
-                token: new.err().map(str::to_owned),
+                token: new.err().map(|key| page.lang.t(key)),
                 password: password_error(page.lang, &typed, right, Reentered::Password),
             };
             let again = TokensPage { errors, form, ..TokensPage::load(&state, &current, page, None).await? };

@@ -220,7 +220,7 @@ fn unexpected(refusal: Refusal) -> AppError {
         Refusal::NotOn => AppError::Conflict("error-two-factor-off"),
         Refusal::AlreadyOn | Refusal::NoSetup => AppError::Conflict("error-two-factor-changed"),
         Refusal::Unverified | Refusal::WrongPassword | Refusal::WrongCode => {
-            AppError::BadRequest("The form could not be used.".to_owned())
+            AppError::BadRequest("error-form-unusable".to_owned())
         }
     }
 }

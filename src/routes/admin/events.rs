@@ -61,7 +61,7 @@ async fn user_filter(state: &AppState, typed: &str) -> Result<Result<UserFilter,
     if let Ok(id) = typed.parse::<i64>() {
         return Ok(Ok(UserFilter::Account(id)));
     }
-    let Ok(email) = Email::parse(typed) else { return Ok(Err("Enter an email address or an account's id.")) };
+    let Ok(email) = Email::parse(typed) else { return Ok(Err("admin-error-account")) };
     let found = users::find_by_email(state.store().pool(), &email).await?;
     Ok(Ok(found.map_or(UserFilter::NoSuchAccount, |user| UserFilter::Account(user.id))))
 }
@@ -96,9 +96,9 @@ pub async fn events_page(
     };
     let kind = match query.kind.as_str() {
         "" => Ok(None),
-        typed => EventKind::parse(typed).map(Some).ok_or("Choose a kind of event from the list."),
+        typed => EventKind::parse(typed).map(Some).ok_or("admin-error-kind"),
     };
-    let number = PageNumber::parse(&query.page).map_err(|_| "A page number is a whole number from 1 to 1000.");
+    let number = PageNumber::parse(&query.page).map_err(|_| "admin-error-page");
     let (user, kind, number) = match (user_filter(&state, &query.user).await?, kind, number) {
         (Ok(user), Ok(kind), Ok(number)) => (user, kind, number),
         (Err(error), ..) | (_, Err(error), _) | (.., Err(error)) => {

@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::{UserPage, notice_text, target};
-use crate::admin::search::{PAGE_SIZE, PageNumber, SearchText};
+use crate::admin::search::{PAGE_SIZE, PageNumber, SearchError, SearchText};
 use crate::error::Result;
 use crate::i18n::Language;
 use crate::state::AppState;
@@ -25,7 +25,8 @@ pub struct UsersPage {
     notice: Option<&'static str>,
     /// The search as typed, to fill the field again.
     q: String,
-    error: Option<String>,
+    /// The key of the words for what was wrong with the search.
+    error: Option<&'static str>,
     users: Vec<UserRow>,
     page_number: u32,
     previous: Option<String>,
@@ -94,8 +95,11 @@ pub async fn users_page(
         previous: None,
         next: None,
     };
-    let parsed = SearchText::parse(&query.q).map_err(|e| e.to_string());
-    let number = PageNumber::parse(&query.page).map_err(|e| e.to_string());
+    let parsed = SearchText::parse(&query.q).map_err(|error| match error {
+        SearchError::TooShort => "admin-error-search-short",
+        SearchError::TooLong => "admin-error-search-long",
+    });
+    let number = PageNumber::parse(&query.page).map_err(|_| "admin-error-page");
     let (search, number) = match (parsed, number) {
         (Ok(search), Ok(number)) => (search, number),
         (Err(error), _) | (_, Err(error)) => {
