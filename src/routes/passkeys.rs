@@ -64,6 +64,7 @@ pub async fn passkeys_page(
     Query(param): Query<NoticeParam>,
 ) -> Result<PasskeysPage> {
     let passkeys = passkeys::list(&state, &current.user).await?.into_iter().map(|p| Listed::of(p, page.lang)).collect();
+    let suggested_name = device_name(page.lang, &client);
     Ok(PasskeysPage {
         page,
         section: "/account/passkeys",
@@ -72,13 +73,17 @@ pub async fn passkeys_page(
         recent: recently_authenticated(&current.auth),
         passkeys,
         name_max: NAME_MAX_CHARS,
-        suggested_name: device_name(&client),
+        suggested_name,
     })
 }
 
 /// "Chrome on Linux", say; "Passkey" for a browser that does not say what it is.
-fn device_name(client: &Client) -> String {
-    if client.user_agent.trim().is_empty() { "Passkey".to_owned() } else { describe_device(&client.user_agent) }
+fn device_name(lang: Language, client: &Client) -> String {
+    if client.user_agent.trim().is_empty() {
+        lang.t("passkey-default-name")
+    } else {
+        describe_device(lang, &client.user_agent)
+    }
 }
 
 /// `{"publicKey": {...}}` for `navigator.credentials.create`.
@@ -102,8 +107,9 @@ pub async fn finish_registration(
     client: Client,
     Json(new): Json<NewPasskey>,
 ) -> Result<Response> {
-    // No name typed: the browser's, rather than a name that tells passkeys apart from nothing.
-    let name = if new.name.trim().is_empty() { device_name(&client) } else { new.name };
+    // No name typed: the browser's, rather than a name that tells passkeys apart from nothing
+    // (in the account's language: this call has no page to go by).
+    let name = if new.name.trim().is_empty() { device_name(current.user.language(), &client) } else { new.name };
     let stored = passkeys::finish_registration(&state, &current, &new.credential, &name, &client)
         .await
         .map_err(registration_refused)?;

@@ -48,7 +48,7 @@ pub async fn sessions_page(
             .into_iter()
             .map(|row| SessionView {
                 current: row.id_hash == this,
-                device: describe_device(&row.user_agent),
+                device: describe_device(page.lang, &row.user_agent),
                 ip: row.ip,
                 created: page.lang.date_time(row.created_at),
                 last_seen: page.lang.date_time(row.last_seen_at),

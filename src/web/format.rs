@@ -1,6 +1,7 @@
 //! How stored values read on pages and in JSON.
 
 use crate::error::AppError;
+use crate::i18n::Language;
 
 /// A `next` parameter is followed only if it stays on this site: a path, not `//host`
 /// or `/\host` (which browsers treat as another origin), with no control characters.
@@ -40,8 +41,9 @@ pub fn rfc3339(unix: i64) -> Result<String, AppError> {
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("invalid stored time {unix}")))
 }
 
-/// "Firefox on Linux" from a User-Agent, good enough to recognise one's own devices.
-pub fn describe_device(user_agent: &str) -> String {
+/// "Firefox on Linux" from a User-Agent, good enough to recognise one's own devices, in
+/// the reader's language.
+pub fn describe_device(lang: Language, user_agent: &str) -> String {
     let browser = [
         ("Edg/", "Edge"),
         ("OPR/", "Opera"),
@@ -65,9 +67,9 @@ pub fn describe_device(user_agent: &str) -> String {
     .find(|(marker, _)| user_agent.contains(marker))
     .map(|(_, name)| *name);
     match (browser, system) {
-        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(browser), Some(system)) => lang.t_args("device-on", &[("browser", browser), ("system", system)]),
         (Some(name), None) | (None, Some(name)) => name.to_owned(),
-        (None, None) if user_agent.is_empty() => "Unknown device".to_owned(),
+        (None, None) if user_agent.is_empty() => lang.t("device-unknown"),
         (None, None) => user_agent.chars().take(40).collect(),
     }
 }
@@ -123,8 +125,10 @@ mod tests {
     #[test]
     fn devices_are_named_by_browser_and_system() {
         let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-        assert_eq!(describe_device(firefox), "Firefox on Linux");
-        assert_eq!(describe_device("curl/8.5.0"), "curl");
-        assert_eq!(describe_device(""), "Unknown device");
+        let english = Language::english();
+        assert_eq!(describe_device(english, firefox), "Firefox on Linux");
+        assert_eq!(describe_device(Language::from_code("de").unwrap(), firefox), "Firefox unter Linux");
+        assert_eq!(describe_device(english, "curl/8.5.0"), "curl");
+        assert_eq!(describe_device(english, ""), "Unknown device");
     }
 }

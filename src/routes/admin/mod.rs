@@ -116,7 +116,7 @@ impl EventRow {
             detail: entry.detail.unwrap_or_default(),
             by,
             when: lang.date_time(entry.created_at),
-            device: if entry.user_agent.is_empty() { String::new() } else { describe_device(&entry.user_agent) },
+            device: if entry.user_agent.is_empty() { String::new() } else { describe_device(lang, &entry.user_agent) },
             ip: entry.ip,
         }
     }
@@ -130,7 +130,7 @@ impl UserPage {
             .await?
             .into_iter()
             .map(|session| SessionRow {
-                device: describe_device(&session.user_agent),
+                device: describe_device(lang, &session.user_agent),
                 ip: session.ip,
                 created: lang.date_time(session.created_at),
                 last_seen: lang.date_time(session.last_seen_at),

@@ -612,3 +612,7 @@ admin-error-page = Eine Seitenzahl ist eine ganze Zahl von 1 bis 1000.
 admin-error-account = Geben Sie eine E-Mail-Adresse oder die ID eines Kontos ein.
 admin-error-search-short = Geben Sie mindestens drei Zeichen der Adresse ein.
 admin-error-search-long = Das ist länger als jede E-Mail-Adresse.
+tokens-name-example = Backup-Skript
+device-on = { $browser } unter { $system }
+device-unknown = Unbekanntes Gerät
+passkey-default-name = Passkey

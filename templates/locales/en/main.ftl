@@ -612,3 +612,7 @@ admin-error-page = A page number is a whole number from 1 to 1000.
 admin-error-account = Enter an email address or an account's id.
 admin-error-search-short = Type at least three characters of the address.
 admin-error-search-long = That is longer than any email address.
+tokens-name-example = backup script
+device-on = { $browser } on { $system }
+device-unknown = Unknown device
+passkey-default-name = Passkey

@@ -612,3 +612,7 @@ admin-error-page = Un numéro de page est un nombre entier de 1 à 1000.
 admin-error-account = Saisissez une adresse e-mail ou l'identifiant d'un compte.
 admin-error-search-short = Tapez au moins trois caractères de l'adresse.
 admin-error-search-long = C'est plus long que n'importe quelle adresse e-mail.
+tokens-name-example = script de sauvegarde
+device-on = { $browser } sur { $system }
+device-unknown = Appareil inconnu
+passkey-default-name = Clé d'accès
