@@ -26,11 +26,16 @@ impl Drop for Driver {
 }
 
 async fn start_browser(profile: &std::path::Path) -> (Driver, Client) {
-    on_a_drawn_port(|port| start_browser_on(port, profile)).await
+    start_browser_speaking(profile, "en-US").await
+}
+
+/// A browser whose user prefers `language` (its `Accept-Language`).
+async fn start_browser_speaking(profile: &std::path::Path, language: &str) -> (Driver, Client) {
+    on_a_drawn_port(|port| start_browser_on(port, profile, language)).await
 }
 
 /// `None` if ChromeDriver exits at start, as it does when `port` is taken.
-async fn start_browser_on(port: u16, profile: &std::path::Path) -> Option<(Driver, Client)> {
+async fn start_browser_on(port: u16, profile: &std::path::Path, language: &str) -> Option<(Driver, Client)> {
     let process = Command::new("chromedriver")
         .arg(format!("--port={port}"))
         .stdout(Stdio::null())
@@ -47,7 +52,9 @@ async fn start_browser_on(port: u16, profile: &std::path::Path) -> Option<(Drive
                 "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
                 format!("--user-data-dir={}", profile.display()),
+                format!("--lang={language}"),
             ],
+            "prefs": { "intl.accept_languages": language },
         }),
     );
     let address = format!("http://127.0.0.1:{port}");
@@ -644,4 +651,62 @@ async fn a_single_page_app_signs_in_with_oidc_client_ts_in_a_real_browser() {
     browser.goto(&app.url("/account")).await.unwrap();
     wait_for_path(&browser, "/login").await;
     browser.close().await.unwrap();
+}
+
+/// Sign-up, the mail, the account pages in the browser's language; the account's choice
+/// over it; and an operator's brand on the login page.
+#[tokio::test]
+#[ignore = "needs Chromium and ChromeDriver: tests/run installs them and runs it"]
+async fn a_german_browser_meets_german_pages_and_mail_until_the_account_chooses_french() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("logo.svg"),
+        "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 8 8'><circle cx='4' cy='4' r='4'/></svg>",
+    )
+    .unwrap();
+    let tables: toml::Table =
+        "[branding]\nname = \"Acme Konten\"\nlogo = \"logo.svg\"\naccent_color = \"#7a1fa2\"".parse().unwrap();
+    let brand = std::sync::Arc::new(gatehouse::branding::Branding::from_toml(&tables, dir.path(), |_| None).unwrap());
+    let app = crate::helpers::spawn_app_with(|config| config.branding = brand).await;
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, browser) = start_browser_speaking(profile.path(), "de").await;
+
+    browser.goto(&app.url("/login")).await.unwrap();
+    wait_for_text(&browser, "Anmelden").await;
+    let login = browser.source().await.unwrap();
+    assert!(login.contains(r#"<html lang="de">"#) && login.contains("Acme Konten"), "{login}");
+    assert!(login.contains(r#"src="/assets/brand/logo""#), "the brand's logo");
+    let button = browser.find(Locator::Css("main button[type=submit]")).await.unwrap();
+    let colour = browser
+        .execute("return getComputedStyle(arguments[0]).backgroundColor;", vec![serde_json::to_value(&button).unwrap()])
+        .await
+        .unwrap();
+    assert_eq!(colour, json!("rgb(122, 31, 162)"), "the brand's colour");
+
+    browser.goto(&app.url("/register")).await.unwrap();
+    fill(&browser, "email", "grete@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Registrieren").await;
+    wait_for_path(&browser, "/check-email").await;
+    wait_for_text(&browser, "Prüfen Sie Ihre E-Mails").await;
+    let mail = app.mail.wait_for("grete@example.com", 1).await.remove(0);
+    assert_eq!(mail.subject, "Acme Konten: Bestätigen Sie Ihre E-Mail-Adresse");
+    assert!(mail.html.as_deref().is_some_and(|html| html.contains("#7a1fa2") && html.contains("Hallo,")));
+    browser.goto(&mail.link(&format!("{}/verify-email?token=", app.base_url))).await.unwrap();
+    press(&browser, "Bestätigen").await;
+    wait_for_text(&browser, "Ihre E-Mail-Adresse ist bestätigt").await;
+
+    browser.goto(&app.url("/login")).await.unwrap();
+    fill(&browser, "email", "grete@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Anmelden").await;
+    wait_for_path(&browser, "/account").await;
+    wait_for_text(&browser, "Mitglied seit").await;
+
+    browser.goto(&app.url("/account/profile")).await.unwrap();
+    browser.find(Locator::Css("#language option[value=fr]")).await.unwrap().click().await.unwrap();
+    press(&browser, "Sprache speichern").await;
+    wait_for_text(&browser, "Votre langue est enregistrée.").await;
+    browser.goto(&app.url("/account")).await.unwrap();
+    wait_for_text(&browser, "Membre depuis le").await;
 }
