@@ -23,7 +23,7 @@ nav-log-out = Abmelden
 nav-log-in = Anmelden
 nav-sign-up = Registrieren
 footer-tagline = Gatehouse — Konten, denen man vertrauen kann.
-footer-help = Hilfe
+footer-help = Hilfe:
 
 ## Felder und ihre Fehler
 field-email = E-Mail-Adresse

@@ -24,7 +24,7 @@ nav-log-out = Log out
 nav-log-in = Log in
 nav-sign-up = Sign up
 footer-tagline = Gatehouse — accounts people can trust.
-footer-help = Help
+footer-help = Help:
 
 ## Fields and their errors
 field-email = Email address

@@ -23,7 +23,7 @@ nav-log-out = Se déconnecter
 nav-log-in = Se connecter
 nav-sign-up = S'inscrire
 footer-tagline = Gatehouse — des comptes dignes de confiance.
-footer-help = Aide
+footer-help = Aide :
 
 ## Les champs et leurs erreurs
 field-email = Adresse e-mail
