@@ -6,7 +6,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::body::HttpBody;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
@@ -31,12 +31,17 @@ pub async fn not_found() -> AppError {
     AppError::NotFound
 }
 
-/// `GET /problems/{slug}`: what a problem+json `type` means, for the people who follow it.
-pub async fn problem_type(Path(slug): Path<String>) -> Result<Response, AppError> {
-    let (_, title, detail) = PROBLEM_TYPES.iter().find(|(known, ..)| *known == slug).ok_or(AppError::NotFound)?;
-    let page =
-        ErrorPage { page: Page::default(), title: (*title).to_owned(), detail: (*detail).to_owned(), back_to: None };
-    Ok(([(header::CACHE_CONTROL, "public, max-age=86400")], page).into_response())
+/// `GET /problems/{slug}`: what a problem+json `type` means, for the people who follow it,
+/// in the browser's language. Cached by anyone, so it holds nothing of a session: no form
+/// token, nobody signed in.
+pub async fn problem_type(headers: HeaderMap, Path(slug): Path<String>) -> Result<Response, AppError> {
+    PROBLEM_TYPES.iter().find(|(known, ..)| *known == slug).ok_or(AppError::NotFound)?;
+    let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
+    let lang = Language::choose(None, accept_language);
+    let (title, detail) = (lang.t(&format!("problem-{slug}")), lang.t(&format!("problem-type-{slug}")));
+    let page = ErrorPage { page: Page { lang, ..Page::default() }, title, detail, back_to: None };
+    let caching = [(header::CACHE_CONTROL, "public, max-age=86400"), (header::VARY, "Accept-Language")];
+    Ok((caching, page).into_response())
 }
 
 /// The page that holds the form a refused post came from (a form expired, a budget spent).

@@ -131,9 +131,9 @@ fn refused(refusal: Refusal) -> AppError {
         }
         Refusal::ProviderError(error) => {
             tracing::info!(event = "external_provider_error", %error, "the provider refused the sign-in");
-            AppError::BadRequest(format!(
-                "The provider did not sign you in ({error}). Start again from the login page."
-            ))
+            // The provider's own code (access_denied, say) is logged above; the page says
+            // what to do in the reader's words.
+            AppError::BadRequest("error-provider-refused".into())
         }
         Refusal::BadAnswer(why) => {
             tracing::warn!(event = "external_bad_answer", why, "the provider's answer did not check out");

@@ -275,7 +275,7 @@ async fn a_wrong_state_a_replayed_callback_a_refusal_and_an_unverified_address_e
     let callback = callback_from(&app, &provider, &visitor, "/login/oidc/corp", Answer::Abort).await;
     let aborted = app.get_with(&visitor, &callback.replace(&app.base_url, "")).await;
     assert_eq!(aborted.status(), StatusCode::BAD_REQUEST);
-    assert!(aborted.text().await.unwrap().contains("did not sign you in (access_denied)"));
+    assert!(aborted.text().await.unwrap().contains("The provider did not sign you in."));
 
     let (unverified, _) = sign_in_with_provider(&app, &provider, "unverified@example.com").await;
     assert_eq!(unverified.status(), StatusCode::BAD_REQUEST);

@@ -616,3 +616,21 @@ tokens-name-example = Backup-Skript
 device-on = { $browser } unter { $system }
 device-unknown = Unbekanntes Gerät
 passkey-default-name = Passkey
+error-provider-refused = Der Dienst hat Sie nicht angemeldet. Beginnen Sie noch einmal auf der Anmeldeseite.
+
+## What each problem type means, for /problems/<type>
+problem-type-bad-request = Die Anfrage war nicht verständlich: Ein Feld fehlt oder ist fehlerhaft.
+problem-type-unauthenticated = Die Anfrage braucht eine angemeldete Sitzung oder Zugangsdaten.
+problem-type-invalid-credentials = Die gesendeten Zugangsdaten (Passwort, API-Token, Zugriffs- oder Refresh-Token) sind falsch, abgelaufen oder widerrufen.
+problem-type-mfa-required = Das Passwort stimmte, aber das Konto nutzt die zweistufige Anmeldung: Senden Sie mit dem Passwort den Code aus der Authenticator-App (oder einen Wiederherstellungscode) als „otp“.
+problem-type-forbidden = Die Zugangsdaten sind gültig, dürfen dies aber nicht, oder die Anfrage kam von einer anderen Seite.
+problem-type-not-found = Unter dieser Adresse gibt es nichts, oder nichts von Ihnen.
+problem-type-method-not-allowed = Diese Adresse nimmt diese HTTP-Methode nicht an.
+problem-type-timeout = Die Anfrage hat zu lange gebraucht, um anzukommen oder beantwortet zu werden.
+problem-type-conflict = Die Änderung passt nicht zum aktuellen Stand, etwa weil eine Adresse inzwischen vergeben ist.
+problem-type-invalid-value = Ein Feld ist richtig aufgebaut, aber sein Wert ist nicht erlaubt, etwa ein Rollenname mit anderen Zeichen.
+problem-type-payload-too-large = Der Inhalt der Anfrage ist größer, als dieser Server annimmt.
+problem-type-unsupported-media-type = Der Inhalt hat nicht den Typ, den diese Adresse annimmt.
+problem-type-too-many-requests = Zu viele Anfragen in kurzer Zeit; Retry-After sagt, wann ein neuer Versuch möglich ist.
+problem-type-server-error = Der Server konnte die Anfrage nicht abschließen; warum, wird nicht gezeigt.
+problem-type-unavailable = Die Datenbank ist gerade nicht erreichbar; nichts Gesendetes ging verloren.

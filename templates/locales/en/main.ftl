@@ -616,3 +616,21 @@ tokens-name-example = backup script
 device-on = { $browser } on { $system }
 device-unknown = Unknown device
 passkey-default-name = Passkey
+error-provider-refused = The provider did not sign you in. Start again from the login page.
+
+## What each problem type means, for /problems/<type>
+problem-type-bad-request = The request could not be understood: a field is missing or malformed.
+problem-type-unauthenticated = The request needs a signed-in session or a credential.
+problem-type-invalid-credentials = The credential sent (password, API token, access or refresh token) is wrong, expired or revoked.
+problem-type-mfa-required = The password was right, but the account uses two-step login: send the code from its authenticator app (or a recovery code) as "otp" with the password.
+problem-type-forbidden = The credential is valid but may not do this, or the request came from another site.
+problem-type-not-found = There is nothing at this address, or nothing of yours.
+problem-type-method-not-allowed = This address does not accept that HTTP method.
+problem-type-timeout = The request took too long to arrive or to answer.
+problem-type-conflict = The change conflicts with the current state, e.g. an address now taken.
+problem-type-invalid-value = A field is well-formed but its value is not allowed, e.g. a role name with other characters.
+problem-type-payload-too-large = The request body is larger than this server accepts.
+problem-type-unsupported-media-type = The body is not of the type this address takes.
+problem-type-too-many-requests = Too many requests in a short time; Retry-After says when to try again.
+problem-type-server-error = The server could not finish the request; nothing is shown of why.
+problem-type-unavailable = The database cannot be reached right now; nothing sent was lost.

@@ -616,3 +616,21 @@ tokens-name-example = script de sauvegarde
 device-on = { $browser } sur { $system }
 device-unknown = Appareil inconnu
 passkey-default-name = Clé d'accès
+error-provider-refused = Le fournisseur ne vous a pas connecté. Recommencez depuis la page de connexion.
+
+## What each problem type means, for /problems/<type>
+problem-type-bad-request = La requête n'a pas pu être comprise : un champ manque ou est mal formé.
+problem-type-unauthenticated = La requête demande une session connectée ou des identifiants.
+problem-type-invalid-credentials = Les identifiants envoyés (mot de passe, jeton d'API, jeton d'accès ou de rafraîchissement) sont faux, expirés ou révoqués.
+problem-type-mfa-required = Le mot de passe était bon, mais le compte utilise la connexion en deux étapes : envoyez avec le mot de passe le code de son application d'authentification (ou un code de récupération) dans « otp ».
+problem-type-forbidden = Les identifiants sont valides mais ne permettent pas ceci, ou la requête venait d'un autre site.
+problem-type-not-found = Il n'y a rien à cette adresse, ou rien qui vous appartienne.
+problem-type-method-not-allowed = Cette adresse n'accepte pas cette méthode HTTP.
+problem-type-timeout = La requête a mis trop de temps à arriver ou à recevoir une réponse.
+problem-type-conflict = La modification entre en conflit avec l'état actuel, par exemple une adresse désormais prise.
+problem-type-invalid-value = Un champ est bien formé mais sa valeur n'est pas autorisée, par exemple un nom de rôle avec d'autres caractères.
+problem-type-payload-too-large = Le corps de la requête dépasse ce que ce serveur accepte.
+problem-type-unsupported-media-type = Le corps n'est pas du type que cette adresse accepte.
+problem-type-too-many-requests = Trop de requêtes en peu de temps ; Retry-After indique quand réessayer.
+problem-type-server-error = Le serveur n'a pas pu terminer la requête ; la raison n'est pas montrée.
+problem-type-unavailable = La base de données est injoignable pour le moment ; rien de ce qui a été envoyé n'est perdu.
