@@ -42,44 +42,25 @@ pub enum AppError {
     Internal(#[from] anyhow::Error),
 }
 
-/// Every problem type this server answers with: its slug (`/problems/{slug}` is its
-/// `type`, and serves this description as a page), title and what it means.
-pub const PROBLEM_TYPES: &[(&str, &str, &str)] = &[
-    ("bad-request", "Bad request", "The request could not be understood: a field is missing or malformed."),
-    ("unauthenticated", "Sign-in required", "The request needs a signed-in session or a credential."),
-    (
-        "invalid-credentials",
-        "Invalid credentials",
-        "The credential sent (password, API token, access or refresh token) is wrong, expired or revoked.",
-    ),
-    (
-        "mfa-required",
-        "Second step required",
-        "The password was right, but the account uses two-step login: send the code from its authenticator app (or a recovery code) as \"otp\" with the password.",
-    ),
-    (
-        "forbidden",
-        "Request refused",
-        "The credential is valid but may not do this, or the request came from another site.",
-    ),
-    ("not-found", "Not found", "There is nothing at this address, or nothing of yours."),
-    ("method-not-allowed", "Method not allowed", "This address does not accept that HTTP method."),
-    ("timeout", "Request timed out", "The request took too long to arrive or to answer."),
-    ("conflict", "Not possible", "The change conflicts with the current state, e.g. an address now taken."),
-    (
-        "invalid-value",
-        "Invalid value",
-        "A field is well-formed but its value is not allowed, e.g. a role name with other characters.",
-    ),
-    ("payload-too-large", "Request too large", "The request body is larger than this server accepts."),
-    ("unsupported-media-type", "Unsupported content type", "The body is not of the type this address takes."),
-    (
-        "too-many-requests",
-        "Too many attempts",
-        "Too many requests in a short time; Retry-After says when to try again.",
-    ),
-    ("server-error", "Something went wrong", "The server could not finish the request; nothing is shown of why."),
-    ("unavailable", "Temporarily unavailable", "The database cannot be reached right now; nothing sent was lost."),
+/// Every problem type this server answers with, by slug: `/problems/{slug}` is its
+/// `type`, and serves a page of what it means (the words `problem-<slug>` and
+/// `problem-type-<slug>` in `templates/locales`).
+pub const PROBLEM_TYPES: &[&str] = &[
+    "bad-request",
+    "unauthenticated",
+    "invalid-credentials",
+    "mfa-required",
+    "forbidden",
+    "not-found",
+    "method-not-allowed",
+    "timeout",
+    "conflict",
+    "invalid-value",
+    "payload-too-large",
+    "unsupported-media-type",
+    "too-many-requests",
+    "server-error",
+    "unavailable",
 ];
 
 /// What a response needs to show an error, kept in the response's extensions so the
@@ -286,7 +267,16 @@ impl From<QueryRejection> for AppError {
 
 #[cfg(test)]
 mod tests {
-    use super::seconds;
+    use super::{Language, PROBLEM_TYPES, seconds};
+
+    #[test]
+    fn every_problem_type_has_a_title_a_detail_and_a_page_in_words() {
+        for slug in PROBLEM_TYPES {
+            for key in [format!("problem-{slug}"), format!("problem-{slug}-detail"), format!("problem-type-{slug}")] {
+                assert!(Language::knows(&key), "{key}");
+            }
+        }
+    }
 
     #[test]
     fn waits_are_said_as_people_say_them() {

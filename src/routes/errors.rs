@@ -35,7 +35,7 @@ pub async fn not_found() -> AppError {
 /// in the browser's language. Cached by anyone, so it holds nothing of a session: no form
 /// token, nobody signed in.
 pub async fn problem_type(headers: HeaderMap, Path(slug): Path<String>) -> Result<Response, AppError> {
-    PROBLEM_TYPES.iter().find(|(known, ..)| *known == slug).ok_or(AppError::NotFound)?;
+    PROBLEM_TYPES.iter().find(|known| **known == slug).ok_or(AppError::NotFound)?;
     let accept_language = headers.get(header::ACCEPT_LANGUAGE).and_then(|value| value.to_str().ok());
     let lang = Language::choose(None, accept_language);
     let (title, detail) = (lang.t(&format!("problem-{slug}")), lang.t(&format!("problem-type-{slug}")));

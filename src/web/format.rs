@@ -21,18 +21,6 @@ pub fn after_sign_in(next: &str) -> &str {
 /// The page of the second step of a login.
 pub const SECOND_STEP: &str = "/login/2fa";
 
-/// Formats a stored Unix time as a date people read, e.g. "25 November 2026".
-pub fn human_date(unix: i64) -> String {
-    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year]");
-    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|date| date.format(&format).ok()).unwrap_or_default()
-}
-
-/// Formats a stored Unix time with the hour, e.g. "25 November 2026, 14:05 UTC".
-pub fn human_time(unix: i64) -> String {
-    let format = time::macros::format_description!("[day padding:none] [month repr:long] [year], [hour]:[minute] UTC");
-    time::OffsetDateTime::from_unix_timestamp(unix).ok().and_then(|date| date.format(&format).ok()).unwrap_or_default()
-}
-
 /// Formats a stored Unix time as RFC 3339 for JSON.
 pub fn rfc3339(unix: i64) -> Result<String, AppError> {
     time::OffsetDateTime::from_unix_timestamp(unix)
@@ -116,9 +104,7 @@ mod tests {
     }
 
     #[test]
-    fn dates_read_like_dates() {
-        assert_eq!(human_date(1_764_028_800), "25 November 2025");
-        assert_eq!(human_time(1_764_028_800 + 3600 + 5 * 60), "25 November 2025, 01:05 UTC");
+    fn times_in_json_are_rfc_3339() {
         assert_eq!(rfc3339(1_764_028_800).unwrap(), "2025-11-25T00:00:00Z");
     }
 
