@@ -109,13 +109,7 @@ async fn with_accept_language_de_the_sign_up_login_and_account_pages_are_in_germ
 async fn a_field_error_speaks_the_pages_language() {
     let app = spawn_app().await;
     let french = browser_speaking("fr");
-    let token = crate::helpers::hidden_field(&page(&app, &french, "/register").await, "csrf_token").unwrap();
-    let refused = french
-        .post(app.url("/register"))
-        .form(&[("csrf_token", token.as_str()), ("email", "not an address"), ("password", "short")])
-        .send()
-        .await
-        .unwrap();
+    let refused = app.post_form_with(&french, "/register", &[("email", "not an address"), ("password", "short")]).await;
     assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let text = refused.text().await.unwrap();
     assert!(text.contains("Saisissez une adresse e-mail comme nom@example.com."), "{text}");
@@ -131,33 +125,17 @@ async fn the_accounts_choice_overrides_the_browser_until_it_is_cleared() {
 
     let profile = page(&app, &german, "/account/profile").await;
     assert!(profile.contains(r#"<option value="" selected>Die Sprache Ihres Browsers</option>"#), "{profile}");
-    let token = crate::helpers::hidden_field(&profile, "csrf_token").unwrap();
-    let saved = german
-        .post(app.url("/account/language"))
-        .form(&[("csrf_token", token.as_str()), ("language", "fr")])
-        .send()
-        .await
-        .unwrap();
+    let saved = app.post_form_with(&german, "/account/language", &[("language", "fr")]).await;
     assert_eq!(saved.status(), StatusCode::SEE_OTHER);
     assert_eq!(saved.headers()["location"], "/account/profile?notice=language-saved");
     let profile = page(&app, &german, "/account/profile?notice=language-saved").await;
     assert!(profile.contains(r#"<html lang="fr">"#) && profile.contains("Votre langue est enregistrée."), "{profile}");
     assert!(page(&app, &german, "/account").await.contains("<h1>Votre compte</h1>"));
 
-    let unknown = german
-        .post(app.url("/account/language"))
-        .form(&[("csrf_token", token.as_str()), ("language", "tlh")])
-        .send()
-        .await
-        .unwrap();
+    let unknown = app.post_form_with(&german, "/account/language", &[("language", "tlh")]).await;
     assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
 
-    let cleared = german
-        .post(app.url("/account/language"))
-        .form(&[("csrf_token", token.as_str()), ("language", "")])
-        .send()
-        .await
-        .unwrap();
+    let cleared = app.post_form_with(&german, "/account/language", &[("language", "")]).await;
     assert_eq!(cleared.status(), StatusCode::SEE_OTHER);
     assert!(page(&app, &german, "/account").await.contains("<h1>Ihr Konto</h1>"), "the browser's again");
 }
@@ -166,13 +144,8 @@ async fn the_accounts_choice_overrides_the_browser_until_it_is_cleared() {
 async fn a_sign_up_from_a_german_page_gets_its_mail_in_german_and_so_does_a_german_account() {
     let app = spawn_app().await;
     let german = browser_speaking("de");
-    let token = crate::helpers::hidden_field(&page(&app, &german, "/register").await, "csrf_token").unwrap();
-    let signed_up = german
-        .post(app.url("/register"))
-        .form(&[("csrf_token", token.as_str()), ("email", "ada@example.com"), ("password", PASSWORD)])
-        .send()
-        .await
-        .unwrap();
+    let signed_up =
+        app.post_form_with(&german, "/register", &[("email", "ada@example.com"), ("password", PASSWORD)]).await;
     assert_eq!(signed_up.status(), StatusCode::SEE_OTHER);
     let mail = app.mail.wait_for("ada@example.com", 1).await.remove(0);
     assert_eq!(mail.subject, "Bestätigen Sie Ihre E-Mail-Adresse");
@@ -193,12 +166,8 @@ async fn a_sign_up_from_a_german_page_gets_its_mail_in_german_and_so_does_a_germ
 async fn an_account_that_chose_german_gets_its_notices_in_german() {
     let app = spawn_app().await;
     let client = app.signed_in("ada@example.com").await;
-    let token = crate::helpers::hidden_field(&page(&app, &client, "/account/profile").await, "csrf_token").unwrap();
-    let form = [("csrf_token", token.as_str()), ("language", "de")];
-    assert_eq!(
-        client.post(app.url("/account/language")).form(&form).send().await.unwrap().status(),
-        StatusCode::SEE_OTHER
-    );
+    let chosen = app.post_form_with(&client, "/account/language", &[("language", "de")]).await;
+    assert_eq!(chosen.status(), StatusCode::SEE_OTHER);
 
     // From a page the browser asked for in English: the account's choice decides.
     let changed = app
