@@ -13,8 +13,9 @@ use secrecy::SecretString;
 use url::Url;
 
 use crate::branding::{self, Branding};
-use crate::domain::PasswordPolicy;
 use crate::domain::password::{LOWEST_MIN_LENGTH, MAX_LENGTH, RECOMMENDED_MIN_LENGTH};
+use crate::domain::signup::parse_allowed_domain;
+use crate::domain::{PasswordPolicy, SignupMode, SignupPolicy};
 use crate::external::providers::{self, ProviderSettings};
 use crate::forward_auth::{AccessRules, rules};
 use crate::store::PoolSettings;
@@ -26,6 +27,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://gatehouse.db";
 pub const DEFAULT_MAIL_FROM: &str = "Gatehouse <no-reply@localhost>";
 pub const DEFAULT_LOGIN_RATE: u32 = 10;
 pub const DEFAULT_JWT_AUDIENCE: &str = "gatehouse";
+pub const DEFAULT_INVITATION_VALID_DAYS: u32 = 7;
 /// Forms are small; this leaves room for 10,000-character fields, percent-encoded.
 pub const BODY_LIMIT: usize = 256 * 1024;
 
@@ -114,6 +116,22 @@ pub struct Config {
     #[arg(skip)]
     pub branding: Arc<Branding>,
 
+    /// Who may sign up: open (anyone), invite (only people an admin invited) or closed (only accounts the operator creates).
+    #[arg(long, env = "SIGNUP", value_enum, default_value_t = SignupMode::Open)]
+    pub signup: SignupMode,
+
+    /// Comma-separated address domains open sign-up is limited to (empty = any domain).
+    #[arg(long, env = "SIGNUP_ALLOWED_DOMAINS", value_delimiter = ',', value_parser = parse_allowed_domain)]
+    pub signup_allowed_domains: Vec<String>,
+
+    /// Days an invitation's link stays valid.
+    #[arg(long, env = "INVITATION_VALID_DAYS", default_value_t = DEFAULT_INVITATION_VALID_DAYS, value_parser = parse_invitation_days)]
+    pub invitation_valid_days: u32,
+
+    /// Offer "email me a code" on the login page: a single-use code mailed to the address signs in as one factor.
+    #[arg(long, env = "EMAIL_CODE_LOGIN", default_value_t = false, value_parser = parse_switch, action = clap::ArgAction::Set)]
+    pub email_code_login: bool,
+
     /// Shortest password accepted at sign-up (8 to 128).
     #[arg(long, env = "PASSWORD_MIN_LENGTH", default_value_t = RECOMMENDED_MIN_LENGTH, value_parser = parse_min_length)]
     pub password_min_length: usize,
@@ -138,6 +156,10 @@ impl Config {
             jwt_audience: DEFAULT_JWT_AUDIENCE.into(),
             cors_allowed_origins: Vec::new(),
             password_min_length: RECOMMENDED_MIN_LENGTH,
+            signup: SignupMode::Open,
+            signup_allowed_domains: Vec::new(),
+            invitation_valid_days: DEFAULT_INVITATION_VALID_DAYS,
+            email_code_login: false,
             max_connections: None,
             max_connections_per_ip: crate::listener::DEFAULT_MAX_CONNECTIONS_PER_IP,
             secret_key_file: None,
@@ -153,6 +175,14 @@ impl Config {
             max_connections: self.database_max_connections,
             acquire_timeout: std::time::Duration::from_secs(self.database_acquire_timeout),
         }
+    }
+
+    pub fn signup_policy(&self) -> SignupPolicy {
+        SignupPolicy { mode: self.signup, allowed_domains: self.signup_allowed_domains.clone() }
+    }
+
+    pub fn invitation_lifetime_secs(&self) -> i64 {
+        i64::from(self.invitation_valid_days) * 24 * 60 * 60
     }
 
     pub fn password_policy(&self) -> PasswordPolicy {
@@ -247,6 +277,15 @@ const CHECKS: &[(&str, Check)] = &[
     ("PASSWORD_MIN_LENGTH", |v| parse_min_length(v).map(drop)),
     ("SESSION_COOKIE_DOMAIN", |v| parse_cookie_domain(v).map(drop)),
     ("LOG_FORMAT", parse_log_format),
+    ("SIGNUP", |v| match v {
+        "open" | "invite" | "closed" => Ok(()),
+        _ => Err("SIGNUP must be open, invite or closed".into()),
+    }),
+    ("SIGNUP_ALLOWED_DOMAINS", |v| {
+        v.split(',').filter(|d| !d.trim().is_empty()).try_for_each(|d| parse_allowed_domain(d).map(drop))
+    }),
+    ("INVITATION_VALID_DAYS", |v| parse_invitation_days(v).map(drop)),
+    ("EMAIL_CODE_LOGIN", |v| parse_switch(v).map(drop)),
     ("CORS_ALLOWED_ORIGINS", |v| {
         v.split(',').filter(|o| !o.trim().is_empty()).try_for_each(|o| parse_origin(o).map(drop))
     }),
@@ -430,6 +469,22 @@ fn parse_acquire_timeout(value: &str) -> Result<u64, String> {
     match value.parse::<u64>() {
         Ok(n) if (1..=300).contains(&n) => Ok(n),
         _ => Err("DATABASE_ACQUIRE_TIMEOUT must be a number of seconds from 1 to 300".into()),
+    }
+}
+
+fn parse_invitation_days(value: &str) -> Result<u32, String> {
+    match value.parse::<u32>() {
+        Ok(n) if (1..=90).contains(&n) => Ok(n),
+        _ => Err("INVITATION_VALID_DAYS must be a number of days from 1 to 90".into()),
+    }
+}
+
+/// An on/off setting, written as TOML writes it (`true`) or as people type it.
+fn parse_switch(value: &str) -> Result<bool, String> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" | "yes" | "on" => Ok(true),
+        "false" | "0" | "no" | "off" | "" => Ok(false),
+        _ => Err(format!("EMAIL_CODE_LOGIN must be true or false, not {value:?}")),
     }
 }
 

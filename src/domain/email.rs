@@ -38,6 +38,11 @@ impl Email {
         &self.0
     }
 
+    /// The part after the `@`, lower case like the rest.
+    pub fn domain(&self) -> &str {
+        self.0.rsplit_once('@').map_or("", |(_, domain)| domain)
+    }
+
     /// Shows only enough of the address to tell accounts apart in logs.
     pub fn redacted(&self) -> String {
         let (local, domain) = self.0.split_once('@').unwrap_or(("", &self.0));

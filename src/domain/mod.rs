@@ -9,6 +9,7 @@ mod role;
 mod scope;
 mod second_factor;
 mod session;
+pub mod signup;
 mod token;
 
 pub use amr::{Amr, Factor};
@@ -20,4 +21,5 @@ pub use role::{Role, RoleError};
 pub use scope::Scope;
 pub use second_factor::{RECOVERY_ALPHABET, RECOVERY_LEN, SecondFactorCode, show_recovery_code};
 pub use session::{AuthSession, SessionPolicy};
+pub use signup::{SignupMode, SignupPolicy, SignupRefusal};
 pub use token::{Token, TokenError, TokenParts};

@@ -292,6 +292,8 @@ pub enum SignIn {
     EmailTaken,
     /// The provider vouched for no address.
     NoVerifiedEmail,
+    /// A new person, and this server's sign-up rules do not let them make an account.
+    SignupRefused,
 }
 
 pub async fn sign_in(state: &AppState, identity: &Identity, client: &Client) -> Result<SignIn> {
@@ -305,6 +307,10 @@ pub async fn sign_in(state: &AppState, identity: &Identity, client: &Client) -> 
     let email =
         identity.email.as_deref().filter(|_| identity.email_verified).and_then(|email| Email::parse(email).ok());
     let Some(email) = email else { return Ok(SignIn::NoVerifiedEmail) };
+    if state.config().signup_policy().admits(&email).is_err() && users::find_by_email(pool, &email).await?.is_none() {
+        tracing::info!(event = "external_signup_refused", provider = %identity.provider, "sign-up is not open to this address");
+        return Ok(SignIn::SignupRefused);
+    }
     let now = store::now();
     let mut tx = state.store().begin().await?;
     let Some(user_id) = users::insert_without_password(&mut *tx, &email, now).await? else {

@@ -91,6 +91,7 @@ pub async fn callback(
             }
             SignIn::EmailTaken => Err(AppError::Conflict(EMAIL_TAKEN)),
             SignIn::NoVerifiedEmail => Err(AppError::BadRequest("error-provider-no-email".into())),
+            SignIn::SignupRefused => Err(AppError::Forbidden("error-signup-not-open")),
         },
     }
 }

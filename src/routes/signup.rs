@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::accounts::deferred::{self, Ask};
 use crate::accounts::{links, signup};
-use crate::domain::{Email, Password};
+use crate::domain::{Email, Password, SignupMode, SignupPolicy};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store::tokens::{Lookup, Purpose};
@@ -25,6 +25,8 @@ pub struct RegisterPage {
     email_error: Option<String>,
     password_error: Option<String>,
     min_length: usize,
+    /// Why this server takes no sign-ups (the key of the words), instead of the form.
+    closed: Option<&'static str>,
 }
 
 #[derive(Deserialize)]
@@ -42,11 +44,30 @@ pub struct CheckEmailPage {
 }
 
 pub async fn register_page(State(state): State<AppState>, page: Page) -> RegisterPage {
-    RegisterPage { page, min_length: state.config().password_min_length, ..Default::default() }
+    let closed = closed_because(&state.config().signup_policy());
+    RegisterPage { page, min_length: state.config().password_min_length, closed, ..Default::default() }
+}
+
+/// The words for a server that takes no sign-ups at all, whoever asks.
+fn closed_because(policy: &SignupPolicy) -> Option<&'static str> {
+    match policy.mode {
+        SignupMode::Open => None,
+        SignupMode::Invite => Some("register-by-invitation"),
+        SignupMode::Closed => Some("register-closed"),
+    }
 }
 
 pub async fn register(State(state): State<AppState>, page: Page, Form(form): Form<RegisterForm>) -> Result<Response> {
-    let email = Email::parse(&form.email);
+    let policy = state.config().signup_policy();
+    // Refused before the form is even read: the answer is the same for every address.
+    if let Some(closed) = closed_because(&policy) {
+        let page = RegisterPage { page, closed: Some(closed), ..Default::default() };
+        return Ok((StatusCode::FORBIDDEN, page).into_response());
+    }
+    let email = Email::parse(&form.email).map_err(Some).and_then(|email| match policy.admits(&email) {
+        Ok(()) => Ok(email),
+        Err(_) => Err(None),
+    });
     let password = Password::parse(SecretString::from(form.password), state.config().password_policy());
     let (email, password) = match (email, password) {
         (Ok(email), Ok(password)) => (email, password),
@@ -55,9 +76,13 @@ pub async fn register(State(state): State<AppState>, page: Page, Form(form): For
             let form_again = RegisterPage {
                 page,
                 email: form.email,
-                email_error: email.err().map(|e| lang.email_error(e)),
+                email_error: email.err().map(|error| match error {
+                    Some(error) => lang.email_error(error),
+                    None => lang.t1("register-domain-not-allowed", "domains", policy.allowed_domains.join(", ")),
+                }),
                 password_error: password.err().map(|e| lang.password_error(e)),
                 min_length: state.config().password_min_length,
+                closed: None,
             };
             return Ok((StatusCode::UNPROCESSABLE_ENTITY, form_again).into_response());
         }

@@ -119,6 +119,8 @@ pub struct Page {
     pub brand: Arc<Branding>,
     /// The words the page is written in.
     pub lang: Language,
+    /// Whether anyone may sign up (`SIGNUP=open`): else no page offers the form.
+    pub signup_open: bool,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -138,6 +140,7 @@ impl FromRequestParts<AppState> for Page {
         let lang =
             Language::choose(user.as_ref().and_then(|current| current.user.language.as_deref()), accept_language);
         let signed_in_as = user.map(|current| current.user.email);
-        Ok(Self { csrf_token, signed_in_as, is_admin, passkeys, brand, lang })
+        let signup_open = state.config().signup_policy().is_open();
+        Ok(Self { csrf_token, signed_in_as, is_admin, passkeys, brand, lang, signup_open })
     }
 }

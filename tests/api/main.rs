@@ -6,6 +6,7 @@ mod helpers;
 mod account;
 mod admin;
 mod admin_area;
+mod admission;
 mod branding;
 mod browser;
 mod cancellation;

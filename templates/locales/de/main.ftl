@@ -634,3 +634,9 @@ problem-type-unsupported-media-type = Der Inhalt hat nicht den Typ, den diese Ad
 problem-type-too-many-requests = Zu viele Anfragen in kurzer Zeit; Retry-After sagt, wann ein neuer Versuch möglich ist.
 problem-type-server-error = Der Server konnte die Anfrage nicht abschließen; warum, wird nicht gezeigt.
 problem-type-unavailable = Die Datenbank ist gerade nicht erreichbar; nichts Gesendetes ging verloren.
+
+## Wer sich registrieren darf
+register-by-invitation = Die Registrierung ist hier nur mit Einladung möglich. Wenn Sie eingeladen wurden, nutzen Sie den Link aus der E-Mail; wenn Sie ein Konto haben, melden Sie sich an.
+register-closed = Diese Seite nimmt keine Registrierungen an: Die Konten legen ihre Betreiber an. Wenn Sie eines haben, melden Sie sich an.
+register-domain-not-allowed = Registrieren können sich nur Adressen bei { $domains }.
+error-signup-not-open = Diese Seite legt keine Konten bei der Anmeldung über einen anderen Anbieter an. Bitten Sie um eine Einladung oder melden Sie sich mit Ihrem Konto an.

@@ -634,3 +634,9 @@ problem-type-unsupported-media-type = The body is not of the type this address t
 problem-type-too-many-requests = Too many requests in a short time; Retry-After says when to try again.
 problem-type-server-error = The server could not finish the request; nothing is shown of why.
 problem-type-unavailable = The database cannot be reached right now; nothing sent was lost.
+
+## Who may sign up
+register-by-invitation = Sign-up here is by invitation. If someone invited you, use the link in their email; if you have an account, log in.
+register-closed = This site does not take sign-ups: its operators create the accounts. If you have one, log in.
+register-domain-not-allowed = Sign-up is open to addresses at { $domains } only.
+error-signup-not-open = This site does not make accounts by signing in with another provider. Ask for an invitation, or log in with the account you have.

@@ -634,3 +634,9 @@ problem-type-unsupported-media-type = Le corps n'est pas du type que cette adres
 problem-type-too-many-requests = Trop de requêtes en peu de temps ; Retry-After indique quand réessayer.
 problem-type-server-error = Le serveur n'a pas pu terminer la requête ; la raison n'est pas montrée.
 problem-type-unavailable = La base de données est injoignable pour le moment ; rien de ce qui a été envoyé n'est perdu.
+
+## Qui peut s'inscrire
+register-by-invitation = L'inscription se fait ici sur invitation. Si quelqu'un vous a invité, utilisez le lien de son e-mail ; si vous avez un compte, connectez-vous.
+register-closed = Ce site ne prend pas d'inscriptions : ses responsables créent les comptes. Si vous en avez un, connectez-vous.
+register-domain-not-allowed = L'inscription est ouverte aux adresses de { $domains } seulement.
+error-signup-not-open = Ce site ne crée pas de compte lors d'une connexion par un autre fournisseur. Demandez une invitation, ou connectez-vous avec votre compte.

@@ -279,6 +279,18 @@ impl TestApp {
         assert_eq!(confirmed.status(), StatusCode::OK);
     }
 
+    /// A verified account with [`PASSWORD`], made as `gatehouse user create --verified`
+    /// makes it: whatever the sign-up rules.
+    pub async fn verified_user_made_by_operator(&self, email: &str) -> i64 {
+        let email = gatehouse::domain::Email::parse(email).unwrap();
+        let hash = self.state.hasher().hash(PASSWORD).await.unwrap();
+        let now = gatehouse::store::now();
+        gatehouse::store::users::insert_verified(self.state.store().pool(), &email, &hash, Some(now), now)
+            .await
+            .unwrap()
+            .expect("a new address")
+    }
+
     /// A client signed in as a new verified user.
     pub async fn signed_in(&self, email: &str) -> Client {
         self.verified_user(email).await;
