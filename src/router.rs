@@ -28,8 +28,9 @@ use crate::config::{BODY_LIMIT, Config};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::routes::{
-    account, admin, api, apps, assets, deletion, email, errors, external, forward_auth, health, home, jwks, login,
-    oidc, passkey_login, passkeys, password, profile, recovery, second_step, sessions, signup, tokens, two_factor,
+    account, admin, api, apps, assets, deletion, email, errors, external, forward_auth, health, home, invitation, jwks,
+    login, oidc, passkey_login, passkeys, password, profile, recovery, second_step, sessions, signup, tokens,
+    two_factor,
 };
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
@@ -57,6 +58,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::home))
         .route("/register", get(signup::register_page).post(signup::register))
         .route("/check-email", get(signup::check_email))
+        .route("/invitation", get(invitation::invitation_page).post(invitation::accept))
         .route("/verify-email", get(signup::verify_page).post(signup::verify))
         .route("/resend-verification", post(signup::resend_verification).layer(mail_rate_limit()))
         .route("/login", get(login::login_page).post(login::login).layer(sign_in_form(&state)))
@@ -211,7 +213,7 @@ async fn read_your_writes(
 /// The admin area: every route behind the one role check, and its changes behind a
 /// fresh sign-in. A route added here cannot skip either.
 fn admin_routes(state: &AppState) -> Router<AppState> {
-    use admin::{actions, events, users};
+    use admin::{actions, events, invitations, users};
     Router::new()
         .route("/admin", get(users::users_page))
         .route("/admin/users", get(users::users_page))
@@ -228,6 +230,9 @@ fn admin_routes(state: &AppState) -> Router<AppState> {
         .route("/admin/users/{id}/roles/revoke", post(actions::revoke_role))
         .route("/admin/users/{id}/delete", get(actions::confirm_delete).post(actions::delete))
         .route("/admin/events", get(events::events_page))
+        .route("/admin/invitations", get(invitations::invitations_page).post(invitations::invite))
+        .route("/admin/invitations/{id}/resend", post(invitations::resend))
+        .route("/admin/invitations/{id}/revoke", post(invitations::revoke))
         .route_layer(
             ServiceBuilder::new()
                 .layer(from_fn_with_state((state.clone(), Role::ADMIN), guard::needs_role))

@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod deferred;
 pub mod deletion;
 pub mod email_change;
+pub mod invitations;
 pub mod links;
 pub mod notices;
 pub mod password;

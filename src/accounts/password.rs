@@ -107,6 +107,10 @@ pub enum SignedInWith {
     PasswordAndRecoveryCode,
     Passkey,
     Provider,
+    /// The link of an invitation, which made the account.
+    Invitation,
+    /// A code mailed to the address ([`crate::accounts::email_codes`]).
+    EmailCode,
 }
 
 impl SignedInWith {
@@ -117,22 +121,34 @@ impl SignedInWith {
             Self::PasswordAndRecoveryCode => "password and recovery code",
             Self::Passkey => "passkey",
             Self::Provider => "sign-in provider",
+            Self::Invitation => "invitation",
+            Self::EmailCode => "emailed code",
         }
     }
 
     /// The key of the words for how a sign-in was made, from what [`Self::describe`]
     /// stored; `None` for what this version did not write.
     pub fn key_of(stored: &str) -> Option<&'static str> {
-        [Self::Password, Self::PasswordAndCode, Self::PasswordAndRecoveryCode, Self::Passkey, Self::Provider]
-            .into_iter()
-            .find(|with| with.describe() == stored)
-            .map(|with| match with {
-                Self::Password => "how-password",
-                Self::PasswordAndCode => "how-password-and-code",
-                Self::PasswordAndRecoveryCode => "how-password-and-recovery-code",
-                Self::Passkey => "how-passkey",
-                Self::Provider => "how-provider",
-            })
+        [
+            Self::Password,
+            Self::PasswordAndCode,
+            Self::PasswordAndRecoveryCode,
+            Self::Passkey,
+            Self::Provider,
+            Self::Invitation,
+            Self::EmailCode,
+        ]
+        .into_iter()
+        .find(|with| with.describe() == stored)
+        .map(|with| match with {
+            Self::Password => "how-password",
+            Self::PasswordAndCode => "how-password-and-code",
+            Self::PasswordAndRecoveryCode => "how-password-and-recovery-code",
+            Self::Passkey => "how-passkey",
+            Self::Provider => "how-provider",
+            Self::Invitation => "how-invitation",
+            Self::EmailCode => "how-email-code",
+        })
     }
 }
 

@@ -238,6 +238,21 @@ enum UserCommand {
         #[command(flatten)]
         db: Database,
     },
+    /// Invite someone to make an account: a mailed single-use link (sent by a running
+    /// server) to set a password or a passkey; the address is verified, the roles granted.
+    Invite {
+        email: String,
+        /// A role the account gets. Repeat for several.
+        #[arg(long = "role")]
+        roles: Vec<String>,
+        /// Days the link stays valid.
+        #[arg(long, env = "INVITATION_VALID_DAYS", default_value_t = crate::config::DEFAULT_INVITATION_VALID_DAYS, value_parser = clap::value_parser!(u32).range(1..=90))]
+        invitation_valid_days: u32,
+        #[command(flatten)]
+        site: Site,
+        #[command(flatten)]
+        db: Database,
+    },
     /// Give an account a role; `admin` opens the admin area at /admin.
     Grant {
         email: String,
@@ -478,6 +493,10 @@ async fn user(command: UserCommand) -> anyhow::Result<()> {
         U::Sessions { email, json, db } => users::list_sessions(&open_existing(&db, json).await?, &email, json).await,
         U::ResetTwoFactor { email, site, db } => {
             users::reset_two_factor(&open_existing(&db, false).await?, &email, &site.links()).await
+        }
+        U::Invite { email, roles, invitation_valid_days, site, db } => {
+            let store = open_existing(&db, false).await?;
+            users::invite(&store, &email, &roles, invitation_valid_days, &site.links()).await
         }
         U::Grant { email, role, db } => users::grant_role(&open_existing(&db, false).await?, &email, &role).await,
         U::Revoke { email, role, db } => users::revoke_role(&open_existing(&db, false).await?, &email, &role).await,

@@ -9,6 +9,7 @@ use secrecy::SecretString;
 use serde::Serialize;
 
 use crate::accounts::deletion;
+use crate::accounts::invitations::{self, Invited};
 use crate::admin::{self, Actor};
 use crate::domain::{Email, Password, PasswordPolicy, Role};
 use crate::mail::messages::Links;
@@ -156,6 +157,21 @@ pub async fn reset_two_factor(store: &Store, email: &str, links: &Links) -> anyh
     }
     tx.commit().await?;
     println!("turned two-step login off for {} and queued a notice to them", user.email);
+    Ok(())
+}
+
+/// Queues an invitation (or, for an address with an account, a notice to its owner).
+pub async fn invite(store: &Store, email: &str, roles: &[String], days: u32, links: &Links) -> anyhow::Result<()> {
+    let email = Email::parse(email).map_err(|e| anyhow!("{email:?} is not an email address. {e}"))?;
+    let roles = roles.iter().map(|role| parse_role(role)).collect::<anyhow::Result<Vec<_>>>()?;
+    let mut tx = store.begin().await?;
+    let validity = invitations::Validity { days };
+    let invited = invitations::invite(&mut tx, links, validity, None, &email, &roles).await?;
+    tx.commit().await?;
+    match invited {
+        Invited::Sent(_) => println!("invited {email}: the link is valid for {days} days"),
+        Invited::HasAccount => println!("{email} has an account already: mailed its owner a notice instead"),
+    }
     Ok(())
 }
 

@@ -17,6 +17,9 @@ pub enum Factor {
     /// Another OpenID Connect provider vouched for the user ("fed" is not in RFC 8176's
     /// registry, which lets values outside it be used).
     Fed,
+    /// A single-use code or link mailed to the account's address ("email" is not in the
+    /// registry either).
+    Email,
 }
 
 impl Factor {
@@ -27,11 +30,14 @@ impl Factor {
             Self::Hwk => "hwk",
             Self::User => "user",
             Self::Fed => "fed",
+            Self::Email => "email",
         }
     }
 
     fn parse(word: &str) -> Option<Self> {
-        [Self::Pwd, Self::Otp, Self::Hwk, Self::User, Self::Fed].into_iter().find(|factor| factor.as_str() == word)
+        [Self::Pwd, Self::Otp, Self::Hwk, Self::User, Self::Fed, Self::Email]
+            .into_iter()
+            .find(|factor| factor.as_str() == word)
     }
 }
 
@@ -72,6 +78,21 @@ impl Amr {
     /// Another provider, then a passkey as this site's second step.
     pub fn federated_and_passkey() -> Self {
         Self(vec![Factor::Fed, Factor::Hwk])
+    }
+
+    /// A code or link mailed to the address: one factor, like a password.
+    pub fn email() -> Self {
+        Self(vec![Factor::Email])
+    }
+
+    /// A code mailed to the address, then a code from this site's two-step login.
+    pub fn email_and_code() -> Self {
+        Self(vec![Factor::Email, Factor::Otp])
+    }
+
+    /// A code mailed to the address, then a passkey as the second step.
+    pub fn email_and_passkey() -> Self {
+        Self(vec![Factor::Email, Factor::Hwk])
     }
 
     pub fn has(&self, factor: Factor) -> bool {

@@ -157,3 +157,22 @@ pub fn provider_linked(links: &Links, to: &Email, provider: &str, lang: Language
 pub fn provider_unlinked(links: &Links, to: &Email, provider: &str, lang: Language) -> OutgoingMail {
     notice(links, to, lang, ("mail-provider-unlinked-subject", "mail-provider-unlinked"), &[("provider", provider)])
 }
+
+/// An invitation to make an account: the link works once, for `days` days.
+pub fn invitation(links: &Links, to: &Email, token: &Token, days: u32, lang: Language) -> OutgoingMail {
+    let link = links.with_token("/invitation", token);
+    OutgoingMail {
+        to: to.clone(),
+        subject: lang.t("mail-invitation-subject"),
+        text: lang.t_args("mail-invitation-body", &[("link", &link), ("days", &days.to_string())]) + "\n",
+    }
+}
+
+/// Sent instead of an invitation to an address that has an account already.
+pub fn invited_with_an_account(links: &Links, to: &Email, lang: Language) -> OutgoingMail {
+    OutgoingMail {
+        to: to.clone(),
+        subject: lang.t("mail-invitation-subject"),
+        text: lang.t1("mail-invited-with-an-account", "link", links.page("/login")) + "\n",
+    }
+}

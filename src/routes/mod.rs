@@ -14,6 +14,7 @@ pub mod external;
 pub mod forward_auth;
 pub mod health;
 pub mod home;
+pub mod invitation;
 pub mod jwks;
 pub mod login;
 pub mod oidc;

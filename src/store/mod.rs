@@ -5,6 +5,7 @@
 pub mod api_tokens;
 pub mod cache;
 pub mod events;
+pub mod invitations;
 pub mod keys;
 pub mod links;
 pub mod mail_budget;

@@ -43,6 +43,8 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "two-factor-off" => "notice-two-factor-off",
         "profile-saved" => "notice-profile-saved",
         "language-saved" => "notice-language-saved",
+        "welcome" => "notice-welcome",
+        "add-a-passkey" => "notice-add-a-passkey",
         _ => return None,
     })
 }

@@ -37,7 +37,7 @@ fn location(response: &reqwest::Response) -> &str {
 }
 
 /// Every admin route, as (method, path) with `{id}` for an account.
-const ROUTES: [(&str, &str); 13] = [
+const ROUTES: [(&str, &str); 17] = [
     ("GET", "/admin"),
     ("GET", "/admin/users"),
     ("GET", "/admin/users/{id}"),
@@ -51,6 +51,10 @@ const ROUTES: [(&str, &str); 13] = [
     ("POST", "/admin/users/{id}/roles/revoke"),
     ("POST", "/admin/users/{id}/delete"),
     ("GET", "/admin/users?q=example"),
+    ("GET", "/admin/invitations"),
+    ("POST", "/admin/invitations"),
+    ("POST", "/admin/invitations/{id}/resend"),
+    ("POST", "/admin/invitations/{id}/revoke"),
 ];
 
 async fn request(app: &TestApp, client: &Client, method: &str, path: &str) -> reqwest::Response {

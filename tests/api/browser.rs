@@ -8,7 +8,9 @@ use std::time::Duration;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::json;
 
-use crate::helpers::{PASSWORD, on_a_drawn_port, process, spawn_app, spawn_app_on_localhost_with, totp};
+use crate::helpers::{
+    PASSWORD, on_a_drawn_port, process, spawn_app, spawn_app_on_localhost_with, spawn_app_with, totp,
+};
 
 /// ChromeDriver and, should a failed test leave it behind, the Chromium it started.
 struct Driver {
@@ -709,4 +711,32 @@ async fn a_german_browser_meets_german_pages_and_mail_until_the_account_chooses_
     wait_for_text(&browser, "Votre langue est enregistrée.").await;
     browser.goto(&app.url("/account")).await.unwrap();
     wait_for_text(&browser, "Membre depuis le").await;
+}
+
+#[tokio::test]
+#[ignore = "needs Chromium and ChromeDriver: tests/run installs them and runs it"]
+async fn an_invited_person_accepts_the_invitation_in_a_real_browser() {
+    let app = spawn_app_with(|config| config.signup = gatehouse::domain::SignupMode::Invite).await;
+    let base_url = format!("--base-url={}", app.base_url);
+    let said = process::run(&app, &["user", "invite", "hopper@example.com", &base_url], "");
+    assert!(process::stdout(&said).contains("invited hopper@example.com"));
+    let prefix = format!("{}/invitation?token=", app.base_url);
+    let mail = app.mail.wait_for_matching("hopper@example.com", 1, |mail| mail.text.contains(&prefix)).await;
+    let link = app.reachable(&mail[0].link(&prefix));
+    let profile = tempfile::tempdir().unwrap();
+    let (_driver, browser) = start_browser(profile.path()).await;
+
+    set_viewport(&browser, 390, 844).await;
+    browser.goto(&link).await.unwrap();
+    wait_for_text(&browser, "You are invited to make an account for hopper@example.com").await;
+    fill(&browser, "password", PASSWORD).await;
+    press(&browser, "Set password and sign in").await;
+    wait_for_path(&browser, "/account").await;
+    wait_for_text(&browser, "Welcome! Your account is ready").await;
+    let notice = browser.find(Locator::Css("p.notice")).await.unwrap();
+    assert_eq!(in_view(&browser, &notice).await, json!(true), "the welcome shows where the person is looking");
+
+    browser.goto(&link).await.unwrap();
+    wait_for_text(&browser, "This invitation was used already").await;
+    browser.close().await.unwrap();
 }

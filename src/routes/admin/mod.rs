@@ -5,6 +5,7 @@
 
 pub mod actions;
 pub mod events;
+pub mod invitations;
 pub mod users;
 
 use askama::Template;
@@ -24,7 +25,11 @@ use crate::web::Page;
 use crate::web::format::describe_device;
 
 /// The pages of the admin area, in the menu's order: (path, label).
-pub const SECTIONS: [(&str, &str); 2] = [("/admin/users", "admin-users"), ("/admin/events", "admin-security-log")];
+pub const SECTIONS: [(&str, &str); 3] = [
+    ("/admin/users", "admin-users"),
+    ("/admin/invitations", "admin-invitations"),
+    ("/admin/events", "admin-security-log"),
+];
 
 /// Events shown on a user's page; the security log pages through the rest.
 const EVENTS_ON_USER_PAGE: i64 = 20;
@@ -47,6 +52,10 @@ fn notice_text(key: &str) -> Option<&'static str> {
         "role-revoked" => "admin-notice-role-revoked",
         "unchanged" => "admin-notice-unchanged",
         "deleted" => "admin-notice-deleted",
+        "invited" => "admin-notice-invited",
+        "invited-has-account" => "admin-notice-invited-has-account",
+        "invitation-resent" => "admin-notice-invitation-resent",
+        "invitation-revoked" => "admin-notice-invitation-revoked",
         _ => return None,
     })
 }

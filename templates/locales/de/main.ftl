@@ -640,3 +640,53 @@ register-by-invitation = Die Registrierung ist hier nur mit Einladung möglich. 
 register-closed = Diese Seite nimmt keine Registrierungen an: Die Konten legen ihre Betreiber an. Wenn Sie eines haben, melden Sie sich an.
 register-domain-not-allowed = Registrieren können sich nur Adressen bei { $domains }.
 error-signup-not-open = Diese Seite legt keine Konten bei der Anmeldung über einen anderen Anbieter an. Bitten Sie um eine Einladung oder melden Sie sich mit Ihrem Konto an.
+
+## Einladungen
+invitation-title = Einladung annehmen
+invitation-for = Sie sind eingeladen, ein Konto für { $email } zu erstellen.
+invitation-roles = Es erhält diese Rollen: { $roles }.
+invitation-accept = Passwort festlegen und anmelden
+invitation-with-passkey = Stattdessen einen Passkey verwenden
+invitation-expired = Diese Einladung ist abgelaufen. Bitten Sie die Person, die Sie eingeladen hat, sie erneut zu senden.
+invitation-accepted = Diese Einladung wurde bereits verwendet. Wenn das Konto Ihnen gehört, melden Sie sich an.
+invitation-revoked = Diese Einladung wurde zurückgezogen. Fragen Sie die Person, die Sie eingeladen hat, wenn Sie noch ein Konto brauchen.
+invitation-unknown = Dieser Einladungslink ist ungültig: Er wurde vielleicht beim Kopieren gekürzt oder durch einen neueren ersetzt.
+notice-welcome = Willkommen! Ihr Konto ist bereit und Sie sind angemeldet.
+notice-add-a-passkey = Ihr Konto ist bereit. Fügen Sie jetzt einen Passkey hinzu: Damit melden Sie sich an.
+how-invitation = Einladung
+how-email-code = Code per E-Mail
+admin-invitations = Einladungen
+admin-invitations-open = Warten auf Annahme
+admin-invitations-none = Keine Einladungen offen.
+admin-invite = Einladung senden
+admin-invitation-roles = Rollen (optional)
+admin-invitation-roles-hint = Rollennamen durch Kommas getrennt, etwa editor, admin.
+admin-invitation-expired = abgelaufen
+admin-invitation-sent = gesendet { $when }
+admin-invitation-until = gültig bis { $when }
+admin-invitation-resend = Erneut senden
+admin-invitation-revoke = Zurückziehen
+admin-notice-invited = Die Einladung ist unterwegs.
+admin-notice-invited-has-account = Zu dieser Adresse gibt es schon ein Konto: Sein Inhaber hat stattdessen einen Hinweis erhalten.
+admin-notice-invitation-resent = Die Einladung wurde mit einem neuen Link erneut gesendet; der alte Link gilt nicht mehr.
+admin-notice-invitation-revoked = Die Einladung wurde zurückgezogen: Ihr Link gilt nicht mehr.
+mail-invitation-subject = Sie sind eingeladen, ein Konto zu erstellen
+mail-invitation-body =
+    Hallo,
+
+    Sie sind eingeladen, ein Konto zu erstellen. Um anzunehmen, öffnen Sie diesen Link und
+    wählen Sie ein Passwort oder einen Passkey:
+
+    { $link }
+
+    Der Link ist { $days } Tage gültig und kann einmal verwendet werden. Wenn Sie diese
+    Einladung nicht erwartet haben, können Sie diese Nachricht ignorieren.
+mail-invited-with-an-account =
+    Hallo,
+
+    Sie wurden eingeladen, mit dieser E-Mail-Adresse ein Konto zu erstellen, haben aber
+    schon eines. Melden Sie sich hier an:
+
+    { $link }
+
+    Wenn Sie Ihr Passwort vergessen haben, nutzen Sie dort „Passwort vergessen?“.

@@ -640,3 +640,53 @@ register-by-invitation = Sign-up here is by invitation. If someone invited you, 
 register-closed = This site does not take sign-ups: its operators create the accounts. If you have one, log in.
 register-domain-not-allowed = Sign-up is open to addresses at { $domains } only.
 error-signup-not-open = This site does not make accounts by signing in with another provider. Ask for an invitation, or log in with the account you have.
+
+## Invitations
+invitation-title = Accept your invitation
+invitation-for = You are invited to make an account for { $email }.
+invitation-roles = It comes with these roles: { $roles }.
+invitation-accept = Set password and sign in
+invitation-with-passkey = Use a passkey instead
+invitation-expired = This invitation has expired. Ask the person who invited you to send it again.
+invitation-accepted = This invitation was used already. If the account is yours, log in.
+invitation-revoked = This invitation was withdrawn. Ask the person who invited you if you still need an account.
+invitation-unknown = This invitation link is not valid: it may have been cut short when it was copied, or replaced by a newer one.
+notice-welcome = Welcome! Your account is ready and you are signed in.
+notice-add-a-passkey = Your account is ready. Add a passkey now: it is how you will sign in.
+how-invitation = invitation
+how-email-code = emailed code
+admin-invitations = Invitations
+admin-invitations-open = Waiting to be accepted
+admin-invitations-none = No invitations are waiting.
+admin-invite = Send invitation
+admin-invitation-roles = Roles (optional)
+admin-invitation-roles-hint = Role names separated by commas, such as editor, admin.
+admin-invitation-expired = expired
+admin-invitation-sent = sent { $when }
+admin-invitation-until = valid until { $when }
+admin-invitation-resend = Send again
+admin-invitation-revoke = Revoke
+admin-notice-invited = The invitation is on its way.
+admin-notice-invited-has-account = That address has an account already: its owner was mailed a notice instead.
+admin-notice-invitation-resent = The invitation was sent again with a new link; the old link no longer works.
+admin-notice-invitation-revoked = The invitation was revoked: its link no longer works.
+mail-invitation-subject = You are invited to make an account
+mail-invitation-body =
+    Hello,
+
+    You are invited to make an account. To accept, open this link and choose a password
+    or a passkey:
+
+    { $link }
+
+    The link is valid for { $days } days and can be used once. If you did not expect this
+    invitation, you can ignore this message.
+mail-invited-with-an-account =
+    Hello,
+
+    You were invited to make an account with this email address, but you have one already.
+    Log in here:
+
+    { $link }
+
+    If you have forgotten your password, use "Forgot your password?" on that page.

@@ -640,3 +640,53 @@ register-by-invitation = L'inscription se fait ici sur invitation. Si quelqu'un 
 register-closed = Ce site ne prend pas d'inscriptions : ses responsables créent les comptes. Si vous en avez un, connectez-vous.
 register-domain-not-allowed = L'inscription est ouverte aux adresses de { $domains } seulement.
 error-signup-not-open = Ce site ne crée pas de compte lors d'une connexion par un autre fournisseur. Demandez une invitation, ou connectez-vous avec votre compte.
+
+## Invitations
+invitation-title = Accepter votre invitation
+invitation-for = Vous êtes invité à créer un compte pour { $email }.
+invitation-roles = Il vient avec ces rôles : { $roles }.
+invitation-accept = Choisir le mot de passe et se connecter
+invitation-with-passkey = Utiliser plutôt une clé d'accès
+invitation-expired = Cette invitation a expiré. Demandez à la personne qui vous a invité de l'envoyer à nouveau.
+invitation-accepted = Cette invitation a déjà été utilisée. Si le compte est le vôtre, connectez-vous.
+invitation-revoked = Cette invitation a été retirée. Adressez-vous à la personne qui vous a invité si vous avez toujours besoin d'un compte.
+invitation-unknown = Ce lien d'invitation n'est pas valide : il a peut-être été coupé lors de la copie, ou remplacé par un plus récent.
+notice-welcome = Bienvenue ! Votre compte est prêt et vous êtes connecté.
+notice-add-a-passkey = Votre compte est prêt. Ajoutez maintenant une clé d'accès : c'est ainsi que vous vous connecterez.
+how-invitation = invitation
+how-email-code = code par e-mail
+admin-invitations = Invitations
+admin-invitations-open = En attente d'acceptation
+admin-invitations-none = Aucune invitation en attente.
+admin-invite = Envoyer l'invitation
+admin-invitation-roles = Rôles (facultatif)
+admin-invitation-roles-hint = Noms de rôles séparés par des virgules, comme editor, admin.
+admin-invitation-expired = expirée
+admin-invitation-sent = envoyée { $when }
+admin-invitation-until = valable jusqu'au { $when }
+admin-invitation-resend = Renvoyer
+admin-invitation-revoke = Retirer
+admin-notice-invited = L'invitation est en route.
+admin-notice-invited-has-account = Cette adresse a déjà un compte : son titulaire a reçu un avis à la place.
+admin-notice-invitation-resent = L'invitation a été renvoyée avec un nouveau lien ; l'ancien ne fonctionne plus.
+admin-notice-invitation-revoked = L'invitation a été retirée : son lien ne fonctionne plus.
+mail-invitation-subject = Vous êtes invité à créer un compte
+mail-invitation-body =
+    Bonjour,
+
+    Vous êtes invité à créer un compte. Pour accepter, ouvrez ce lien et choisissez un mot
+    de passe ou une clé d'accès :
+
+    { $link }
+
+    Le lien est valable { $days } jours et ne sert qu'une fois. Si vous n'attendiez pas
+    cette invitation, vous pouvez ignorer ce message.
+mail-invited-with-an-account =
+    Bonjour,
+
+    Vous avez été invité à créer un compte avec cette adresse e-mail, mais vous en avez déjà
+    un. Connectez-vous ici :
+
+    { $link }
+
+    Si vous avez oublié votre mot de passe, utilisez « Mot de passe oublié ? » sur cette page.
