@@ -29,8 +29,8 @@ use crate::domain::Role;
 use crate::error::AppError;
 use crate::routes::{
     account, admin, api, apps, assets, deletion, email, errors, external, forward_auth, health, home, invitation, jwks,
-    login, oidc, passkey_login, passkeys, password, profile, recovery, second_step, sessions, signup, tokens,
-    two_factor,
+    login, oidc, passkey_login, passkeys, password, profile, recovery, second_step, sessions, sign_in_alert, signup,
+    tokens, two_factor,
 };
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
@@ -82,6 +82,8 @@ pub fn router(state: AppState) -> Router {
         .route("/account/email", post(email::change_email).layer(mail_rate_limit()))
         .route("/confirm-email", get(email::confirm_email_page).post(email::confirm_email))
         .route("/account/sessions/revoke", post(sessions::revoke_session))
+        .route("/account/sign-in-alerts", post(sign_in_alert::save_setting))
+        .route("/sign-in-alert", get(sign_in_alert::alert_page).post(sign_in_alert::disown))
         .route(
             "/account/sessions/revoke-others",
             get(sessions::confirm_revoke_others).post(sessions::revoke_other_sessions),

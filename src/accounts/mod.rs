@@ -6,6 +6,7 @@
 pub mod api_tokens;
 pub mod deferred;
 pub mod deletion;
+pub mod devices;
 pub mod email_change;
 pub mod invitations;
 pub mod links;

@@ -176,3 +176,21 @@ pub fn invited_with_an_account(links: &Links, to: &Email, lang: Language) -> Out
         text: lang.t1("mail-invited-with-an-account", "link", links.page("/login")) + "\n",
     }
 }
+
+/// A browser new to the account signed in: `(when, device, ip)`, and a link that ends
+/// that session and leads to a new password.
+pub fn new_device(
+    links: &Links,
+    to: &Email,
+    token: &Token,
+    (when, device, ip): (&str, &str, &str),
+    lang: Language,
+) -> OutgoingMail {
+    let link = links.with_token("/sign-in-alert", token);
+    OutgoingMail {
+        to: to.clone(),
+        subject: lang.t("mail-new-device-subject"),
+        text: lang.t_args("mail-new-device-body", &[("when", when), ("device", device), ("ip", ip), ("link", &link)])
+            + "\n",
+    }
+}

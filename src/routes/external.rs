@@ -13,10 +13,10 @@ use crate::accounts::{Client, password};
 use crate::domain::Amr;
 use crate::error::{AppError, Result};
 use crate::external::{self, Callback, Purpose, Refusal, SignIn, Unlink};
-use crate::security::device;
 use crate::state::AppState;
 use crate::two_factor::pending::PendingSignIn;
 use crate::web::format::{SECOND_STEP, after_sign_in, local_path};
+use crate::web::sign_in::start_session;
 use crate::web::{Form, Path, Query};
 
 #[derive(Deserialize)]
@@ -84,9 +84,8 @@ pub async fn callback(
             }
             SignIn::Account(user) => {
                 password::record_sign_in(&state, &user, &client, password::SignedInWith::Provider).await?;
-                sessions::sign_in(&state, &session, &sessions::signed_in(&user, false, Amr::federated(), &client))
-                    .await?;
-                let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());
+                let auth = sessions::signed_in(&user, false, Amr::federated(), &client);
+                let known_device = start_session(&state, &session, &user, &auth, &client).await?;
                 Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&next))).into_response())
             }
             SignIn::EmailTaken => Err(AppError::Conflict(EMAIL_TAKEN)),

@@ -16,9 +16,9 @@ use crate::accounts::password::{self, SignedInWith};
 use crate::accounts::{Client, sessions};
 use crate::domain::{Amr, Password};
 use crate::error::Result;
-use crate::security::device;
 use crate::state::AppState;
 use crate::web::link_page::{self, TokenParam};
+use crate::web::sign_in::start_session;
 use crate::web::{Form, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -94,8 +94,8 @@ pub async fn accept(
     };
     let amr = if with_passkey { Amr::email() } else { Amr::password() };
     password::record_sign_in(&state, &user, &client, SignedInWith::Invitation).await?;
-    sessions::sign_in(&state, &session, &sessions::signed_in(&user, false, amr, &client)).await?;
-    let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());
+    let auth = sessions::signed_in(&user, false, amr, &client);
+    let known_device = start_session(&state, &session, &user, &auth, &client).await?;
     let next = if with_passkey { "/account/passkeys?notice=add-a-passkey" } else { "/account?notice=welcome" };
     Ok((CookieJar::new().add(known_device), Redirect::to(next)).into_response())
 }

@@ -15,10 +15,11 @@ use crate::accounts::{Client, sessions};
 use crate::domain::Amr;
 use crate::error::{AppError, Result};
 use crate::oidc;
-use crate::security::{device, headers};
+use crate::security::headers;
 use crate::state::AppState;
 use crate::two_factor::pending::PendingSignIn;
 use crate::web::format::{SECOND_STEP, after_sign_in, local_path};
+use crate::web::sign_in::start_session;
 use crate::web::{Form, Page, Query};
 
 #[derive(Template, WebTemplate, Default)]
@@ -146,8 +147,8 @@ pub async fn login(
             return Ok((StatusCode::FORBIDDEN, UnverifiedPage { page, email: user.email }).into_response());
         }
     };
-    sessions::sign_in(&state, &session, &sessions::signed_in(&user, remember, Amr::password(), &client)).await?;
-    let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());
+    let auth = sessions::signed_in(&user, remember, Amr::password(), &client);
+    let known_device = start_session(&state, &session, &user, &auth, &client).await?;
     Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&destination))).into_response())
 }
 

@@ -25,6 +25,7 @@ pub mod profile;
 pub mod recovery;
 pub mod second_step;
 pub mod sessions;
+pub mod sign_in_alert;
 pub mod signup;
 pub mod tokens;
 pub mod two_factor;

@@ -16,12 +16,12 @@ use crate::domain::Amr;
 use crate::error::{AppError, Result};
 use crate::passkeys::{self, Refusal};
 use crate::routes::login::return_address;
-use crate::security::device;
 use crate::state::AppState;
 use crate::store::users::User;
 use crate::two_factor::pending::PendingSignIn;
 use crate::web::Json;
 use crate::web::format::{after_sign_in, local_path};
+use crate::web::sign_in::start_session;
 
 /// The browser's assertion, with where to go once signed in.
 #[derive(Deserialize)]
@@ -90,8 +90,8 @@ async fn signed_in(
     destination: &str,
 ) -> Result<Response> {
     password::record_sign_in(state, user, client, password::SignedInWith::Passkey).await?;
-    sessions::sign_in(state, session, &sessions::signed_in(user, remember, amr, client)).await?;
-    let known_device = device::cookie(state.signing_key(), user, state.secure_cookies());
+    let auth = sessions::signed_in(user, remember, amr, client);
+    let known_device = start_session(state, session, user, &auth, client).await?;
     let body = serde_json::json!({ "redirect": after_sign_in(destination) });
     Ok((CookieJar::new().add(known_device), axum::Json(body)).into_response())
 }

@@ -16,11 +16,11 @@ use crate::accounts::{Client, password};
 use crate::error::{AppError, Result};
 use crate::passkeys;
 use crate::routes::login::{form_policy, return_address};
-use crate::security::device;
 use crate::state::AppState;
 use crate::two_factor::pending::PendingSignIn;
 use crate::two_factor::{self, Verdict};
 use crate::web::format::after_sign_in;
+use crate::web::sign_in::start_session;
 use crate::web::{Form, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -107,8 +107,7 @@ pub async fn second_step(
     PendingSignIn::finish(&session).await?;
     password::record_sign_in(&state, &user, &client, with).await?;
     let auth = sessions::signed_in(&user, pending.remember, pending.with_code(), &client);
-    sessions::sign_in(&state, &session, &auth).await?;
-    let known_device = device::cookie(state.signing_key(), &user, state.secure_cookies());
+    let known_device = start_session(&state, &session, &user, &auth, &client).await?;
     let rd = return_address(&state, &form.rd);
     let destination = if rd.is_empty() { pending.next } else { rd };
     Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&destination))).into_response())

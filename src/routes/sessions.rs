@@ -23,6 +23,8 @@ pub struct SessionsPage {
     section: &'static str,
     notice: Option<&'static str>,
     sessions: Vec<SessionView>,
+    /// Whether a sign-in from a new browser is mailed to the owner.
+    new_device_mail: bool,
 }
 
 /// What tells one session from another: browser and system, address, last use.
@@ -57,7 +59,9 @@ pub async fn sessions_page(
             .collect();
     // This device first: the one the reader knows.
     sessions.sort_by_key(|session| !session.current);
-    Ok(SessionsPage { page, section: "/account/sessions", notice: notice_text(&param.notice), sessions })
+    let new_device_mail = current.user.wants_new_device_mail();
+    let notice = notice_text(&param.notice);
+    Ok(SessionsPage { page, section: "/account/sessions", notice, sessions, new_device_mail })
 }
 
 #[derive(Deserialize)]

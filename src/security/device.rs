@@ -25,12 +25,26 @@ fn bound(user: &User, device_id: &str) -> String {
     format!("{}.{device_id}.{password}", user.id)
 }
 
-/// A cookie for a browser that just logged in, with a fresh random id.
-pub fn cookie(key: &SigningKey, user: &User, secure: bool) -> Cookie<'static> {
+/// A fresh random id for a browser that has none for the account.
+pub fn new_id() -> String {
     let mut id = [0u8; 16];
     getrandom::fill(&mut id).expect("the operating system's random source failed");
-    let device_id = hex::encode(id);
-    let value = format!("{}.{device_id}.{}", user.id, key.sign(PURPOSE, &bound(user, &device_id)));
+    hex::encode(id)
+}
+
+/// The browser id a cookie value names for `user_id`, signature unchecked: it is only
+/// worth something where it is looked up among the ids this account's browsers were given
+/// (128 random bits nobody else knows), as [`crate::accounts::devices`] does.
+pub fn claimed_id(value: &str, user_id: i64) -> Option<&str> {
+    let mut parts = value.splitn(3, '.');
+    let (user, device_id) = (parts.next()?, parts.next()?);
+    let well_formed = device_id.len() == 32 && device_id.bytes().all(|b| b.is_ascii_hexdigit());
+    (user == user_id.to_string() && well_formed).then_some(device_id)
+}
+
+/// A cookie for a browser that just logged in, carrying its id (see [`new_id`]).
+pub fn cookie(key: &SigningKey, user: &User, device_id: &str, secure: bool) -> Cookie<'static> {
+    let value = format!("{}.{device_id}.{}", user.id, key.sign(PURPOSE, &bound(user, device_id)));
     Cookie::build((cookie_name(secure), value))
         .http_only(true)
         .secure(secure)

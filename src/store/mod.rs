@@ -7,6 +7,7 @@ pub mod cache;
 pub mod events;
 pub mod invitations;
 pub mod keys;
+pub mod known_devices;
 pub mod links;
 pub mod mail_budget;
 pub mod mail_requests;

@@ -236,6 +236,20 @@ pub async fn list_for_user<'e>(
     .await
 }
 
+/// The key of the user's session whose sign-in carries `sid` ([`AuthSession::sid`]).
+pub async fn key_of_sid<'e>(
+    db: impl Executor<'e, Database = Db>,
+    user_id: i64,
+    sid: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT id_hash, data FROM sessions WHERE user_id = $1").bind(user_id).fetch_all(db).await?;
+    Ok(rows.into_iter().find_map(|(key, data)| {
+        let data: serde_json::Value = serde_json::from_str(&data).ok()?;
+        (data[AuthSession::KEY]["sid"].as_str() == Some(sid)).then_some(key)
+    }))
+}
+
 /// Ends one session of a user; `false` if the user has no such session.
 pub async fn delete_one<'e>(
     db: impl Executor<'e, Database = Db>,

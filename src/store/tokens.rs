@@ -10,6 +10,8 @@ pub enum Purpose {
     ResetPassword,
     /// `email` is the new address, which this token confirms.
     ChangeEmail,
+    /// "Was this not you?" in a new-device mail: ends the session `session_sid` names.
+    EndSession,
 }
 
 impl Purpose {
@@ -18,6 +20,7 @@ impl Purpose {
             Self::VerifyEmail => "verify_email",
             Self::ResetPassword => "reset_password",
             Self::ChangeEmail => "change_email",
+            Self::EndSession => "end_session",
         }
     }
 
@@ -26,6 +29,7 @@ impl Purpose {
         match self {
             Self::VerifyEmail | Self::ChangeEmail => 24 * 60 * 60,
             Self::ResetPassword => 60 * 60,
+            Self::EndSession => 7 * 24 * 60 * 60,
         }
     }
 }
@@ -38,6 +42,8 @@ pub struct EmailToken {
     pub email: String,
     pub expires_at: i64,
     pub used_at: Option<i64>,
+    /// The session an [`Purpose::EndSession`] link ends.
+    pub session_sid: Option<String>,
 }
 
 /// The state of a token presented by a visitor.
@@ -78,6 +84,34 @@ pub async fn insert<'e>(
     Ok(())
 }
 
+/// A link that ends the session `sid` (a new-device mail's "was this not you?").
+pub async fn insert_for_session<'e>(
+    db: impl Executor<'e, Database = Db>,
+    token: &Token,
+    user_id: i64,
+    email: &str,
+    sid: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let parts = token.parts();
+    let purpose = Purpose::EndSession;
+    sqlx::query(
+        "INSERT INTO email_tokens (selector, verifier_hash, user_id, purpose, email, created_at, expires_at, session_sid) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(parts.selector)
+    .bind(parts.verifier_hash)
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(email)
+    .bind(now)
+    .bind(now + purpose.lifetime_secs())
+    .bind(sid)
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
 pub async fn lookup<'e>(
     db: impl Executor<'e, Database = Db>,
     token: &Token,
@@ -85,7 +119,7 @@ pub async fn lookup<'e>(
     now: i64,
 ) -> Result<Lookup, sqlx::Error> {
     let row: Option<EmailToken> = sqlx::query_as(
-        "SELECT selector, verifier_hash, user_id, email, expires_at, used_at \
+        "SELECT selector, verifier_hash, user_id, email, expires_at, used_at, session_sid \
          FROM email_tokens WHERE selector = $1 AND purpose = $2",
     )
     .bind(token.selector())

@@ -27,6 +27,8 @@ pub struct User {
     /// The language they chose for pages and mail ([`crate::i18n::Language`]); `None`
     /// follows the browser.
     pub language: Option<String>,
+    /// 1 (the default) to be mailed when a browser new to the account signs in.
+    new_device_mail: i64,
 }
 
 impl User {
@@ -67,6 +69,10 @@ impl User {
         crate::i18n::Language::choose(self.language.as_deref(), None)
     }
 
+    pub fn wants_new_device_mail(&self) -> bool {
+        self.new_device_mail != 0
+    }
+
     /// The stored address as an `Email` (it was parsed before it was stored).
     pub fn address(&self) -> anyhow::Result<Email> {
         Email::parse(&self.email).map_err(|_| anyhow::anyhow!("stored email of user {} is invalid", self.id))
@@ -76,7 +82,7 @@ impl User {
 /// Every column of [`User`]; the roles come from an indexed subquery (`string_agg` with
 /// `ORDER BY` is in PostgreSQL and in SQLite since 3.44).
 const COLUMNS: &str = "id, email, password_hash, email_verified_at, created_at, last_login_at, last_login_ip, \
-    failed_logins, disabled_at, two_factor_since, display_name, username, language, \
+    failed_logins, disabled_at, two_factor_since, display_name, username, language, new_device_mail, \
     (SELECT string_agg(role, ',' ORDER BY role) FROM user_roles WHERE user_roles.user_id = users.id) AS role_list";
 
 /// Inserts a user unless the address is taken; `None` means it was.
@@ -131,6 +137,19 @@ pub async fn find_by_id_cached(store: &super::Store, id: i64) -> Result<Option<U
 
 pub async fn find_by_id<'e>(db: impl Executor<'e, Database = Db>, id: i64) -> Result<Option<User>, sqlx::Error> {
     sqlx::query_as(&format!("SELECT {COLUMNS} FROM users WHERE id = $1")).bind(id).fetch_optional(db).await
+}
+
+pub async fn set_new_device_mail<'e>(
+    db: impl Executor<'e, Database = Db>,
+    id: i64,
+    wanted: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET new_device_mail = $2 WHERE id = $1")
+        .bind(id)
+        .bind(i64::from(wanted))
+        .execute(db)
+        .await?;
+    Ok(())
 }
 
 /// Sets the account's language (`None`: the browser's).

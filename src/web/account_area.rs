@@ -44,6 +44,7 @@ pub fn notice_text(key: &str) -> Option<&'static str> {
         "profile-saved" => "notice-profile-saved",
         "language-saved" => "notice-language-saved",
         "welcome" => "notice-welcome",
+        "alerts-saved" => "notice-alerts-saved",
         "add-a-passkey" => "notice-add-a-passkey",
         _ => return None,
     })

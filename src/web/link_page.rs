@@ -27,6 +27,7 @@ pub enum LinkKind {
     Verification,
     PasswordReset,
     EmailChange,
+    SignInAlert,
 }
 
 /// Why a link was refused, shown on a `400` page with a way to get a new link.
@@ -48,6 +49,7 @@ pub fn refused(page: Page, lookup: &Lookup, kind: LinkKind) -> Response {
         LinkKind::Verification => (24, "/resend-verification", lang.t("check-email-resend")),
         LinkKind::PasswordReset => (1, "/forgot-password", lang.t("link-new-reset-link")),
         LinkKind::EmailChange => (24, "", String::new()),
+        LinkKind::SignInAlert => (7 * 24, "/forgot-password", lang.t("link-new-reset-link")),
     };
     let (title, message) = match lookup {
         Lookup::Expired => (lang.t("link-expired"), lang.count("link-valid-for", "hours", hours)),

@@ -8,6 +8,7 @@ pub mod extract;
 pub mod format;
 pub mod guard;
 pub mod link_page;
+pub mod sign_in;
 
 pub use api_caller::{ApiCaller, Credential};
 pub use extract::{Form, Json, NoticeParam, Page, Path, Query};

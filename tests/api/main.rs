@@ -22,6 +22,7 @@ mod languages;
 mod load;
 mod login;
 mod mail;
+mod new_devices;
 mod oidc;
 mod operations;
 mod passkeys;

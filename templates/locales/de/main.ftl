@@ -690,3 +690,31 @@ mail-invited-with-an-account =
     { $link }
 
     Wenn Sie Ihr Passwort vergessen haben, nutzen Sie dort „Passwort vergessen?“.
+
+## Ein neuer Browser hat sich angemeldet
+mail-new-device-subject = Eine neue Anmeldung bei Ihrem Konto
+mail-new-device-body =
+    Hallo,
+
+    bei Ihrem Konto hat sich eben ein Browser angemeldet, mit dem es zuvor nicht genutzt
+    wurde:
+
+    Wann: { $when }
+    Browser: { $device }
+    Netzwerkadresse: { $ip }
+
+    Wenn Sie das waren, ist nichts zu tun. Wenn nicht, öffnen Sie diesen Link: Er beendet
+    diese Sitzung sofort und lässt Sie ein neues Passwort wählen.
+
+    { $link }
+
+    Der Link ist 7 Tage gültig. Sie können diese Nachrichten in Ihrem Konto unter
+    „Sitzungen“ abschalten.
+alert-title = Waren Sie das nicht?
+alert-explain = Ein neuer Browser hat sich beim Konto { $email } angemeldet. Wenn Sie das nicht waren, beenden Sie diese Sitzung jetzt und wählen Sie ein neues Passwort: Alle anderen Sitzungen enden mit.
+alert-end-session = Sitzung beenden und neues Passwort wählen
+alert-if-you = Wenn Sie es waren, schließen Sie diese Seite: Es ändert sich nichts.
+alerts-heading = Anmeldehinweise
+alerts-new-device = Mir eine E-Mail senden, wenn sich ein Browser, der noch nie angemeldet war, bei meinem Konto anmeldet
+alerts-save = Speichern
+notice-alerts-saved = Ihre Einstellung für Anmeldehinweise ist gespeichert.

@@ -690,3 +690,30 @@ mail-invited-with-an-account =
     { $link }
 
     If you have forgotten your password, use "Forgot your password?" on that page.
+
+## A new browser signed in
+mail-new-device-subject = A new sign-in to your account
+mail-new-device-body =
+    Hello,
+
+    Your account was just signed in to from a browser it had not been used from before:
+
+    When: { $when }
+    Browser: { $device }
+    Network address: { $ip }
+
+    If this was you, there is nothing to do. If it was not, open this link: it ends that
+    session at once and lets you choose a new password.
+
+    { $link }
+
+    The link is valid for 7 days. You can turn these messages off under "Sessions" in your
+    account.
+alert-title = Was this not you?
+alert-explain = A browser new to the account { $email } signed in. If it was not you, end that session now and choose a new password: every other session ends with it.
+alert-end-session = End that session and choose a new password
+alert-if-you = If it was you, close this page: nothing changes.
+alerts-heading = Sign-in alerts
+alerts-new-device = Email me when a browser that has not signed in before signs in to my account
+alerts-save = Save
+notice-alerts-saved = Your sign-in alert setting is saved.

@@ -690,3 +690,31 @@ mail-invited-with-an-account =
     { $link }
 
     Si vous avez oublié votre mot de passe, utilisez « Mot de passe oublié ? » sur cette page.
+
+## Un nouveau navigateur s'est connecté
+mail-new-device-subject = Une nouvelle connexion à votre compte
+mail-new-device-body =
+    Bonjour,
+
+    Votre compte vient d'être utilisé depuis un navigateur qui ne s'y était jamais
+    connecté :
+
+    Quand : { $when }
+    Navigateur : { $device }
+    Adresse réseau : { $ip }
+
+    Si c'était vous, il n'y a rien à faire. Sinon, ouvrez ce lien : il met fin à cette
+    session tout de suite et vous permet de choisir un nouveau mot de passe.
+
+    { $link }
+
+    Le lien est valable 7 jours. Vous pouvez désactiver ces messages dans « Sessions » de
+    votre compte.
+alert-title = Ce n'était pas vous ?
+alert-explain = Un navigateur nouveau pour le compte { $email } s'est connecté. Si ce n'était pas vous, mettez fin à cette session maintenant et choisissez un nouveau mot de passe : toutes les autres sessions se terminent avec.
+alert-end-session = Fermer cette session et choisir un nouveau mot de passe
+alert-if-you = Si c'était vous, fermez cette page : rien ne change.
+alerts-heading = Alertes de connexion
+alerts-new-device = M'envoyer un e-mail quand un navigateur qui ne s'est jamais connecté se connecte à mon compte
+alerts-save = Enregistrer
+notice-alerts-saved = Votre réglage des alertes de connexion est enregistré.
