@@ -73,21 +73,42 @@
     return call(block.dataset.finish, { ...registration(credential), name });
   }
 
-  async function signIn(block) {
+  // `mediation` "conditional" offers the passkeys in the email field's autofill instead
+  // of a dialog; `signal` lets the button take over from that offer.
+  async function signIn(block, mediation, signal) {
     const options = await call(block.dataset.start, {});
-    const credential = await navigator.credentials.get({ publicKey: requestOptions(options) });
+    const credential = await navigator.credentials.get({ publicKey: requestOptions(options), mediation, signal });
     const remember = document.getElementById("remember");
     const where = { next: block.dataset.next || "", rd: block.dataset.rd || "", remember: !!(remember && remember.checked) };
     return call(block.dataset.finish, { ...assertion(credential), ...where });
+  }
+
+  // The login page's passkeys in the browser's autofill (data-autofill), where the
+  // browser can: picking one signs in as the button does. Browsers without conditional
+  // mediation keep the button alone.
+  let autofill = null;
+  async function offerInAutofill(block) {
+    const able = PublicKeyCredential.isConditionalMediationAvailable;
+    if (!("autofill" in block.dataset) || !able || !(await able.call(PublicKeyCredential))) return;
+    autofill = new AbortController();
+    try {
+      const done = await signIn(block, "conditional", autofill.signal);
+      window.location.assign(done.redirect);
+    } catch (error) {
+      // Aborted for the button, or a refusal the button will meet and explain too.
+    }
   }
 
   for (const block of document.querySelectorAll("[data-passkey]")) {
     const button = block.querySelector("button");
     const status = block.querySelector("[data-passkey-status]");
     block.hidden = false;
+    offerInAutofill(block);
     button.addEventListener("click", async () => {
       button.disabled = true;
       status.hidden = true;
+      if (autofill) autofill.abort();
+      autofill = null;
       try {
         const done = await (block.dataset.passkey === "register" ? register(block) : signIn(block));
         window.location.assign(done.redirect);
@@ -97,6 +118,7 @@
           error.name === "NotAllowedError" ? block.dataset.cancelled || "No passkey was used." : error.message;
         status.hidden = false;
         button.disabled = false;
+        offerInAutofill(block);
       }
     });
   }

@@ -409,7 +409,7 @@ impl fantoccini::wd::WebDriverCompatibleCommand for Credentials {
 
 #[tokio::test]
 #[ignore = "needs Chromium and ChromeDriver: tests/run installs them and runs it"]
-async fn a_person_adds_a_passkey_and_logs_in_with_it_alone_in_a_real_browser() {
+async fn a_person_adds_a_passkey_and_logs_in_with_it_from_the_autofill_or_the_button_in_a_real_browser() {
     let app = spawn_app_on_localhost_with(|_| {}).await;
     app.verified_user("lovelace@example.com").await;
     let profile = tempfile::tempdir().unwrap();
@@ -442,11 +442,43 @@ async fn a_person_adds_a_passkey_and_logs_in_with_it_alone_in_a_real_browser() {
     browser.goto(&page("/account")).await.unwrap();
     press(&browser, "Log out").await;
     wait_for_path(&browser, "/").await;
+
+    // The login page offers the passkey in the email field's autofill (conditional
+    // mediation): the virtual authenticator picks it as a person would, no button pressed.
     browser.goto(&page("/login?next=/account/sessions")).await.unwrap();
+    wait_for_path(&browser, "/account/sessions").await;
+    assert!(browser.source().await.unwrap().contains("lovelace@example.com"), "signed in, no email typed");
+    press(&browser, "Log out").await;
+    wait_for_path(&browser, "/").await;
+
+    // A browser without conditional mediation keeps the button, which works as before.
+    browser.issue_cmd(WithoutConditionalMediation).await.unwrap();
+    browser.goto(&page("/login?next=/account/sessions")).await.unwrap();
+    let email = browser.find(Locator::Id("email")).await.unwrap();
+    assert_eq!(email.attr("autocomplete").await.unwrap().as_deref(), Some("username webauthn"));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(browser.current_url().await.unwrap().path(), "/login", "nothing offered, nothing signed in");
     press(&browser, "Log in with a passkey").await;
     wait_for_path(&browser, "/account/sessions").await;
     assert!(browser.source().await.unwrap().contains("lovelace@example.com"), "signed in, no email typed");
     browser.close().await.unwrap();
+}
+
+/// Makes every page of the browser say it has no conditional mediation, as browsers
+/// before it did (Chromium's DevTools protocol, through ChromeDriver).
+#[derive(Debug)]
+struct WithoutConditionalMediation;
+
+impl fantoccini::wd::WebDriverCompatibleCommand for WithoutConditionalMediation {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/goog/cdp/execute", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (axum::http::Method, Option<String>) {
+        let script = "PublicKeyCredential.isConditionalMediationAvailable = async () => false;";
+        let command = json!({ "cmd": "Page.addScriptToEvaluateOnNewDocument", "params": { "source": script } });
+        (axum::http::Method::POST, Some(command.to_string()))
+    }
 }
 
 /// A web app that signs its users in through Gatehouse: `/start` sends the browser to
