@@ -28,9 +28,9 @@ use crate::config::{BODY_LIMIT, Config};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::routes::{
-    account, admin, api, apps, assets, deletion, email, errors, external, forward_auth, health, home, invitation, jwks,
-    login, oidc, passkey_login, passkeys, password, profile, recovery, second_step, sessions, sign_in_alert, signup,
-    tokens, two_factor,
+    account, admin, api, apps, assets, deletion, email, email_code, errors, external, forward_auth, health, home,
+    invitation, jwks, login, oidc, passkey_login, passkeys, password, profile, recovery, second_step, sessions,
+    sign_in_alert, signup, tokens, two_factor,
 };
 use crate::security::client_ip::{self, ClientIp, ClientIpKey};
 use crate::security::csrf;
@@ -66,6 +66,8 @@ pub fn router(state: AppState) -> Router {
             "/login/2fa",
             get(second_step::second_step_page).post(second_step::second_step).layer(sign_in_form(&state)),
         )
+        .route("/login/code", get(email_code::ask_page).post(email_code::ask).layer(mail_rate_limit()))
+        .route("/login/code/enter", get(email_code::enter_page).post(email_code::enter).layer(sign_in_form(&state)))
         .route("/logout", post(login::logout))
         .route("/login/oidc/{id}", post(external::start).layer(sign_in_form(&state)))
         .route("/login/oidc/{id}/callback", get(external::callback))

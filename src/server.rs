@@ -194,6 +194,7 @@ async fn housekeeping(store: Store, mut stop: watch::Receiver<bool>) {
             // Kept a day after expiry, so a code that comes back still revokes what it bought.
             store::oauth::delete_expired_codes(store.pool(), now - 24 * 60 * 60).await?;
             store::oauth_grants::delete_spent(store.pool(), now).await?;
+            store::login_codes::delete_stale(store.pool(), now).await?;
             store::mail_budget::delete_stale(store.pool(), now - crate::accounts::notices::WINDOW_SECS).await?;
             store::throttle::delete_stale(store.pool(), now - crate::security::throttle::FORGET_AFTER_SECS).await?;
             store::outbox::delete_sent_before(store.pool(), now - 7 * 24 * 60 * 60).await?;

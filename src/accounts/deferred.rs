@@ -26,6 +26,7 @@ const POLL: Duration = Duration::from_secs(2);
 pub enum Ask {
     PasswordReset,
     VerificationLink,
+    LoginCode,
 }
 
 impl Ask {
@@ -33,11 +34,12 @@ impl Ask {
         match self {
             Self::PasswordReset => "password_reset",
             Self::VerificationLink => "verification_link",
+            Self::LoginCode => "login_code",
         }
     }
 
     fn parse(kind: &str) -> Option<Self> {
-        [Self::PasswordReset, Self::VerificationLink].into_iter().find(|ask| ask.as_str() == kind)
+        [Self::PasswordReset, Self::VerificationLink, Self::LoginCode].into_iter().find(|ask| ask.as_str() == kind)
     }
 }
 
@@ -80,6 +82,7 @@ async fn work_off(state: &AppState) -> Result<usize> {
             match ask {
                 Ask::PasswordReset => super::recovery::request_reset(state, &email).await?,
                 Ask::VerificationLink => super::signup::resend_verification(state, &email).await?,
+                Ask::LoginCode => super::email_codes::mail_code(state, &email).await?,
             }
         }
         mail_requests::delete(state.store().pool(), request.id).await?;

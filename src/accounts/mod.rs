@@ -8,6 +8,7 @@ pub mod deferred;
 pub mod deletion;
 pub mod devices;
 pub mod email_change;
+pub mod email_codes;
 pub mod invitations;
 pub mod links;
 pub mod notices;

@@ -3,6 +3,7 @@
 mod amr;
 mod authorization;
 mod email;
+pub mod login_code;
 pub mod password;
 mod profile;
 mod role;
@@ -15,6 +16,7 @@ mod token;
 pub use amr::{Amr, Factor};
 pub use authorization::{API_TOKEN_PREFIX, Authorization, AuthorizationError};
 pub use email::{Email, EmailError};
+pub use login_code::LoginCode;
 pub use password::{Password, PasswordError, PasswordPolicy};
 pub use profile::{DisplayName, ProfileError, Username};
 pub use role::{Role, RoleError};

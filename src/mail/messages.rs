@@ -194,3 +194,13 @@ pub fn new_device(
             + "\n",
     }
 }
+
+/// A sign-in code; no link, so that nothing but typing it in the browser that asked uses it.
+pub fn login_code(to: &Email, code: &crate::domain::LoginCode, minutes: i64, lang: Language) -> OutgoingMail {
+    OutgoingMail {
+        to: to.clone(),
+        subject: lang.t("mail-login-code-subject"),
+        text: lang.t_args("mail-login-code-body", &[("code", &code.to_string()), ("minutes", &minutes.to_string())])
+            + "\n",
+    }
+}

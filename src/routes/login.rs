@@ -37,6 +37,8 @@ pub struct LoginPage {
     providers: Vec<(String, String, bool)>,
     /// The OpenID Connect app the sign-in continues to, by name.
     app: Option<String>,
+    /// Whether to offer "email me a code" (`EMAIL_CODE_LOGIN`).
+    email_code: bool,
 }
 
 impl LoginPage {
@@ -81,7 +83,9 @@ pub async fn login_page(State(state): State<AppState>, page: Page, Query(param):
     let next = local_path(&param.next).unwrap_or_default().to_owned();
     let (policy, app) = form_policy_and_app(&state, &next).await?;
     let rd = return_address(&state, &param.rd);
-    Ok((policy, LoginPage { page, next, rd, providers: providers(&state), app, ..Default::default() }).into_response())
+    let email_code = state.config().email_code_login;
+    let page = LoginPage { page, next, rd, providers: providers(&state), app, email_code, ..Default::default() };
+    Ok((policy, page).into_response())
 }
 
 fn providers(state: &AppState) -> Vec<(String, String, bool)> {
@@ -121,7 +125,9 @@ pub async fn login(
     let (policy, app) = form_policy_and_app(&state, &next).await?;
     if form.password.is_empty() {
         let error = Some("login-error-password-missing");
-        let again = LoginPage { page, email: form.email, next, rd, error, providers: providers(&state), app };
+        let email_code = state.config().email_code_login;
+        let again =
+            LoginPage { page, email: form.email, next, rd, error, providers: providers(&state), app, email_code };
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, policy, again).into_response());
     }
     // Where the sign-in ends: back at the app, else the page the user was going to.
@@ -136,7 +142,9 @@ pub async fn login(
         }
         PasswordCheck::Refused => {
             let error = Some("login-error-refused");
-            let again = LoginPage { page, email: form.email, next, rd, error, providers: providers(&state), app };
+            let email_code = state.config().email_code_login;
+            let again =
+                LoginPage { page, email: form.email, next, rd, error, providers: providers(&state), app, email_code };
             return Ok((StatusCode::UNAUTHORIZED, policy, again).into_response());
         }
         PasswordCheck::Throttled { retry_after_secs } => {

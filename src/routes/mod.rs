@@ -9,6 +9,7 @@ pub mod apps;
 pub mod assets;
 pub mod deletion;
 pub mod email;
+pub mod email_code;
 pub mod errors;
 pub mod external;
 pub mod forward_auth;

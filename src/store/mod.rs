@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod keys;
 pub mod known_devices;
 pub mod links;
+pub mod login_codes;
 pub mod mail_budget;
 pub mod mail_requests;
 pub mod oauth;

@@ -24,6 +24,9 @@ pub struct PendingSignIn {
     /// Whether the first step was another provider's sign-in rather than the password.
     #[serde(default)]
     pub federated: bool,
+    /// Whether the first step was a code mailed to the address.
+    #[serde(default)]
+    pub emailed: bool,
     started_at: i64,
 }
 
@@ -31,7 +34,7 @@ impl PendingSignIn {
     const KEY: &'static str = "second_step";
 
     pub fn new(user_id: i64, remember: bool, next: String) -> Self {
-        Self { user_id, remember, next, federated: false, started_at: store::now() }
+        Self { user_id, remember, next, federated: false, emailed: false, started_at: store::now() }
     }
 
     /// After another provider's sign-in instead of the password.
@@ -39,14 +42,27 @@ impl PendingSignIn {
         Self { federated: true, ..Self::new(user_id, false, next) }
     }
 
+    /// After a code mailed to the address instead of the password.
+    pub fn after_email_code(user_id: i64, next: String) -> Self {
+        Self { emailed: true, ..Self::new(user_id, false, next) }
+    }
+
     /// The factors of the sign-in once a code completes it.
     pub fn with_code(&self) -> Amr {
-        if self.federated { Amr::federated_and_code() } else { Amr::password_and_code() }
+        match (self.federated, self.emailed) {
+            (true, _) => Amr::federated_and_code(),
+            (_, true) => Amr::email_and_code(),
+            _ => Amr::password_and_code(),
+        }
     }
 
     /// The factors of the sign-in once a passkey completes it.
     pub fn with_passkey(&self) -> Amr {
-        if self.federated { Amr::federated_and_passkey() } else { Amr::password_and_passkey() }
+        match (self.federated, self.emailed) {
+            (true, _) => Amr::federated_and_passkey(),
+            (_, true) => Amr::email_and_passkey(),
+            _ => Amr::password_and_passkey(),
+        }
     }
 
     /// Puts the browser in the pending state under a new session id. Whoever was signed

@@ -12,6 +12,7 @@ mod browser;
 mod cancellation;
 mod cli;
 mod connections;
+mod email_codes;
 mod external;
 mod faults;
 mod forward_auth;

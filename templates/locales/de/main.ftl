@@ -718,3 +718,26 @@ alerts-heading = Anmeldehinweise
 alerts-new-device = Mir eine E-Mail senden, wenn sich ein Browser, der noch nie angemeldet war, bei meinem Konto anmeldet
 alerts-save = Speichern
 notice-alerts-saved = Ihre Einstellung für Anmeldehinweise ist gespeichert.
+
+## Anmelden mit einem Code per E-Mail
+login-email-code = Stattdessen einen Code per E-Mail erhalten
+code-title = Mit einem Code anmelden
+code-ask-hint = Wir senden Ihnen einen Code per E-Mail, den Sie hier eingeben. Er gilt einmal, in diesem Browser, 10 Minuten lang.
+code-send = Code per E-Mail senden
+code-sent = Wenn es zu { $email } hier ein Konto gibt, ist ein Code dorthin unterwegs. Geben Sie ihn unten ein.
+code-field = Code aus der E-Mail
+code-ask-again = Neuen Code senden
+code-use-password = Stattdessen mein Passwort verwenden
+code-error-email = Geben Sie eine E-Mail-Adresse wie name@example.com ein.
+code-error-refused = Dieser Code stimmt nicht oder gilt nicht mehr. Prüfen Sie die neueste E-Mail oder fordern Sie einen neuen Code an.
+mail-login-code-subject = Ihr Anmeldecode
+mail-login-code-body =
+    Hallo,
+
+    Ihr Code zum Anmelden lautet:
+
+    { $code }
+
+    Geben Sie ihn in dem Browser ein, in dem Sie ihn angefordert haben. Er gilt einmal,
+    { $minutes } Minuten lang. Wenn Sie ihn nicht angefordert haben, können Sie diese
+    Nachricht ignorieren: Ohne diesen Browser kann niemand den Code verwenden.

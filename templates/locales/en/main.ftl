@@ -717,3 +717,26 @@ alerts-heading = Sign-in alerts
 alerts-new-device = Email me when a browser that has not signed in before signs in to my account
 alerts-save = Save
 notice-alerts-saved = Your sign-in alert setting is saved.
+
+## Sign in with a code by email
+login-email-code = Email me a code instead
+code-title = Sign in with a code
+code-ask-hint = We will email you a code to type here. It works once, in this browser, for 10 minutes.
+code-send = Email me a code
+code-sent = If { $email } has an account here, a code is on its way to it. Type it below.
+code-field = Code from the email
+code-ask-again = Send a new code
+code-use-password = Use my password instead
+code-error-email = Enter an email address like name@example.com.
+code-error-refused = That code is not right, or no longer valid. Check the latest email, or ask for a new code.
+mail-login-code-subject = Your sign-in code
+mail-login-code-body =
+    Hello,
+
+    Your code to sign in is:
+
+    { $code }
+
+    Type it in the browser where you asked for it. It works once, for { $minutes } minutes.
+    If you did not ask for it, you can ignore this message: nobody can use the code
+    without that browser.

@@ -718,3 +718,26 @@ alerts-heading = Alertes de connexion
 alerts-new-device = M'envoyer un e-mail quand un navigateur qui ne s'est jamais connecté se connecte à mon compte
 alerts-save = Enregistrer
 notice-alerts-saved = Votre réglage des alertes de connexion est enregistré.
+
+## Se connecter avec un code par e-mail
+login-email-code = Recevoir plutôt un code par e-mail
+code-title = Se connecter avec un code
+code-ask-hint = Nous vous envoyons par e-mail un code à saisir ici. Il sert une fois, dans ce navigateur, pendant 10 minutes.
+code-send = M'envoyer un code
+code-sent = Si { $email } a un compte ici, un code est en route vers cette adresse. Saisissez-le ci-dessous.
+code-field = Code reçu par e-mail
+code-ask-again = Envoyer un nouveau code
+code-use-password = Utiliser plutôt mon mot de passe
+code-error-email = Saisissez une adresse e-mail comme nom@example.com.
+code-error-refused = Ce code n'est pas bon, ou n'est plus valable. Vérifiez le dernier e-mail, ou demandez un nouveau code.
+mail-login-code-subject = Votre code de connexion
+mail-login-code-body =
+    Bonjour,
+
+    Votre code pour vous connecter est :
+
+    { $code }
+
+    Saisissez-le dans le navigateur où vous l'avez demandé. Il sert une fois, pendant
+    { $minutes } minutes. Si vous ne l'avez pas demandé, vous pouvez ignorer ce message :
+    personne ne peut utiliser le code sans ce navigateur.
