@@ -3,8 +3,8 @@
 use gatehouse::domain::SignupMode;
 use reqwest::StatusCode;
 
-use crate::helpers::process::{fails_with, run, stdout};
-use crate::helpers::{PASSWORD, TestApp, browser, spawn_app_with, token_of};
+use crate::helpers::process::{fails_with, gatehouse, run, start, stdout};
+use crate::helpers::{PASSWORD, TestApp, browser, spawn_app_on_localhost_with, spawn_app_with, token_of};
 
 async fn accounts(app: &TestApp) -> i64 {
     app.scalar("SELECT COUNT(*) FROM users").await
@@ -206,4 +206,58 @@ async fn an_admin_invites_sees_resends_and_revokes_invitations() {
     let again = app.post_form_with(&admin, &format!("/admin/invitations/{id}/revoke"), &[]).await;
     assert_eq!(again.status(), StatusCode::NOT_FOUND);
     assert_eq!(accounts(&app).await, 1);
+}
+
+#[tokio::test]
+async fn an_invited_person_may_choose_a_passkey_instead_of_a_password() {
+    let app = spawn_app_on_localhost_with(|config| config.signup = SignupMode::Invite).await;
+    invite(&app, &["keys@example.com"]);
+    let link = invitation_link(&app, "keys@example.com", 1).await;
+    let client = browser();
+    let page = app.get_with(&client, &link).await.text().await.unwrap();
+    assert!(page.contains("Use a passkey instead"));
+
+    let accepted =
+        app.post_form_with(&client, "/invitation", &[("token", &token_of(&link)), ("with", "passkey")]).await;
+    assert_eq!(accepted.status(), StatusCode::SEE_OTHER);
+    assert_eq!(accepted.headers()["location"], "/account/passkeys?notice=add-a-passkey");
+    let passkeys = app.get_with(&client, "/account/passkeys?notice=add-a-passkey").await.text().await.unwrap();
+    assert!(passkeys.contains("Add a passkey now"), "{passkeys}");
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM users WHERE password_hash = ''").await, 1, "no password was set");
+
+    let mut authenticator = crate::passkeys::register(&app, &client, "Laptop").await;
+    let (signed_in, _) = crate::passkeys::passkey_sign_in(&app, &mut authenticator).await;
+    assert_eq!(signed_in.status(), StatusCode::OK, "the passkey is the way in");
+}
+
+#[tokio::test]
+async fn the_sign_up_settings_come_from_gatehouse_toml_and_are_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let toml = "signup = \"invite\"\nsignup_allowed_domains = [\"example.com\"]\nemail_code_login = true\n\
+                invitation_valid_days = 3\ngatehouse_addr = \"127.0.0.1:0\"\n";
+    std::fs::write(dir.path().join("gatehouse.toml"), toml).unwrap();
+    let checked = gatehouse(dir.path()).arg("check-config").output().unwrap();
+    assert!(checked.status.success(), "{}", String::from_utf8_lossy(&checked.stderr));
+
+    let server = start(gatehouse(dir.path()));
+    let client = reqwest::Client::new();
+    let register = client.get(format!("{}/register", server.base)).send().await.unwrap().text().await.unwrap();
+    assert!(register.contains("Sign-up here is by invitation"), "{register}");
+    let login = client.get(format!("{}/login", server.base)).send().await.unwrap().text().await.unwrap();
+    assert!(login.contains("Email me a code instead"), "{login}");
+    drop(server);
+
+    let wrong = gatehouse(dir.path())
+        .arg("check-config")
+        .env("SIGNUP", "sometimes")
+        .env("SIGNUP_ALLOWED_DOMAINS", "*.example.com")
+        .env("EMAIL_CODE_LOGIN", "maybe")
+        .env("INVITATION_VALID_DAYS", "0")
+        .output()
+        .unwrap();
+    assert!(!wrong.status.success());
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    for name in ["SIGNUP must be", "SIGNUP_ALLOWED_DOMAINS", "EMAIL_CODE_LOGIN", "INVITATION_VALID_DAYS"] {
+        assert!(stderr.contains(name), "{name} not named: {stderr}");
+    }
 }

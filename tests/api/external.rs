@@ -80,6 +80,17 @@ async fn gatehouse_authenticating(
     reachable: bool,
     token_auth: Option<TokenAuth>,
 ) -> Option<TestApp> {
+    gatehouse_configured(port, issuer, reachable, token_auth, |_| {}).await
+}
+
+/// [`gatehouse_authenticating`], with other settings changed by `configure`.
+async fn gatehouse_configured(
+    port: u16,
+    issuer: &str,
+    reachable: bool,
+    token_auth: Option<TokenAuth>,
+    configure: impl FnOnce(&mut gatehouse::Config),
+) -> Option<TestApp> {
     let settings = ProviderSettings {
         id: "corp".into(),
         name: "Corp SSO".into(),
@@ -90,6 +101,7 @@ async fn gatehouse_authenticating(
     let app = spawn_app_unless_port_taken(|config| {
         config.addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
         config.sign_in_providers = Arc::new(vec![settings]);
+        configure(config);
     })
     .await?;
     let expected = if reachable { "Continue with Corp SSO" } else { "Corp SSO is unavailable right now" };
@@ -409,4 +421,25 @@ async fn a_click_before_discovery_has_run_discovers_the_provider_then() {
     let callback =
         callback_from(&app, &provider, &browser, "/login/oidc/corp", Answer::SignInAs("ada@example.com")).await;
     assert_eq!(location(&app.get_with(&browser, &callback.replace(&app.base_url, "")).await), "/account");
+}
+
+#[tokio::test]
+#[ignore = "needs Node and oidc-provider: tests/run installs them"]
+async fn a_provider_makes_no_account_where_sign_up_is_not_open_to_the_address() {
+    let (app, provider) = on_a_drawn_port(|port| async move {
+        let provider = ExternalProvider::start(port, "").await;
+        let only_example_org =
+            |config: &mut gatehouse::Config| config.signup_allowed_domains = vec!["example.org".into()];
+        Some((gatehouse_configured(port, &provider.issuer, true, None, only_example_org).await?, provider))
+    })
+    .await;
+    let (refused, browser) = sign_in_with_provider(&app, &provider, "ada@example.com").await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    assert!(refused.text().await.unwrap().contains("does not make accounts by signing in with another provider"));
+    assert!(!is_signed_in(&app, &browser).await);
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM users").await, 0);
+
+    let (admitted, browser) = sign_in_with_provider(&app, &provider, "bo@example.org").await;
+    assert_eq!(admitted.status(), StatusCode::SEE_OTHER, "an address sign-up is open to");
+    assert!(is_signed_in(&app, &browser).await);
 }

@@ -33,6 +33,10 @@ const SETTINGS: &[&str] = &[
     "BRAND_NAME",
     "BRAND_ACCENT_COLOR",
     "BRAND_SUPPORT_EMAIL",
+    "SIGNUP",
+    "SIGNUP_ALLOWED_DOMAINS",
+    "INVITATION_VALID_DAYS",
+    "EMAIL_CODE_LOGIN",
 ];
 
 pub fn gatehouse(dir: &std::path::Path) -> Command {
