@@ -710,7 +710,7 @@ mail-new-device-body =
     The link is valid for 7 days. You can turn these messages off under "Sessions" in your
     account.
 alert-title = Was this not you?
-alert-explain = A browser new to the account { $email } signed in. If it was not you, end that session now and choose a new password: every other session ends with it.
+alert-explain = A browser new to the account { $email } signed in. If it was not you, end that session now and choose a new password, which ends every other session too.
 alert-end-session = End that session and choose a new password
 alert-if-you = If it was you, close this page: nothing changes.
 alerts-heading = Sign-in alerts
