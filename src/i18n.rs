@@ -33,6 +33,39 @@ impl Default for Language {
 }
 
 impl Language {
+    /// "Firefox on Linux" from a User-Agent, good enough to recognise one's own devices, in
+    /// the reader's language.
+    pub fn describe_device(self, user_agent: &str) -> String {
+        let browser = [
+            ("Edg/", "Edge"),
+            ("OPR/", "Opera"),
+            ("Firefox/", "Firefox"),
+            ("Chrome/", "Chrome"),
+            ("Safari/", "Safari"),
+            ("curl/", "curl"),
+        ]
+        .iter()
+        .find(|(marker, _)| user_agent.contains(marker))
+        .map(|(_, name)| *name);
+        let system = [
+            ("Android", "Android"),
+            ("iPhone", "iPhone"),
+            ("iPad", "iPad"),
+            ("Windows", "Windows"),
+            ("Mac OS X", "macOS"),
+            ("Linux", "Linux"),
+        ]
+        .iter()
+        .find(|(marker, _)| user_agent.contains(marker))
+        .map(|(_, name)| *name);
+        match (browser, system) {
+            (Some(browser), Some(system)) => self.t_args("device-on", &[("browser", browser), ("system", system)]),
+            (Some(name), None) | (None, Some(name)) => name.to_owned(),
+            (None, None) if user_agent.is_empty() => self.t("device-unknown"),
+            (None, None) => user_agent.chars().take(40).collect(),
+        }
+    }
+
     pub fn english() -> Self {
         Self(LOCALES.fallback())
     }
@@ -241,5 +274,15 @@ mod tests {
             items.insert(position.min(items.len()), "de;q=0.5".into());
             prop_assert_eq!(Language::negotiate(&items.join(", ")).code(), "de");
         }
+    }
+
+    #[test]
+    fn devices_are_named_by_browser_and_system() {
+        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
+        let english = Language::english();
+        assert_eq!(english.describe_device(firefox), "Firefox on Linux");
+        assert_eq!(Language::from_code("de").unwrap().describe_device(firefox), "Firefox unter Linux");
+        assert_eq!(english.describe_device("curl/8.5.0"), "curl");
+        assert_eq!(english.describe_device(""), "Unknown device");
     }
 }

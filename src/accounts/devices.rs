@@ -9,52 +9,68 @@
 use sha2::{Digest, Sha256};
 
 use super::Client;
-use crate::domain::{AuthSession, Email, Token};
+use super::password::{self, SignedInWith};
+use crate::domain::{AuthSession, Token};
 use crate::error::Result;
-use crate::mail::messages;
+use crate::mail::Outbox;
+use crate::mail::messages::{self, Links};
 use crate::security::device;
-use crate::state::AppState;
 use crate::store::users::User;
-use crate::store::{self, known_devices, tokens};
+use crate::store::{self, Store, known_devices, tokens};
 
-/// Remembers this browser for `user`, mailing the owner if it is new to the account.
-/// Returns the browser's id, for its device cookie.
-pub async fn remember(state: &AppState, user: &User, auth: &AuthSession, client: &Client) -> Result<String> {
+/// The books of a sign-in in a browser, in one commit (see
+/// [`password::record_sign_in`]): last login, the activity log, and this browser among
+/// the account's, mailing the owner if it is new. Returns the browser's id, for its
+/// device cookie.
+pub async fn record_sign_in(
+    (store, outbox, links): (&Store, &Outbox, &Links),
+    user: &User,
+    auth: &AuthSession,
+    client: &Client,
+    with: SignedInWith,
+) -> Result<String> {
     let claimed = client.device_cookie.as_deref().and_then(|value| device::claimed_id(value, user.id));
     let device_id = claimed.map_or_else(device::new_id, str::to_owned);
     let device_hash = hex::encode(Sha256::digest(device_id.as_bytes()));
-    let mut tx = state.store().begin().await?;
-    // Most sign-ins come from a known browser: they only read.
-    if claimed.is_some() && known_devices::is_known(&mut tx, user.id, &device_hash).await? {
-        return Ok(device_id);
-    }
     let now = store::now();
-    let new_here = known_devices::remember(&mut tx, user.id, &device_hash, now).await?;
-    let seen_others = new_here && known_devices::count(&mut tx, user.id).await? > 1;
-    if seen_others && user.wants_new_device_mail() {
-        let email = user.address()?;
-        if super::notices::within_budget(&mut tx, &email).await? {
-            let token = Token::generate();
-            tokens::insert_for_session(&mut *tx, &token, user.id, &user.email, &auth.sid, now).await?;
-            let mail = new_device_mail(state, &email, &token, auth, user);
-            state.outbox().enqueue(&mut tx, &mail).await?;
-            tracing::info!(event = "new_device_sign_in", user_id = user.id, "owner mailed");
+    let mut tx = store.begin().await?;
+    password::write_sign_in(&mut tx, user, client, with, now).await?;
+    // Most sign-ins come from a known browser: nothing more to write.
+    let known = claimed.is_some() && known_devices::is_known(&mut tx, user.id, &device_hash).await?;
+    if !known && known_devices::remember(&mut tx, user.id, &device_hash, now).await? {
+        let browsers = known_devices::count(&mut tx, user.id).await?;
+        if browsers > known_devices::KEEP {
+            known_devices::forget_oldest(&mut tx, user.id).await?;
+        }
+        if browsers > 1 && user.wants_new_device_mail() {
+            tell_the_owner(&mut tx, (outbox, links), user, auth, now).await?;
         }
     }
-    state.outbox().commit(tx).await?;
+    outbox.commit(tx).await?;
+    password::signed_in(user, client);
     Ok(device_id)
 }
 
-fn new_device_mail(
-    state: &AppState,
-    to: &Email,
-    token: &Token,
-    auth: &AuthSession,
+/// Queues the new-device mail with its "was this not you?" link, within the mail budget.
+async fn tell_the_owner(
+    tx: &mut store::Tx,
+    (outbox, links): (&Outbox, &Links),
     user: &User,
-) -> crate::mail::OutgoingMail {
+    auth: &AuthSession,
+    now: i64,
+) -> Result<()> {
+    let email = user.address()?;
+    if !super::notices::within_budget(tx, &email).await? {
+        return Ok(());
+    }
+    let token = Token::generate();
+    tokens::insert_for_session(&mut **tx, &token, user.id, &user.email, &auth.sid, now).await?;
     let lang = user.language();
-    let device = crate::web::format::describe_device(lang, &auth.user_agent);
-    messages::new_device(state.links(), to, token, (&lang.date_time(auth.authenticated_at), &device, &auth.ip), lang)
+    let when = lang.date_time(auth.authenticated_at);
+    let device = lang.describe_device(&auth.user_agent);
+    outbox.enqueue(tx, &messages::new_device(links, &email, &token, (&when, &device, &auth.ip), lang)).await?;
+    tracing::info!(event = "new_device_sign_in", user_id = user.id, "owner mailed");
+    Ok(())
 }
 
 /// What a "was this not you?" link did.
@@ -66,9 +82,9 @@ pub enum Disowned {
 }
 
 /// Ends the session a new-device mail told of, and makes a reset link for the account.
-pub async fn disown(state: &AppState, raw_token: &str, client: &Client) -> Result<Disowned> {
+pub async fn disown(store: &Store, raw_token: &str, client: &Client) -> Result<Disowned> {
     let now = store::now();
-    let mut tx = state.store().begin().await?;
+    let mut tx = store.begin().await?;
     let row = match super::links::redeem(&mut tx, raw_token, tokens::Purpose::EndSession).await? {
         tokens::Lookup::Valid(row) => row,
         refused => return Ok(Disowned::Refused(refused)),

@@ -3,6 +3,7 @@
 //! exists (same time, same answer), failure counting and hash upgrades.
 
 use secrecy::{ExposeSecret, SecretString};
+use sqlx::AnyConnection;
 
 use super::Client;
 use crate::domain::{Amr, Email};
@@ -95,7 +96,6 @@ pub async fn check(state: &AppState, email: &str, password: SecretString, client
         tracing::info!(event = "login_second_step", user_id = user.id, %ip, "right password, code still needed");
         return Ok(PasswordCheck::SecondStepNeeded(user));
     }
-    record_sign_in(state, &user, client, SignedInWith::Password).await?;
     Ok(PasswordCheck::Accepted(user))
 }
 
@@ -152,18 +152,35 @@ impl SignedInWith {
     }
 }
 
-/// The books of a completed sign-in: last login, the activity log (saying how), the metrics.
+/// The books of a program's completed sign-in: last login, the activity log (saying how),
+/// the metrics. A browser's are kept by [`super::devices::record_sign_in`], with its device.
 /// One commit: each commit empties every instance's read cache, which the session checks
 /// arriving meanwhile pay for.
 pub async fn record_sign_in(state: &AppState, user: &User, client: &Client, with: SignedInWith) -> Result<()> {
     let now = store::now();
     let mut tx = state.store().begin().await?;
-    users::record_login(&mut *tx, user.id, &client.ip(), now).await?;
-    events::record_sign_in(&mut *tx, user.id, with.describe(), &client.ip(), &client.user_agent, now).await?;
+    write_sign_in(&mut tx, user, client, with, now).await?;
     tx.commit().await?;
+    signed_in(user, client);
+    Ok(())
+}
+
+/// The sign-in's rows, within the caller's transaction.
+pub async fn write_sign_in(
+    conn: &mut AnyConnection,
+    user: &User,
+    client: &Client,
+    with: SignedInWith,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    users::record_login(&mut *conn, user.id, &client.ip(), now).await?;
+    events::record_sign_in(&mut *conn, user.id, with.describe(), &client.ip(), &client.user_agent, now).await
+}
+
+/// The log line and the metric of a completed sign-in, once it is committed.
+pub fn signed_in(user: &User, client: &Client) {
     tracing::info!(event = "login_succeeded", user_id = user.id, ip = %client.ip, "signed in");
     metrics::login("ok");
-    Ok(())
 }
 
 /// The check for programs (HTTP Basic, the token endpoint): the login form's per-IP
@@ -180,7 +197,10 @@ pub async fn check_for_program(
         return Err(AppError::TooManyRequests { retry_after_secs });
     }
     match check(state, email, password, client).await? {
-        PasswordCheck::Accepted(user) => Ok((user, Amr::password())),
+        PasswordCheck::Accepted(user) => {
+            record_sign_in(state, &user, client, SignedInWith::Password).await?;
+            Ok((user, Amr::password()))
+        }
         PasswordCheck::SecondStepNeeded(user) => {
             let amr = crate::two_factor::program_second_step(state, &user, otp, client).await?;
             record_sign_in(state, &user, client, SignedInWith::PasswordAndCode).await?;

@@ -13,7 +13,6 @@ use crate::state::AppState;
 use crate::store::events::{self, EventKind};
 use crate::store::{self, sessions};
 use crate::web::account_area::{SettingsPage, notice_text};
-use crate::web::format::describe_device;
 use crate::web::{NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -48,8 +47,7 @@ pub async fn overview(
     // again at each sign-in, this one included.
     let failed_logins = events::failures_since_previous_login(pool, user.id).await?;
     let previous_login = events::previous_login(pool, user.id).await?.map(|login| {
-        let from =
-            [login.ip, describe_device(page.lang, &login.user_agent)].into_iter().filter(|part| !part.is_empty());
+        let from = [login.ip, page.lang.describe_device(&login.user_agent)].into_iter().filter(|part| !part.is_empty());
         format!("{} · {}", page.lang.date_time(login.created_at), from.collect::<Vec<_>>().join(", "))
     });
     let signed_up = page.lang.date(user.created_at);
@@ -103,7 +101,7 @@ pub async fn activity(State(state): State<AppState>, current: CurrentUser, page:
         .map(|event| EventView {
             what: what_happened(lang, &event),
             when: lang.date_time(event.created_at),
-            device: if event.user_agent.is_empty() { String::new() } else { describe_device(lang, &event.user_agent) },
+            device: if event.user_agent.is_empty() { String::new() } else { lang.describe_device(&event.user_agent) },
             ip: event.ip,
         })
         .collect();

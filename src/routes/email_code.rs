@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 
 use crate::accounts::email_codes::{self, Tried};
-use crate::accounts::password::{self, DISABLED, SignedInWith};
+use crate::accounts::password::{DISABLED, SignedInWith};
 use crate::accounts::{Client, sessions};
 use crate::domain::{Amr, Email};
 use crate::error::{AppError, Result};
@@ -130,9 +130,8 @@ pub async fn enter(
         PendingSignIn::after_email_code(user.id, asked.next).begin(&session).await?;
         return Ok(Redirect::to(SECOND_STEP).into_response());
     }
-    password::record_sign_in(&state, &user, &client, SignedInWith::EmailCode).await?;
     let auth = sessions::signed_in(&user, false, Amr::email(), &client);
-    let known_device = start_session(&state, &session, &user, &auth, &client).await?;
+    let known_device = start_session(&state, &session, &user, (&auth, SignedInWith::EmailCode), &client).await?;
     Ok((axum_extra::extract::cookie::CookieJar::new().add(known_device), Redirect::to(after_sign_in(&asked.next)))
         .into_response())
 }

@@ -83,9 +83,9 @@ pub async fn callback(
                 Ok(Redirect::to(SECOND_STEP).into_response())
             }
             SignIn::Account(user) => {
-                password::record_sign_in(&state, &user, &client, password::SignedInWith::Provider).await?;
                 let auth = sessions::signed_in(&user, false, Amr::federated(), &client);
-                let known_device = start_session(&state, &session, &user, &auth, &client).await?;
+                let with = password::SignedInWith::Provider;
+                let known_device = start_session(&state, &session, &user, (&auth, with), &client).await?;
                 Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&next))).into_response())
             }
             SignIn::EmailTaken => Err(AppError::Conflict(EMAIL_TAKEN)),

@@ -12,7 +12,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use crate::accounts::invitations::{self, Accepted, Lookup};
-use crate::accounts::password::{self, SignedInWith};
+use crate::accounts::password::SignedInWith;
 use crate::accounts::{Client, sessions};
 use crate::domain::{Amr, Password};
 use crate::error::Result;
@@ -93,9 +93,8 @@ pub async fn accept(
         Accepted::AddressTaken => return Ok(refusal(page, &Lookup::Accepted)),
     };
     let amr = if with_passkey { Amr::email() } else { Amr::password() };
-    password::record_sign_in(&state, &user, &client, SignedInWith::Invitation).await?;
     let auth = sessions::signed_in(&user, false, amr, &client);
-    let known_device = start_session(&state, &session, &user, &auth, &client).await?;
+    let known_device = start_session(&state, &session, &user, (&auth, SignedInWith::Invitation), &client).await?;
     let next = if with_passkey { "/account/passkeys?notice=add-a-passkey" } else { "/account?notice=welcome" };
     Ok((CookieJar::new().add(known_device), Redirect::to(next)).into_response())
 }

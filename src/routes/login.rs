@@ -10,7 +10,7 @@ use secrecy::SecretString;
 use serde::Deserialize;
 use tower_sessions::Session;
 
-use crate::accounts::password::{self, DISABLED, PasswordCheck};
+use crate::accounts::password::{self, DISABLED, PasswordCheck, SignedInWith};
 use crate::accounts::{Client, sessions};
 use crate::domain::Amr;
 use crate::error::{AppError, Result};
@@ -156,7 +156,7 @@ pub async fn login(
         }
     };
     let auth = sessions::signed_in(&user, remember, Amr::password(), &client);
-    let known_device = start_session(&state, &session, &user, &auth, &client).await?;
+    let known_device = start_session(&state, &session, &user, (&auth, SignedInWith::Password), &client).await?;
     Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&destination))).into_response())
 }
 

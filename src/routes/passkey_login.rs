@@ -89,9 +89,8 @@ async fn signed_in(
     client: &Client,
     destination: &str,
 ) -> Result<Response> {
-    password::record_sign_in(state, user, client, password::SignedInWith::Passkey).await?;
     let auth = sessions::signed_in(user, remember, amr, client);
-    let known_device = start_session(state, session, user, &auth, client).await?;
+    let known_device = start_session(state, session, user, (&auth, password::SignedInWith::Passkey), client).await?;
     let body = serde_json::json!({ "redirect": after_sign_in(destination) });
     Ok((CookieJar::new().add(known_device), axum::Json(body)).into_response())
 }

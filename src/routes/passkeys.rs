@@ -19,7 +19,6 @@ use crate::state::AppState;
 use crate::store::passkeys::StoredPasskey;
 use crate::web::account_area::notice_text;
 use crate::web::confirm::ConfirmAction;
-use crate::web::format::describe_device;
 use crate::web::{Form, Json, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -82,7 +81,7 @@ fn device_name(lang: Language, client: &Client) -> String {
     if client.user_agent.trim().is_empty() {
         lang.t("passkey-default-name")
     } else {
-        describe_device(lang, &client.user_agent)
+        lang.describe_device(&client.user_agent)
     }
 }
 

@@ -105,9 +105,8 @@ pub async fn second_step(
         Verdict::Throttled { retry_after_secs } => return Err(AppError::TooManyRequests { retry_after_secs }),
     };
     PendingSignIn::finish(&session).await?;
-    password::record_sign_in(&state, &user, &client, with).await?;
     let auth = sessions::signed_in(&user, pending.remember, pending.with_code(), &client);
-    let known_device = start_session(&state, &session, &user, &auth, &client).await?;
+    let known_device = start_session(&state, &session, &user, (&auth, with), &client).await?;
     let rd = return_address(&state, &form.rd);
     let destination = if rd.is_empty() { pending.next } else { rd };
     Ok((CookieJar::new().add(known_device), Redirect::to(after_sign_in(&destination))).into_response())

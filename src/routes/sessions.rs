@@ -13,7 +13,6 @@ use crate::state::AppState;
 use crate::store;
 use crate::web::account_area::notice_text;
 use crate::web::confirm::ConfirmAction;
-use crate::web::format::describe_device;
 use crate::web::{Form, NoticeParam, Page, Query};
 
 #[derive(Template, WebTemplate)]
@@ -50,7 +49,7 @@ pub async fn sessions_page(
             .into_iter()
             .map(|row| SessionView {
                 current: row.id_hash == this,
-                device: describe_device(page.lang, &row.user_agent),
+                device: page.lang.describe_device(&row.user_agent),
                 ip: row.ip,
                 created: page.lang.date_time(row.created_at),
                 last_seen: page.lang.date_time(row.last_seen_at),

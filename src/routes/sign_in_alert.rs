@@ -43,7 +43,7 @@ pub async fn disown(
     page: Page,
     Form(form): Form<TokenParam>,
 ) -> Result<Response> {
-    match devices::disown(&state, &form.token, &client).await? {
+    match devices::disown(state.store(), &form.token, &client).await? {
         Disowned::Reset(reset) => {
             let query = form_urlencoded::Serializer::new(String::new()).append_pair("token", &reset.encode()).finish();
             Ok((link_page::TOKEN_PAGE_HEADERS, Redirect::to(&format!("/reset-password?{query}"))).into_response())

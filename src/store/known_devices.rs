@@ -3,7 +3,7 @@
 use sqlx::AnyConnection;
 
 /// The most browsers remembered per account; the first seen are forgotten first.
-const KEEP: i64 = 200;
+pub const KEEP: i64 = 200;
 
 /// Remembers the browser; `true` when it was new to the account.
 pub async fn remember(
@@ -21,17 +21,20 @@ pub async fn remember(
     .bind(now)
     .execute(&mut *conn)
     .await?;
-    if inserted.rows_affected() == 1 {
-        sqlx::query(
-            "DELETE FROM known_devices WHERE user_id = $1 AND device_hash NOT IN \
-             (SELECT device_hash FROM known_devices WHERE user_id = $1 ORDER BY first_seen_at DESC LIMIT $2)",
-        )
-        .bind(user_id)
-        .bind(KEEP)
-        .execute(&mut *conn)
-        .await?;
-    }
     Ok(inserted.rows_affected() == 1)
+}
+
+/// Forgets all but the [`KEEP`] browsers seen most recently first.
+pub async fn forget_oldest(conn: &mut AnyConnection, user_id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "DELETE FROM known_devices WHERE user_id = $1 AND device_hash NOT IN \
+         (SELECT device_hash FROM known_devices WHERE user_id = $1 ORDER BY first_seen_at DESC LIMIT $2)",
+    )
+    .bind(user_id)
+    .bind(KEEP)
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 pub async fn is_known(conn: &mut AnyConnection, user_id: i64, device_hash: &str) -> Result<bool, sqlx::Error> {

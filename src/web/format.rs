@@ -1,7 +1,6 @@
 //! How stored values read on pages and in JSON.
 
 use crate::error::AppError;
-use crate::i18n::Language;
 
 /// A `next` parameter is followed only if it stays on this site: a path, not `//host`
 /// or `/\host` (which browsers treat as another origin), with no control characters.
@@ -27,39 +26,6 @@ pub fn rfc3339(unix: i64) -> Result<String, AppError> {
         .ok()
         .and_then(|at| at.format(&time::format_description::well_known::Rfc3339).ok())
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("invalid stored time {unix}")))
-}
-
-/// "Firefox on Linux" from a User-Agent, good enough to recognise one's own devices, in
-/// the reader's language.
-pub fn describe_device(lang: Language, user_agent: &str) -> String {
-    let browser = [
-        ("Edg/", "Edge"),
-        ("OPR/", "Opera"),
-        ("Firefox/", "Firefox"),
-        ("Chrome/", "Chrome"),
-        ("Safari/", "Safari"),
-        ("curl/", "curl"),
-    ]
-    .iter()
-    .find(|(marker, _)| user_agent.contains(marker))
-    .map(|(_, name)| *name);
-    let system = [
-        ("Android", "Android"),
-        ("iPhone", "iPhone"),
-        ("iPad", "iPad"),
-        ("Windows", "Windows"),
-        ("Mac OS X", "macOS"),
-        ("Linux", "Linux"),
-    ]
-    .iter()
-    .find(|(marker, _)| user_agent.contains(marker))
-    .map(|(_, name)| *name);
-    match (browser, system) {
-        (Some(browser), Some(system)) => lang.t_args("device-on", &[("browser", browser), ("system", system)]),
-        (Some(name), None) | (None, Some(name)) => name.to_owned(),
-        (None, None) if user_agent.is_empty() => lang.t("device-unknown"),
-        (None, None) => user_agent.chars().take(40).collect(),
-    }
 }
 
 /// `text` as a `data:` URL a link can download (`<a download>`): it needs no script, and
@@ -106,15 +72,5 @@ mod tests {
     #[test]
     fn times_in_json_are_rfc_3339() {
         assert_eq!(rfc3339(1_764_028_800).unwrap(), "2025-11-25T00:00:00Z");
-    }
-
-    #[test]
-    fn devices_are_named_by_browser_and_system() {
-        let firefox = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0";
-        let english = Language::english();
-        assert_eq!(describe_device(english, firefox), "Firefox on Linux");
-        assert_eq!(describe_device(Language::from_code("de").unwrap(), firefox), "Firefox unter Linux");
-        assert_eq!(describe_device(english, "curl/8.5.0"), "curl");
-        assert_eq!(describe_device(english, ""), "Unknown device");
     }
 }

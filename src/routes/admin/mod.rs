@@ -22,7 +22,6 @@ use crate::store::events::LogEntry;
 use crate::store::users::User;
 use crate::store::{self, sessions};
 use crate::web::Page;
-use crate::web::format::describe_device;
 
 /// The pages of the admin area, in the menu's order: (path, label).
 pub const SECTIONS: [(&str, &str); 3] = [
@@ -125,7 +124,7 @@ impl EventRow {
             detail: entry.detail.unwrap_or_default(),
             by,
             when: lang.date_time(entry.created_at),
-            device: if entry.user_agent.is_empty() { String::new() } else { describe_device(lang, &entry.user_agent) },
+            device: if entry.user_agent.is_empty() { String::new() } else { lang.describe_device(&entry.user_agent) },
             ip: entry.ip,
         }
     }
@@ -139,7 +138,7 @@ impl UserPage {
             .await?
             .into_iter()
             .map(|session| SessionRow {
-                device: describe_device(lang, &session.user_agent),
+                device: lang.describe_device(&session.user_agent),
                 ip: session.ip,
                 created: lang.date_time(session.created_at),
                 last_seen: lang.date_time(session.last_seen_at),
