@@ -119,8 +119,9 @@ pub struct Page {
     pub brand: Arc<Branding>,
     /// The words the page is written in.
     pub lang: Language,
-    /// Whether anyone may sign up (`SIGNUP=open`): else no page offers the form.
-    pub signup_open: bool,
+    /// Whether sign-up is by invitation or closed (`SIGNUP`): then no page offers the form.
+    /// Pages made without a request (error pages) offer it, as an open server does.
+    pub signup_closed: bool,
 }
 
 impl FromRequestParts<AppState> for Page {
@@ -140,7 +141,7 @@ impl FromRequestParts<AppState> for Page {
         let lang =
             Language::choose(user.as_ref().and_then(|current| current.user.language.as_deref()), accept_language);
         let signed_in_as = user.map(|current| current.user.email);
-        let signup_open = state.config().signup_policy().is_open();
-        Ok(Self { csrf_token, signed_in_as, is_admin, passkeys, brand, lang, signup_open })
+        let signup_closed = !state.config().signup_policy().is_open();
+        Ok(Self { csrf_token, signed_in_as, is_admin, passkeys, brand, lang, signup_closed })
     }
 }
