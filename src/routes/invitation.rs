@@ -17,6 +17,7 @@ use crate::accounts::{Client, sessions};
 use crate::domain::{Amr, Password};
 use crate::error::Result;
 use crate::state::AppState;
+use crate::store::invitations::Invitation;
 use crate::web::link_page::{self, TokenParam};
 use crate::web::sign_in::start_session;
 use crate::web::{Form, Page, Query};
@@ -32,6 +33,21 @@ pub struct InvitationPage {
     error: Option<String>,
     /// Why the link cannot be used (the key of the words), instead of the form.
     refused: Option<&'static str>,
+}
+
+impl InvitationPage {
+    /// The form for a valid invitation, with what was wrong with the password, if anything.
+    fn form(state: &AppState, page: Page, invitation: Invitation, token: String, error: Option<String>) -> Self {
+        Self {
+            page,
+            roles: invitation.role_names().collect::<Vec<_>>().join(", "),
+            email: invitation.email,
+            token,
+            min_length: state.config().password_min_length,
+            error,
+            refused: None,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -53,16 +69,7 @@ pub async fn invitation_page(
 ) -> Result<Response> {
     match invitations::look_up(state.store(), &param.token).await? {
         Lookup::Valid(invitation) => {
-            let form = InvitationPage {
-                page,
-                roles: invitation.role_names().collect::<Vec<_>>().join(", "),
-                email: invitation.email,
-                token: param.token,
-                min_length: state.config().password_min_length,
-                error: None,
-                refused: None,
-            };
-            Ok(link_page::showing_link(form))
+            Ok(link_page::showing_link(InvitationPage::form(&state, page, invitation, param.token, None)))
         }
         refused => Ok(refusal(page, &refused)),
     }
@@ -105,15 +112,7 @@ async fn again(state: &AppState, page: Page, token: String, error: String) -> Re
         Lookup::Valid(invitation) => invitation,
         refused => return Ok(refusal(page, &refused)),
     };
-    let form = InvitationPage {
-        page,
-        roles: invitation.role_names().collect::<Vec<_>>().join(", "),
-        email: invitation.email,
-        token,
-        min_length: state.config().password_min_length,
-        error: Some(error),
-        refused: None,
-    };
+    let form = InvitationPage::form(state, page, invitation, token, Some(error));
     Ok((StatusCode::UNPROCESSABLE_ENTITY, link_page::TOKEN_PAGE_HEADERS, form).into_response())
 }
 

@@ -67,21 +67,7 @@ pub async fn insert<'e>(
     email: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let parts = token.parts();
-    sqlx::query(
-        "INSERT INTO email_tokens (selector, verifier_hash, user_id, purpose, email, created_at, expires_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(parts.selector)
-    .bind(parts.verifier_hash)
-    .bind(user_id)
-    .bind(purpose.as_str())
-    .bind(email)
-    .bind(now)
-    .bind(now + purpose.lifetime_secs())
-    .execute(db)
-    .await?;
-    Ok(())
+    insert_row(db, token, purpose, (user_id, email), None, now).await
 }
 
 /// A link that ends the session `sid` (a new-device mail's "was this not you?").
@@ -93,8 +79,18 @@ pub async fn insert_for_session<'e>(
     sid: &str,
     now: i64,
 ) -> Result<(), sqlx::Error> {
+    insert_row(db, token, Purpose::EndSession, (user_id, email), Some(sid), now).await
+}
+
+async fn insert_row<'e>(
+    db: impl Executor<'e, Database = Db>,
+    token: &Token,
+    purpose: Purpose,
+    (user_id, email): (i64, &str),
+    session_sid: Option<&str>,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     let parts = token.parts();
-    let purpose = Purpose::EndSession;
     sqlx::query(
         "INSERT INTO email_tokens (selector, verifier_hash, user_id, purpose, email, created_at, expires_at, session_sid) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -106,7 +102,7 @@ pub async fn insert_for_session<'e>(
     .bind(email)
     .bind(now)
     .bind(now + purpose.lifetime_secs())
-    .bind(sid)
+    .bind(session_sid)
     .execute(db)
     .await?;
     Ok(())
