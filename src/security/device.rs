@@ -72,3 +72,34 @@ pub fn recognise(key: &SigningKey, value: &str, user: &User) -> Option<String> {
 pub fn throttle_key(device_id: &str) -> String {
     format!("device:{device_id}")
 }
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    proptest! {
+        /// Any cookie value: no panic, and an id only when the value names this account
+        /// and carries 32 hex digits where the id goes.
+        #[test]
+        fn a_claimed_id_is_read_only_from_a_well_formed_value(value in "\\PC{0,80}", user_id in 0i64..1000) {
+            if let Some(id) = claimed_id(&value, user_id) {
+                let prefix = format!("{user_id}.{id}");
+                prop_assert!(value.starts_with(&prefix));
+                prop_assert!(id.len() == 32 && id.bytes().all(|b| b.is_ascii_hexdigit()));
+            }
+        }
+
+        /// The id a browser was given is the id its cookie names, for its account only.
+        #[test]
+        fn a_cookie_names_its_own_id(user_id in 1i64..1_000_000, other in 1i64..1_000_000) {
+            let id = new_id();
+            let value = format!("{user_id}.{id}.signature");
+            prop_assert_eq!(claimed_id(&value, user_id), Some(id.as_str()));
+            if other != user_id {
+                prop_assert_eq!(claimed_id(&value, other), None);
+            }
+        }
+    }
+}

@@ -141,7 +141,7 @@ impl FromRequestParts<AppState> for Page {
         let lang =
             Language::choose(user.as_ref().and_then(|current| current.user.language.as_deref()), accept_language);
         let signed_in_as = user.map(|current| current.user.email);
-        let signup_closed = !state.config().signup_policy().is_open();
+        let signup_closed = state.config().signup != crate::domain::SignupMode::Open;
         Ok(Self { csrf_token, signed_in_as, is_admin, passkeys, brand, lang, signup_closed })
     }
 }
