@@ -3,8 +3,8 @@
 //! each. A sign-in from a browser the account has not seen, when it has seen others,
 //! mails the owner when and with what it happened, and a link that ends that session and
 //! leads to a new password. The first browser of an account is not news. The owner can
-//! turn the mail off; it also counts against the address's mail budget, so a script that
-//! signs in without keeping cookies does not flood the inbox.
+//! turn the mail off; it also has a mail budget of its own (five an hour), so a script
+//! that signs in without keeping cookies does not flood the inbox.
 
 use sha2::{Digest, Sha256};
 
@@ -51,7 +51,7 @@ pub async fn record_sign_in(
     Ok(device_id)
 }
 
-/// Queues the new-device mail with its "was this not you?" link, within the mail budget.
+/// Queues the new-device mail with its "was this not you?" link, within its mail budget.
 async fn tell_the_owner(
     tx: &mut store::Tx,
     (outbox, links): (&Outbox, &Links),
@@ -60,7 +60,7 @@ async fn tell_the_owner(
     now: i64,
 ) -> Result<()> {
     let email = user.address()?;
-    if !super::notices::within_budget(tx, &email).await? {
+    if !super::notices::within_new_device_budget(tx, &email).await? {
         return Ok(());
     }
     let token = Token::generate();

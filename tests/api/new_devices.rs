@@ -86,3 +86,17 @@ async fn the_owner_can_turn_sign_in_alerts_off() {
     log_in(&app, &browser(), "ada@example.com").await;
     assert_eq!(alerts(&app, "ada@example.com").await, 1);
 }
+
+#[tokio::test]
+async fn new_browser_mails_have_a_budget_of_their_own() {
+    let app = spawn_app().await;
+    app.signed_in("ada@example.com").await;
+    for _ in 0..7 {
+        log_in(&app, &browser(), "ada@example.com").await;
+    }
+    assert_eq!(alerts(&app, "ada@example.com").await, 5, "five an hour at most");
+
+    // A script signing in without cookies has not used up what a reset needs.
+    app.post_form("/forgot-password", &[("email", "ada@example.com")]).await;
+    app.mail.latest_with_subject("ada@example.com", "Reset your password").await;
+}
