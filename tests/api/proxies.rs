@@ -21,7 +21,7 @@ use crate::forward_auth::rules;
 use crate::helpers::process::{run, stdout};
 use crate::helpers::totp::code;
 use crate::helpers::{
-    PASSWORD, SESSION_COOKIE, TestApp, hidden_field, on_a_drawn_port, set_cookie, spawn_app_unless_port_taken,
+    PASSWORD, SESSION_COOKIE, TestApp, hidden_field, on_a_drawn_port, set_cookie, settled, spawn_app_unless_port_taken,
 };
 use crate::two_factor::{otpauth_uri, secret_of};
 
@@ -496,6 +496,12 @@ async fn role_and_two_factor_rules_refuse_with_a_page_that_says_why(kind: Kind) 
     assert_eq!(admin.status(), StatusCode::FORBIDDEN);
     assert!(admin.text().await.unwrap().contains("does not have access"));
     stdout(&run(&site.gatehouse, &["user", "grant", "ada@example.com", "admin"], ""));
+    // On PostgreSQL the command's grant reaches Gatehouse's read cache a moment later; one
+    // proxied request could meet both sides of it (auth_request refused, then /auth/forward
+    // allowed, with an empty page), so wait until the grant is seen.
+    let postgres = site.gatehouse.database.is_postgres();
+    let seen = || async { site.browser.get(site.app("/admin/")).send().await.unwrap().status() };
+    assert_eq!(settled(postgres, &StatusCode::OK, seen).await, StatusCode::OK);
     let admin = site.browser.get(site.app("/admin/")).send().await.unwrap();
     assert_eq!(admin.status(), StatusCode::OK);
     assert!(remote_headers(&admin.json().await.unwrap()).contains(&("remote-groups".into(), vec!["admin".into()])));
