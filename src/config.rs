@@ -181,10 +181,6 @@ impl Config {
         SignupPolicy { mode: self.signup, allowed_domains: self.signup_allowed_domains.clone() }
     }
 
-    pub fn invitation_lifetime_secs(&self) -> i64 {
-        i64::from(self.invitation_valid_days) * 24 * 60 * 60
-    }
-
     pub fn password_policy(&self) -> PasswordPolicy {
         PasswordPolicy { min_length: self.password_min_length }
     }

@@ -58,7 +58,7 @@ pub async fn mail_code(state: &AppState, email: &Email) -> Result<()> {
         if !super::notices::within_budget(&mut tx, email).await? {
             break;
         }
-        login_codes::mark_mailed(&mut *tx, email.as_str(), row.id, now).await?;
+        login_codes::mark_mailed(&mut *tx, row.id, now).await?;
         let mail = messages::login_code(email, &code_of(state, &row.salt), VALID_SECS / 60, user.language());
         state.outbox().enqueue(&mut tx, &mail).await?;
         tracing::info!(event = "login_code_sent", user_id = user.id, "sign-in code mailed");

@@ -34,7 +34,7 @@ impl Validity {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Invited {
     /// The invitation is mailed (any older open one to the address is revoked).
-    Sent(i64),
+    Sent,
     /// The address has an account: its owner was told instead.
     HasAccount,
 }
@@ -62,7 +62,7 @@ pub async fn invite(
     let lang = invited_by.map_or_else(Language::default, User::language);
     mail::enqueue(conn, &messages::invitation(links, email, &token, validity.days, lang)).await?;
     tracing::info!(event = "invitation_sent", invitation_id = id, admin_id = inviter, "invitation mailed");
-    Ok(Invited::Sent(id))
+    Ok(Invited::Sent)
 }
 
 /// Mails an open invitation again with a new link valid from now (the old link dies).

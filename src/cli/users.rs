@@ -169,7 +169,7 @@ pub async fn invite(store: &Store, email: &str, roles: &[String], days: u32, lin
     let invited = invitations::invite(&mut tx, links, validity, None, &email, &roles).await?;
     tx.commit().await?;
     match invited {
-        Invited::Sent(_) => println!("invited {email}: the link is valid for {days} days"),
+        Invited::Sent => println!("invited {email}: the link is valid for {days} days"),
         Invited::HasAccount => println!("{email} has an account already: mailed its owner a notice instead"),
     }
     Ok(())

@@ -29,11 +29,6 @@ pub enum SignupRefusal {
 }
 
 impl SignupPolicy {
-    /// Whether anyone may sign up at all, for the pages to offer the form.
-    pub fn is_open(&self) -> bool {
-        self.mode == SignupMode::Open
-    }
-
     /// Whether `email` may make an account by itself (the form, a sign-in provider).
     /// A domain must match exactly: `example.com` does not admit `mail.example.com`.
     pub fn admits(&self, email: &Email) -> Result<(), SignupRefusal> {

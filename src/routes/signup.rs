@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::accounts::deferred::{self, Ask};
 use crate::accounts::{links, signup};
-use crate::domain::{Email, Password, SignupMode, SignupPolicy};
+use crate::domain::{Email, Password, SignupMode};
 use crate::error::Result;
 use crate::state::AppState;
 use crate::store::tokens::{Lookup, Purpose};
@@ -44,13 +44,13 @@ pub struct CheckEmailPage {
 }
 
 pub async fn register_page(State(state): State<AppState>, page: Page) -> RegisterPage {
-    let closed = closed_because(&state.config().signup_policy());
+    let closed = closed_because(state.config().signup);
     RegisterPage { page, min_length: state.config().password_min_length, closed, ..Default::default() }
 }
 
 /// The words for a server that takes no sign-ups at all, whoever asks.
-fn closed_because(policy: &SignupPolicy) -> Option<&'static str> {
-    match policy.mode {
+fn closed_because(mode: SignupMode) -> Option<&'static str> {
+    match mode {
         SignupMode::Open => None,
         SignupMode::Invite => Some("register-by-invitation"),
         SignupMode::Closed => Some("register-closed"),
@@ -60,7 +60,7 @@ fn closed_because(policy: &SignupPolicy) -> Option<&'static str> {
 pub async fn register(State(state): State<AppState>, page: Page, Form(form): Form<RegisterForm>) -> Result<Response> {
     let policy = state.config().signup_policy();
     // Refused before the form is even read: the answer is the same for every address.
-    if let Some(closed) = closed_because(&policy) {
+    if let Some(closed) = closed_because(policy.mode) {
         let page = RegisterPage { page, closed: Some(closed), ..Default::default() };
         return Ok((StatusCode::FORBIDDEN, page).into_response());
     }

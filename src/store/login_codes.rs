@@ -56,18 +56,8 @@ pub async fn unmailed<'e>(
 }
 
 /// Marks the request mailed: from now on its code may be tried.
-pub async fn mark_mailed<'e>(
-    db: impl Executor<'e, Database = Db>,
-    email: &str,
-    id: i64,
-    now: i64,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE login_codes SET mailed_at = $3 WHERE email = $1 AND id = $2")
-        .bind(email)
-        .bind(id)
-        .bind(now)
-        .execute(db)
-        .await?;
+pub async fn mark_mailed<'e>(db: impl Executor<'e, Database = Db>, id: i64, now: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE login_codes SET mailed_at = $2 WHERE id = $1").bind(id).bind(now).execute(db).await?;
     Ok(())
 }
 

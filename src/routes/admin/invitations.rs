@@ -124,7 +124,7 @@ pub async fn invite(
         invitations::invite(&mut tx, state.links(), validity(&state), Some(&admin.user), &email, &roles).await?;
     state.outbox().commit(tx).await?;
     let notice = match invited {
-        Invited::Sent(_) => "invited",
+        Invited::Sent => "invited",
         Invited::HasAccount => "invited-has-account",
     };
     Ok(Redirect::to(&format!("/admin/invitations?notice={notice}")).into_response())
