@@ -29,7 +29,9 @@ fuzz_target!(|input: &[u8]| {
         headers.append(*name, value);
     }
     let Ok(asked) = OriginalRequest::from_headers(&headers) else { return };
-    let again = OriginalRequest::from_url(asked.url.as_str()).expect("a canonical address parses");
+    let url = asked.url().expect("a canonical address is a URL");
+    assert_eq!(url.as_str(), asked.address(), "spelled as the URL parser spells it");
+    let again = OriginalRequest::from_url(asked.address()).expect("a canonical address parses");
     assert_eq!((again.host(), again.path()), (asked.host(), asked.path()));
     assert!(asked.path().starts_with('/') && !asked.path().contains("//"));
     assert!(!asked.path().split('/').any(|segment| segment == "." || segment == ".."));

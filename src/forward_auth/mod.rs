@@ -15,7 +15,6 @@ pub mod rules;
 use std::str::FromStr;
 
 use axum::http::{HeaderMap, header};
-use axum_extra::extract::cookie::CookieJar;
 use serde::Deserialize;
 use tower_sessions::SessionStore;
 use tower_sessions::session::Id;
@@ -23,6 +22,7 @@ use tower_sessions::session::Id;
 use crate::accounts::Client;
 use crate::domain::{AuthSession, Role, Scope};
 use crate::error::{AppError, Result};
+use crate::security::cookies;
 use crate::state::AppState;
 use crate::store::sessions::SqlSessionStore;
 use crate::store::users::{self, User};
@@ -75,12 +75,12 @@ enum Caller {
 }
 
 /// Decides about `asked` (`None` when no trusted proxy described it) for the caller
-/// whose headers these are.
+/// whose headers these are; `client` is asked for only when a credential's check needs it.
 pub async fn decide(
     state: &AppState,
     asked: Option<&OriginalRequest>,
     headers: &HeaderMap,
-    client: &Client,
+    client: impl FnOnce() -> Client,
 ) -> Result<Verdict> {
     let Some(asked) = asked else { return Ok(Verdict::Deny(Refusal::UnknownRequest)) };
     let (policy, roles) = state.access_rules().for_request(asked);
@@ -111,9 +111,9 @@ pub async fn decide(
 }
 
 /// The credential in `Authorization` if there is one (a program's), else the session cookie.
-async fn identify(state: &AppState, headers: &HeaderMap, client: &Client) -> Result<Caller> {
+async fn identify(state: &AppState, headers: &HeaderMap, client: impl FnOnce() -> Client) -> Result<Caller> {
     let Some(authorization) = headers.get(header::AUTHORIZATION) else { return from_cookie(state, headers).await };
-    let caller = match api_caller::from_authorization(state, authorization, client).await {
+    let caller = match api_caller::from_authorization(state, authorization, &client()).await {
         Ok(caller) => caller,
         Err(AppError::Unauthorized(_) | AppError::Forbidden(_)) => return Ok(Caller::Refused),
         Err(other) => return Err(other),
@@ -126,10 +126,8 @@ async fn identify(state: &AppState, headers: &HeaderMap, client: &Client) -> Res
 /// The signed-in session the cookie names, read without tower-sessions' layer: this
 /// answer never sets a cookie, and it is the hottest path there is.
 async fn from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
-    let jar = CookieJar::from_headers(headers);
-    let Some(id) = jar.get(state.session_cookie_name()).and_then(|cookie| Id::from_str(cookie.value()).ok()) else {
-        return Ok(Caller::Nobody);
-    };
+    let cookie = cookies::value(headers, state.session_cookie_name());
+    let Some(id) = cookie.and_then(|value| Id::from_str(&value).ok()) else { return Ok(Caller::Nobody) };
     let store = state.store();
     let found = store
         .snapshot(async {

@@ -12,14 +12,17 @@
 //! or port, and the path percent-decoded, with dot segments resolved and runs of slashes
 //! merged.
 
-use axum::http::{HeaderMap, Method};
+use std::borrow::Cow;
+
+use axum::http::{HeaderMap, HeaderName, Method};
 use url::Url;
 
-const ORIGINAL_URL: &str = "x-original-url";
-const FORWARDED_PROTO: &str = "x-forwarded-proto";
-const FORWARDED_HOST: &str = "x-forwarded-host";
-const FORWARDED_URI: &str = "x-forwarded-uri";
-const FORWARDED_METHOD: &str = "x-forwarded-method";
+// Looked up by name, not by text: a `&str` would be parsed into a name on every lookup.
+static ORIGINAL_URL: HeaderName = HeaderName::from_static("x-original-url");
+static FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+static FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+static FORWARDED_URI: HeaderName = HeaderName::from_static("x-forwarded-uri");
+static FORWARDED_METHOD: HeaderName = HeaderName::from_static("x-forwarded-method");
 
 /// Why a description was refused: each is answered `400` and logged, never judged.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -67,8 +70,9 @@ pub enum PathProblem {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OriginalRequest {
     pub method: Method,
-    /// The canonical address: where a sign-in returns the browser (`rd`).
-    pub url: Url,
+    /// The canonical address, spelled as the URL parser spells it: where a sign-in returns
+    /// the browser (`rd`). Kept as text, since most checks never need it.
+    address: String,
     /// Lower case, no trailing dot, no port, no IPv6 brackets: what rules match against.
     host: String,
     /// Decoded, dot segments resolved, slashes merged: what rules match against.
@@ -78,9 +82,9 @@ pub struct OriginalRequest {
 impl OriginalRequest {
     /// The request `headers` describe, from exactly one of the two conventions.
     pub fn from_headers(headers: &HeaderMap) -> Result<Self, Unclear> {
-        let original = single(headers, ORIGINAL_URL)?;
-        let (host, uri) = (single(headers, FORWARDED_HOST)?, single(headers, FORWARDED_URI)?);
-        let method = match single(headers, FORWARDED_METHOD)? {
+        let original = single(headers, &ORIGINAL_URL)?;
+        let (host, uri) = (single(headers, &FORWARDED_HOST)?, single(headers, &FORWARDED_URI)?);
+        let method = match single(headers, &FORWARDED_METHOD)? {
             None => Method::GET,
             Some(name) => Method::from_bytes(name.as_bytes()).map_err(|_| Unclear::Method)?,
         };
@@ -89,7 +93,7 @@ impl OriginalRequest {
             (None, false) => return Err(Unclear::Missing),
             (Some(url), false) => Target::parse_url(url)?,
             (None, true) => {
-                let proto = single(headers, FORWARDED_PROTO)?.ok_or(Unclear::MissingPart("X-Forwarded-Proto"))?;
+                let proto = single(headers, &FORWARDED_PROTO)?.ok_or(Unclear::MissingPart("X-Forwarded-Proto"))?;
                 let host = host.ok_or(Unclear::MissingPart("X-Forwarded-Host"))?;
                 let uri = uri.ok_or(Unclear::MissingPart("X-Forwarded-Uri"))?;
                 Target::parse_parts(proto, host, uri)?
@@ -103,6 +107,17 @@ impl OriginalRequest {
         Target::parse_url(text)?.into_request(Method::GET)
     }
 
+    /// The canonical address.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// The canonical address as a URL; parsed here rather than on every check. It was made
+    /// to parse (see [`canonical_address`]), so this fails only if that promise broke.
+    pub fn url(&self) -> Result<Url, Unclear> {
+        Url::parse(&self.address).map_err(|_| Unclear::Host)
+    }
+
     pub fn host(&self) -> &str {
         &self.host
     }
@@ -113,13 +128,13 @@ impl OriginalRequest {
 }
 
 /// The one value of `name`, if any; a second one, or one that is not text, is refused.
-fn single<'h>(headers: &'h HeaderMap, name: &'static str) -> Result<Option<&'h str>, Unclear> {
+fn single<'h>(headers: &'h HeaderMap, name: &'static HeaderName) -> Result<Option<&'h str>, Unclear> {
     let mut values = headers.get_all(name).iter();
     let Some(value) = values.next() else { return Ok(None) };
     if values.next().is_some() {
-        return Err(Unclear::Repeated(name));
+        return Err(Unclear::Repeated(name.as_str()));
     }
-    let text = value.to_str().map_err(|_| Unclear::NotText(name))?;
+    let text = value.to_str().map_err(|_| Unclear::NotText(name.as_str()))?;
     // Surrounding blanks are the header syntax's; any inside are refused below.
     Ok(Some(text.trim_matches([' ', '\t'])))
 }
@@ -154,8 +169,8 @@ impl<'a> Target<'a> {
             Some(query) if !query.bytes().all(is_visible) => return Err(Unclear::NotText("the query")),
             other => other,
         };
-        let url = canonical_url(self.https, &host, port, &path, query)?;
-        Ok(OriginalRequest { method, url, host, path })
+        let address = canonical_address(self.https, &host, port, &path, query)?;
+        Ok(OriginalRequest { method, address, host, path })
     }
 }
 
@@ -243,6 +258,10 @@ pub fn canonical_path(raw: &str) -> Result<String, PathProblem> {
     if decoded.chars().any(|c| c.is_control() || c == '\\') {
         return Err(PathProblem::Forbidden);
     }
+    // Most paths a proxy asks about are canonical as they come: no copy to make.
+    if is_resolved(&decoded) {
+        return Ok(decoded.into_owned());
+    }
     let mut segments: Vec<&str> = Vec::new();
     let mut trailing_slash = false;
     for segment in decoded.split('/').skip(1) {
@@ -262,11 +281,26 @@ pub fn canonical_path(raw: &str) -> Result<String, PathProblem> {
     Ok(path)
 }
 
+/// No dot segment and no empty one, but for a trailing slash: resolving changes nothing.
+fn is_resolved(path: &str) -> bool {
+    let mut segments = path.split('/').skip(1).peekable();
+    while let Some(segment) = segments.next() {
+        let last = segments.peek().is_none();
+        if segment == "." || segment == ".." || (segment.is_empty() && !last) {
+            return false;
+        }
+    }
+    true
+}
+
 /// Every `%XX` decoded; a `%` without two hex digits, or bytes that are not UTF-8, refused.
-fn percent_decode(raw: &str) -> Result<String, PathProblem> {
+fn percent_decode(raw: &str) -> Result<Cow<'_, str>, PathProblem> {
     let bytes = raw.as_bytes();
     if !bytes.iter().copied().all(is_visible) {
         return Err(PathProblem::Forbidden);
+    }
+    if !raw.contains('%') {
+        return Ok(Cow::Borrowed(raw));
     }
     let mut decoded = Vec::with_capacity(bytes.len());
     let mut index = 0;
@@ -284,12 +318,23 @@ fn percent_decode(raw: &str) -> Result<String, PathProblem> {
             index += 1;
         }
     }
-    String::from_utf8(decoded).map_err(|_| PathProblem::NotUtf8)
+    String::from_utf8(decoded).map(Cow::Owned).map_err(|_| PathProblem::NotUtf8)
 }
 
-/// The canonical parts as one URL. The URL parser would read some hosts its own way
-/// (`0x7f.1` is an IPv4 address to it): a host it does not keep as it is, is refused.
-fn canonical_url(https: bool, host: &str, port: Option<u16>, path: &str, query: Option<&str>) -> Result<Url, Unclear> {
+/// The canonical parts as one address, spelled as the URL parser would spell it, so that
+/// [`OriginalRequest::url`] reads it back unchanged. The parser would read some hosts its
+/// own way (`0x7f.1` is an IPv4 address to it, `xn--` labels are Punycode): those are
+/// parsed here, and refused unless the parser keeps them as they are. Any other host is a
+/// plain DNS name, which it keeps, so the check costs no parse.
+fn canonical_address(
+    https: bool,
+    host: &str,
+    port: Option<u16>,
+    path: &str,
+    query: Option<&str>,
+) -> Result<String, Unclear> {
+    use std::fmt::Write;
+
     use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
     // What a path segment may not hold as itself (RFC 3986 pchar), plus `%` so that a
     // decoded `%` is not read as an escape again.
@@ -307,16 +352,42 @@ fn canonical_url(https: bool, host: &str, port: Option<u16>, path: &str, query: 
         .add(b'\\')
         .add(b'^')
         .add(b'|');
-    let scheme = if https { "https" } else { "http" };
-    let bracketed = if host.contains(':') { format!("[{host}]") } else { host.to_owned() };
-    let port = port.map(|port| format!(":{port}")).unwrap_or_default();
-    let query = query.map(|query| format!("?{query}")).unwrap_or_default();
-    let path = utf8_percent_encode(path, PATH);
-    let url = Url::parse(&format!("{scheme}://{bracketed}{port}{path}{query}")).map_err(|_| Unclear::Host)?;
-    if url.host_str() != Some(bracketed.as_str()) {
-        return Err(Unclear::Host);
+    // What the URL parser escapes in the query of an http(s) address (the query is visible
+    // ASCII by now).
+    const QUERY: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'<').add(b'>').add(b'\'');
+    let (scheme, default_port) = if https { ("https", 443) } else { ("http", 80) };
+    let bracketed = if host.contains(':') { Cow::Owned(format!("[{host}]")) } else { Cow::Borrowed(host) };
+    let mut address =
+        String::with_capacity(scheme.len() + 3 + bracketed.len() + 6 + path.len() + 1 + query.map_or(0, str::len));
+    address.push_str(scheme);
+    address.push_str("://");
+    address.push_str(&bracketed);
+    if let Some(port) = port.filter(|port| *port != default_port) {
+        let _ = write!(address, ":{port}");
     }
-    Ok(url)
+    let _ = write!(address, "{}", utf8_percent_encode(path, PATH));
+    if let Some(query) = query {
+        let _ = write!(address, "?{}", percent_encoding::percent_encode(query.as_bytes(), QUERY));
+    }
+    if url_parser_may_read_differently(host) {
+        let url = Url::parse(&address).map_err(|_| Unclear::Host)?;
+        if url.host_str() != Some(&*bracketed) {
+            return Err(Unclear::Host);
+        }
+        return Ok(url.into());
+    }
+    Ok(address)
+}
+
+/// Whether the URL parser might read `host` as something other than the plain DNS name it
+/// is spelled as: an IPv6 literal, a Punycode label, or a last label that "ends in a
+/// number" (all digits, or hex after `0x`), which makes the whole host an IPv4 address.
+fn url_parser_may_read_differently(host: &str) -> bool {
+    let last = host.rsplit('.').next().unwrap_or(host);
+    host.contains(':')
+        || host.split('.').any(|label| label.starts_with("xn--"))
+        || last.bytes().all(|b| b.is_ascii_digit())
+        || last.starts_with("0x")
 }
 
 #[cfg(test)]
@@ -340,7 +411,7 @@ mod tests {
         let mut described = forwarded("App.Example.com.:8443", "/admin/users?q=1");
         described.insert("x-forwarded-method", "POST".parse().unwrap());
         let asked = OriginalRequest::from_headers(&described).unwrap();
-        assert_eq!(asked.url.as_str(), "https://app.example.com:8443/admin/users?q=1");
+        assert_eq!(asked.address(), "https://app.example.com:8443/admin/users?q=1");
         assert_eq!((asked.host(), asked.path(), asked.method.as_str()), ("app.example.com", "/admin/users", "POST"));
     }
 
@@ -416,11 +487,11 @@ mod tests {
         let asked = OriginalRequest::from_url("HTTPS://App.Example.COM.:443//a/%2e/b%20c/../d%25e?x=%2F#").err();
         assert_eq!(asked, Some(Unclear::Path(PathProblem::Fragment)));
         let asked = OriginalRequest::from_url("HTTPS://App.Example.COM.:443//a/%2e/b%20c/../d%25e?x=%2F").unwrap();
-        assert_eq!(asked.url.as_str(), "https://app.example.com/a/d%25e?x=%2F");
+        assert_eq!(asked.address(), "https://app.example.com/a/d%25e?x=%2F");
         assert_eq!(asked.path(), "/a/d%e");
-        let again = OriginalRequest::from_url(asked.url.as_str()).unwrap();
+        let again = OriginalRequest::from_url(asked.address()).unwrap();
         assert_eq!((again.host(), again.path()), (asked.host(), asked.path()));
         let ipv6 = OriginalRequest::from_url("http://[::1]:8080/x").unwrap();
-        assert_eq!((ipv6.host(), ipv6.url.as_str()), ("::1", "http://[::1]:8080/x"));
+        assert_eq!((ipv6.host(), ipv6.address()), ("::1", "http://[::1]:8080/x"));
     }
 }

@@ -185,8 +185,10 @@ proptest! {
                 prop_assert!(clear, "{raw_host} should have been refused");
                 prop_assert_eq!(decision(&rules, &asked), decision(&rules, &meant));
                 // And the canonical address, read again, is the same request.
-                let again = OriginalRequest::from_url(asked.url.as_str()).unwrap();
+                let again = OriginalRequest::from_url(asked.address()).unwrap();
                 prop_assert_eq!((again.host(), again.path()), (asked.host(), asked.path()));
+                let url = asked.url().unwrap();
+                prop_assert_eq!(url.as_str(), asked.address());
             }
             // Refusing is always safe; but a clear description must not be refused.
             Err(reason) => prop_assert!(!clear, "{raw_host}{raw_path} refused: {reason}"),
@@ -197,9 +199,30 @@ proptest! {
     fn any_text_is_read_canonically_or_refused(text in "\\PC{0,60}") {
         for candidate in [text.clone(), format!("https://app.example.com{text}"), format!("http://{text}")] {
             if let Ok(asked) = OriginalRequest::from_url(&candidate) {
-                let again = OriginalRequest::from_url(asked.url.as_str()).unwrap();
+                // The address is spelled as the URL parser spells it, so it parses as itself.
+                let url = asked.url().unwrap();
+                prop_assert_eq!(url.as_str(), asked.address());
+                let again = OriginalRequest::from_url(asked.address()).unwrap();
                 prop_assert_eq!(&again, &asked);
             }
+        }
+    }
+
+    #[test]
+    fn a_canonical_address_is_spelled_as_the_url_parser_spells_it(
+        host in "([a-z0-9_-]{1,5}|xn--[a-z0-9-]{1,5}|0x[0-9a-f]{0,3}|[0-9]{1,4})(\\.([a-z0-9_-]{1,5}|xn--[a-z0-9]{1,4}|[0-9]{1,3}|0x[0-9a-f]{0,2})){0,3}\\.?",
+        port in prop_oneof![Just(None), Just(Some(80)), Just(Some(443)), (1u16..).prop_map(Some)],
+        path in "/([!-~]|%[0-9a-fA-F]{2}|/\\.\\.?/){0,20}",
+        query in prop::option::of("[!-~]{0,20}"),
+        https in any::<bool>(),
+    ) {
+        let scheme = if https { "https" } else { "http" };
+        let port = port.map(|port| format!(":{port}")).unwrap_or_default();
+        let query = query.map(|query| format!("?{query}")).unwrap_or_default();
+        if let Ok(asked) = OriginalRequest::from_url(&format!("{scheme}://{host}{port}{path}{query}")) {
+            let url = asked.url().unwrap();
+            prop_assert_eq!(url.as_str(), asked.address());
+            prop_assert_eq!(url.host_str().map(|host| host.trim_matches(['[', ']'])), Some(asked.host()));
         }
     }
 }

@@ -163,10 +163,11 @@ impl AccessRules {
         if !self.rules.iter().any(|rule| rule.domain.matches(asked.host())) {
             return Err(ReturnRefused::UnknownDomain);
         }
-        if asked.url.scheme() == "http" && !is_loopback(&asked.url) {
+        let url = asked.url().map_err(ReturnRefused::Unclear)?;
+        if url.scheme() == "http" && !is_loopback(&url) {
             return Err(ReturnRefused::PlainHttp);
         }
-        Ok(asked.url)
+        Ok(url)
     }
 
     /// The CSP sources a sign-in form may send the browser on to (see [`Self::return_address`]).

@@ -2,13 +2,12 @@
 //! Traefik `ForwardAuth`): the proxy asks about one request to an app behind it.
 
 use askama::Template;
-use axum::Extension;
+use axum::body::Body;
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use url::Url;
 
-use crate::accounts::Client;
 use crate::branding::Branding;
 use crate::error::{AppError, Result};
 use crate::forward_auth::{self, OriginalRequest, Refusal, Verdict};
@@ -21,9 +20,11 @@ use crate::store::users::User;
 /// For nginx, which turns any answer but 2xx, 401 and 403 into an error: a browser that
 /// must sign in gets `401`, and the shipped `deploy/nginx.conf` asks `/auth/forward` for
 /// the redirect.
-pub async fn request(State(state): State<AppState>, client: Client, request: Request) -> Result<Response> {
-    let asked = asked(&request, &client)?;
-    let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), &client).await?;
+pub async fn request(State(state): State<AppState>, request: Request) -> Result<Response> {
+    let asked = asked(&request, &state)?;
+    let (headers, extensions) = (request.headers(), request.extensions());
+    let client = || crate::web::extract::client_from(headers, extensions, &state);
+    let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), client).await?;
     Ok(match verdict {
         Verdict::SignIn => StatusCode::UNAUTHORIZED.into_response(),
         other => answer(&state, other, asked.as_ref(), request.headers()),
@@ -32,18 +33,20 @@ pub async fn request(State(state): State<AppState>, client: Client, request: Req
 
 /// For Caddy and Traefik, which hand any answer but 2xx to the browser as it is: a browser
 /// that must sign in is sent to the login form, and back here after.
-pub async fn forward(State(state): State<AppState>, client: Client, request: Request) -> Result<Response> {
-    let asked = asked(&request, &client)?;
-    let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), &client).await?;
+pub async fn forward(State(state): State<AppState>, request: Request) -> Result<Response> {
+    let asked = asked(&request, &state)?;
+    let (headers, extensions) = (request.headers(), request.extensions());
+    let client = || crate::web::extract::client_from(headers, extensions, &state);
+    let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), client).await?;
     Ok(answer(&state, verdict, asked.as_ref(), request.headers()))
 }
 
 /// The request the proxy asks about: `None` when the peer is no proxy we trust to say
 /// (answered `403`), a `400` when its description is unclear, which is never judged.
-fn asked(request: &Request, client: &Client) -> Result<Option<OriginalRequest>> {
+fn asked(request: &Request, state: &AppState) -> Result<Option<OriginalRequest>> {
     if request.extensions().get::<FromTrustedProxy>().is_none() {
         // An untrusted peer's address is the client's own.
-        let peer = client.ip;
+        let peer = crate::web::extract::client_from(request.headers(), request.extensions(), state).ip;
         tracing::warn!(event = "forward_auth_untrusted_peer", %peer, "forward-auth question from a peer not in TRUSTED_PROXIES");
         return Ok(None);
     }
@@ -62,9 +65,8 @@ fn answer(state: &AppState, verdict: Verdict, asked: Option<&OriginalRequest>, h
     match verdict {
         Verdict::Allow(user) => allowed(user.as_ref()),
         Verdict::SignIn => match asked {
-            Some(asked) => {
-                (StatusCode::FOUND, [(header::LOCATION, sign_in_address(state, &asked.url).as_str())]).into_response()
-            }
+            Some(asked) => (StatusCode::FOUND, [(header::LOCATION, sign_in_address(state, asked.address()).as_str())])
+                .into_response(),
             None => StatusCode::UNAUTHORIZED.into_response(),
         },
         Verdict::BadCredential => {
@@ -90,19 +92,21 @@ fn allowed(user: Option<&User>) -> Response {
         Some(user) => (user.id.to_string(), user.email.clone(), user.roles().join(",")),
         None => Default::default(),
     };
-    let mut headers = HeaderMap::new();
+    let mut response = Response::new(Body::empty());
+    let headers = response.headers_mut();
     for (name, value) in [(REMOTE_USER, id), (REMOTE_EMAIL, email), (REMOTE_GROUPS, roles)] {
         if let Ok(value) = HeaderValue::from_str(&value) {
             headers.insert(name, value);
         }
     }
-    (StatusCode::OK, headers, Extension(ForProxyOnly)).into_response()
+    response.extensions_mut().insert(ForProxyOnly);
+    response
 }
 
 /// `BASE_URL/login?rd=<the original URL>`.
-fn sign_in_address(state: &AppState, original: &Url) -> Url {
+fn sign_in_address(state: &AppState, original: &str) -> Url {
     let mut login = state.base_url().join("/login").expect("BASE_URL is an origin");
-    login.query_pairs_mut().append_pair("rd", original.as_str());
+    login.query_pairs_mut().append_pair("rd", original);
     login
 }
 
@@ -132,11 +136,11 @@ fn denied(state: &AppState, refusal: Refusal, asked: Option<&OriginalRequest>, l
     };
     let (title, detail) = (lang.t(title), lang.t1(detail, "product", state.branding().name()));
     let sign_in_again = match (refusal, asked) {
-        (Refusal::SecondFactorNeeded, Some(asked)) => Some(sign_in_address(state, &asked.url).to_string()),
+        (Refusal::SecondFactorNeeded, Some(asked)) => Some(sign_in_address(state, asked.address()).to_string()),
         _ => None,
     };
     let another_account = match (refusal, asked) {
-        (Refusal::MissingRole, Some(asked)) => Some(sign_in_address(state, &asked.url).to_string()),
+        (Refusal::MissingRole, Some(asked)) => Some(sign_in_address(state, asked.address()).to_string()),
         _ => None,
     };
     let base = state.base_url().as_str();

@@ -6,7 +6,7 @@
 //! A password change makes every such cookie worthless until the next login.
 
 use axum::http::HeaderMap;
-use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+use axum_extra::extract::cookie::{Cookie, SameSite};
 use sha2::{Digest, Sha256};
 use time::Duration;
 
@@ -56,7 +56,7 @@ pub fn cookie(key: &SigningKey, user: &User, device_id: &str, secure: bool) -> C
 
 /// The value of this browser's device cookie, if it sent one.
 pub fn cookie_value(headers: &HeaderMap, secure: bool) -> Option<String> {
-    CookieJar::from_headers(headers).get(cookie_name(secure)).map(|cookie| cookie.value().to_owned())
+    super::cookies::value(headers, cookie_name(secure))
 }
 
 /// The browser's id, if its cookie says it logged in to `user` since the password was

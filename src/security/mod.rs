@@ -1,6 +1,7 @@
 //! The parts that keep accounts safe: password hashing, CSRF protection, client IPs.
 
 pub mod client_ip;
+pub mod cookies;
 pub mod csrf;
 pub mod device;
 pub mod hasher;

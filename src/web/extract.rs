@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use axum::extract::{FromRequest, FromRequestParts, OptionalFromRequestParts};
-use axum::http::header;
 use axum::http::request::Parts;
+use axum::http::{Extensions, HeaderMap, header};
 use tower_sessions::Session;
 
 use crate::accounts::Client;
@@ -91,11 +91,16 @@ impl FromRequestParts<AppState> for Client {
 
 /// The asking client: its address (set before routing), browser and device cookie.
 pub fn client_of(parts: &Parts, state: &AppState) -> Client {
-    let agent = parts.headers.get(header::USER_AGENT).and_then(|value| value.to_str().ok()).unwrap_or_default();
+    client_from(&parts.headers, &parts.extensions, state)
+}
+
+/// [`client_of`] for a handler that holds the whole request.
+pub fn client_from(headers: &HeaderMap, extensions: &Extensions, state: &AppState) -> Client {
+    let agent = headers.get(header::USER_AGENT).and_then(|value| value.to_str().ok()).unwrap_or_default();
     Client {
-        ip: parts.extensions.get::<ClientIp>().map_or([127, 0, 0, 1].into(), |ip| ip.0),
+        ip: extensions.get::<ClientIp>().map_or([127, 0, 0, 1].into(), |ip| ip.0),
         user_agent: agent.chars().take(256).collect(),
-        device_cookie: device::cookie_value(&parts.headers, state.secure_cookies()),
+        device_cookie: device::cookie_value(headers, state.secure_cookies()),
     }
 }
 
