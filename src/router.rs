@@ -37,6 +37,7 @@ use crate::security::csrf;
 use crate::security::{headers, request_id};
 use crate::state::AppState;
 use crate::store::sessions::SqlSessionStore;
+use crate::web::for_writes::ForWritesLayer;
 use crate::web::{api_caller, guard};
 
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
@@ -134,6 +135,18 @@ pub fn router(state: AppState) -> Router {
             .layer(from_fn_with_state(origin_check.clone(), csrf::same_site_only)),
     );
 
+    // `GET /api/me`, the hottest API call, reads the session cookie itself (as forward auth
+    // does) and sets none: for a read, the session layer and the origin and
+    // read-your-writes checks have nothing to do.
+    let api_reads = Router::new().route("/api/me", get(api::me::me)).layer(
+        ServiceBuilder::new()
+            .map_response(headers::not_stored)
+            .map_response(errors::problem_json)
+            .layer(cors(state.config()))
+            // Any other method is refused as from the API group: cross-site first (403), then 405.
+            .layer(ForWritesLayer(from_fn_with_state(origin_check.clone(), api_caller::same_site_unless_credential))),
+    );
+
     let api = api_routes().layer(
         ServiceBuilder::new()
             .map_response(headers::not_stored)
@@ -175,7 +188,7 @@ pub fn router(state: AppState) -> Router {
         .route(branding::STYLESHEET_ROUTE, get(assets::brand_stylesheet))
         .route("/favicon.ico", get(assets::favicon));
 
-    let routes = Router::new().merge(pages).merge(passkey_calls).merge(api).merge(sessionless).layer(
+    let routes = Router::new().merge(pages).merge(passkey_calls).merge(api).merge(api_reads).merge(sessionless).layer(
         ServiceBuilder::new()
             .layer(
                 TraceLayer::new_for_http()
@@ -291,7 +304,6 @@ fn passkey_calls() -> Router<AppState> {
 /// second routing pass and a rewritten URI). Unknown paths under `/api` are problems too.
 fn api_routes() -> Router<AppState> {
     Router::new()
-        .route("/api/me", get(api::me::me))
         .route("/api/sessions", get(api::sessions::list_sessions))
         .route("/api/sessions/{id}", delete(api::sessions::delete_session))
         .route("/api/tokens", get(api::tokens::list_tokens).post(api::tokens::create_token))

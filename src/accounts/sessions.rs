@@ -2,16 +2,23 @@
 //! Ending sessions also revokes refresh tokens, so no program keeps access that the
 //! browser sessions lost.
 
+use std::str::FromStr;
+
+use axum::http::HeaderMap;
+use serde::Deserialize;
 use sqlx::AnyConnection;
-use tower_sessions::{Expiry, Session};
+use tower_sessions::session::Id;
+use tower_sessions::{Expiry, Session, SessionStore};
 
 use super::Client;
 use crate::domain::{Amr, AuthSession, SessionPolicy};
-use crate::error::Result;
+use crate::error::{AppError, Result};
+use crate::security::cookies;
 use crate::state::AppState;
 use crate::store::events::{self, EventKind};
-use crate::store::users::User;
-use crate::store::{self, oauth_grants, refresh_tokens, sessions};
+use crate::store::sessions::SqlSessionStore;
+use crate::store::users::{self, User};
+use crate::store::{self, Store, oauth_grants, refresh_tokens, sessions};
 
 /// The signed-in user of a request, with the session that proves it.
 #[derive(Clone)]
@@ -26,6 +33,30 @@ impl CurrentUser {
     pub fn session_key(&self) -> String {
         self.session.id().map(|id| sessions::id_hash(&id)).unwrap_or_default()
     }
+}
+
+/// The signed-in account the session cookie `cookie_name` names, and how it signed in,
+/// read without tower-sessions' layer: for the hottest answers (forward auth's check,
+/// `GET /api/me`), which only read the session and never set its cookie. `None` for no
+/// cookie, an unknown, expired or half-finished (second step pending) session, or a
+/// disabled account.
+pub async fn signed_in_by_cookie(
+    store: &Store,
+    headers: &HeaderMap,
+    cookie_name: &str,
+) -> Result<Option<(User, AuthSession)>> {
+    let cookie = cookies::value(headers, cookie_name);
+    let Some(id) = cookie.and_then(|value| Id::from_str(&value).ok()) else { return Ok(None) };
+    let found = store
+        .snapshot(async {
+            let Some(record) = SqlSessionStore::new(store.clone()).load(&id).await? else { return Ok(None) };
+            let Some(auth) = record.data.get(AuthSession::KEY) else { return Ok(None) };
+            let auth = AuthSession::deserialize(auth).map_err(anyhow::Error::from)?;
+            let user = users::find_by_id_cached(store, auth.user_id).await?;
+            Ok::<_, AppError>(user.map(|user| (user, auth)))
+        })
+        .await?;
+    Ok(found.filter(|(user, _)| !user.is_disabled()))
 }
 
 /// Sessions an account may have at once; signing in once more ends the least recently

@@ -12,20 +12,13 @@ pub mod original;
 mod properties;
 pub mod rules;
 
-use std::str::FromStr;
-
 use axum::http::{HeaderMap, header};
-use serde::Deserialize;
-use tower_sessions::SessionStore;
-use tower_sessions::session::Id;
 
-use crate::accounts::Client;
-use crate::domain::{AuthSession, Role, Scope};
+use crate::accounts::{Client, sessions};
+use crate::domain::{Role, Scope};
 use crate::error::{AppError, Result};
-use crate::security::cookies;
 use crate::state::AppState;
-use crate::store::sessions::SqlSessionStore;
-use crate::store::users::{self, User};
+use crate::store::users::User;
 use crate::web::api_caller::{self, Credential};
 pub use original::{OriginalRequest, Unclear};
 pub use rules::{AccessRules, Policy, ReturnRefused};
@@ -123,25 +116,13 @@ async fn identify(state: &AppState, headers: &HeaderMap, client: impl FnOnce() -
     Ok(Caller::Known(Identity { user: caller.user, second_factor, read_only }))
 }
 
-/// The signed-in session the cookie names, read without tower-sessions' layer: this
-/// answer never sets a cookie, and it is the hottest path there is.
+/// The signed-in session the cookie names: this answer never sets a cookie, and it is the
+/// hottest path there is.
 async fn from_cookie(state: &AppState, headers: &HeaderMap) -> Result<Caller> {
-    let cookie = cookies::value(headers, state.session_cookie_name());
-    let Some(id) = cookie.and_then(|value| Id::from_str(&value).ok()) else { return Ok(Caller::Nobody) };
-    let store = state.store();
-    let found = store
-        .snapshot(async {
-            let Some(record) = SqlSessionStore::new(store.clone()).load(&id).await? else { return Ok(None) };
-            let Some(auth) = record.data.get(AuthSession::KEY) else { return Ok(None) };
-            let auth = AuthSession::deserialize(auth).map_err(anyhow::Error::from)?;
-            let user = users::find_by_id_cached(store, auth.user_id).await?;
-            Ok::<_, AppError>(user.map(|user| (user, auth)))
-        })
-        .await?;
-    Ok(match found {
-        Some((user, auth)) if !user.is_disabled() => {
+    Ok(match sessions::signed_in_by_cookie(state.store(), headers, state.session_cookie_name()).await? {
+        Some((user, auth)) => {
             Caller::Known(Identity { user, second_factor: auth.amr.is_multi_factor(), read_only: false })
         }
-        _ => Caller::Nobody,
+        None => Caller::Nobody,
     })
 }

@@ -7,10 +7,11 @@ use axum::http::{HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_http::csrf::CsrfLayer;
+use tower_sessions::Session;
 
 use crate::accounts::Client;
 use crate::accounts::password::{self, DISABLED, UNVERIFIED_FOR_PROGRAMS};
-use crate::accounts::sessions::CurrentUser;
+use crate::accounts::sessions::{self, CurrentUser};
 use crate::domain::{Authorization, AuthorizationError, Email, Scope, Token};
 use crate::error::AppError;
 use crate::security::csrf;
@@ -21,8 +22,16 @@ use crate::store::{self, api_tokens};
 /// How the caller proved who they are.
 pub enum Credential {
     Session(Box<CurrentUser>),
-    ApiToken { expires_at: Option<i64> },
-    AccessToken { expires_at: i64, second_factor: bool },
+    /// The session cookie, read on a route that only reads and so runs without the session
+    /// layer (`GET /api/me`): the account, but no session to change.
+    SessionCookie,
+    ApiToken {
+        expires_at: Option<i64>,
+    },
+    AccessToken {
+        expires_at: i64,
+        second_factor: bool,
+    },
     Password,
 }
 
@@ -86,6 +95,12 @@ impl FromRequestParts<AppState> for ApiCaller {
 impl ApiCaller {
     async fn identify(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let caller = match parts.headers.get(header::AUTHORIZATION) {
+            None if parts.extensions.get::<Session>().is_none() => {
+                let cookie_name = state.session_cookie_name();
+                let signed_in = sessions::signed_in_by_cookie(state.store(), &parts.headers, cookie_name).await?;
+                let (user, _) = signed_in.ok_or(AppError::Unauthenticated)?;
+                Self { user, scope: Scope::ReadWrite, credential: Credential::SessionCookie }
+            }
             None => {
                 let current = CurrentUser::from_request_parts(parts, state).await?;
                 Self {

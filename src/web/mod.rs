@@ -5,6 +5,7 @@ pub mod account_area;
 pub mod api_caller;
 pub mod confirm;
 pub mod extract;
+pub mod for_writes;
 pub mod format;
 pub mod guard;
 pub mod link_page;

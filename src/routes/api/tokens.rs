@@ -92,6 +92,8 @@ pub async fn create_token(
             ));
         }
         Credential::Session(_) | Credential::Password => None,
+        // Only read-only routes run without the session layer; this one has it.
+        Credential::SessionCookie => return Err(AppError::Forbidden("Log in again.")),
         Credential::ApiToken { expires_at } => {
             confirm_password(&state, &caller, request.password.as_deref()).await?;
             *expires_at
