@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
+use axum::http::{Extensions, HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use url::Url;
 
@@ -21,10 +21,7 @@ use crate::store::users::User;
 /// must sign in gets `401`, and the shipped `deploy/nginx.conf` asks `/auth/forward` for
 /// the redirect.
 pub async fn request(State(state): State<AppState>, request: Request) -> Result<Response> {
-    let asked = asked(&request, &state)?;
-    let (headers, extensions) = (request.headers(), request.extensions());
-    let client = || crate::web::extract::client_from(headers, extensions, &state);
-    let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), client).await?;
+    let (asked, verdict) = judge(&state, request.headers(), request.extensions()).await?;
     Ok(match verdict {
         Verdict::SignIn => StatusCode::UNAUTHORIZED.into_response(),
         other => answer(&state, other, asked.as_ref(), request.headers()),
@@ -34,23 +31,38 @@ pub async fn request(State(state): State<AppState>, request: Request) -> Result<
 /// For Caddy and Traefik, which hand any answer but 2xx to the browser as it is: a browser
 /// that must sign in is sent to the login form, and back here after.
 pub async fn forward(State(state): State<AppState>, request: Request) -> Result<Response> {
-    let asked = asked(&request, &state)?;
-    let (headers, extensions) = (request.headers(), request.extensions());
-    let client = || crate::web::extract::client_from(headers, extensions, &state);
-    let verdict = forward_auth::decide(&state, asked.as_ref(), request.headers(), client).await?;
+    let (asked, verdict) = judge(&state, request.headers(), request.extensions()).await?;
     Ok(answer(&state, verdict, asked.as_ref(), request.headers()))
+}
+
+/// The request asked about, and the verdict on it. The asking client (browser, device
+/// cookie) is worked out only if a credential's check needs it. Takes the request's parts,
+/// not the request, whose body may not be shared across an await.
+async fn judge(
+    state: &AppState,
+    headers: &HeaderMap,
+    extensions: &Extensions,
+) -> Result<(Option<OriginalRequest>, Verdict)> {
+    let client = || crate::web::extract::client_from(headers, extensions, state);
+    let asked = asked(headers, extensions, client)?;
+    let verdict = forward_auth::decide(state, asked.as_ref(), headers, client).await?;
+    Ok((asked, verdict))
 }
 
 /// The request the proxy asks about: `None` when the peer is no proxy we trust to say
 /// (answered `403`), a `400` when its description is unclear, which is never judged.
-fn asked(request: &Request, state: &AppState) -> Result<Option<OriginalRequest>> {
-    if request.extensions().get::<FromTrustedProxy>().is_none() {
+fn asked(
+    headers: &HeaderMap,
+    extensions: &Extensions,
+    client: impl FnOnce() -> crate::accounts::Client,
+) -> Result<Option<OriginalRequest>> {
+    if extensions.get::<FromTrustedProxy>().is_none() {
         // An untrusted peer's address is the client's own.
-        let peer = crate::web::extract::client_from(request.headers(), request.extensions(), state).ip;
+        let peer = client().ip;
         tracing::warn!(event = "forward_auth_untrusted_peer", %peer, "forward-auth question from a peer not in TRUSTED_PROXIES");
         return Ok(None);
     }
-    match OriginalRequest::from_headers(request.headers()) {
+    match OriginalRequest::from_headers(headers) {
         Ok(asked) => Ok(Some(asked)),
         Err(reason) => {
             tracing::warn!(event = "forward_auth_unclear_request", %reason, "refused: the proxy's description of the request is unclear");
