@@ -13,9 +13,21 @@ pub fn value(headers: &HeaderMap, name: &str) -> Option<String> {
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
-        .filter_map(|pair| Cookie::parse_encoded(pair).ok())
-        .rfind(|cookie| cookie.name() == name)
-        .map(|cookie| cookie.value().to_owned())
+        .rev()
+        .find_map(|pair| value_in(pair, name))
+}
+
+/// The value of one `name=value` pair if it is the cookie `name`. The split and trim are
+/// the cookie crate's own; only a pair with a `%` to decode is handed to it whole, so the
+/// usual pair (another cookie, or this one unencoded) costs no parse.
+fn value_in(pair: &str, name: &str) -> Option<String> {
+    let (raw_name, raw_value) = pair.split_once('=')?;
+    let (raw_name, raw_value) = (raw_name.trim(), raw_value.trim());
+    if raw_name.contains('%') || raw_value.contains('%') {
+        let cookie = Cookie::parse_encoded(pair).ok()?;
+        return (cookie.name() == name).then(|| cookie.value().to_owned());
+    }
+    (!raw_name.is_empty() && raw_name == name).then(|| raw_value.to_owned())
 }
 
 #[cfg(test)]
@@ -35,9 +47,11 @@ mod tests {
             Just("="),
             Just(";"),
             Just(" "),
+            Just("\t"),
             Just("\""),
             Just("%"),
             Just("%3B"),
+            Just("%FF"),
             Just("abc"),
             Just("; Path=/"),
         ];
