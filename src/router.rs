@@ -359,7 +359,7 @@ fn request_span(request: &Request) -> tracing::Span {
         "request",
         method = %request.method(),
         route = request.extensions().get::<MatchedPath>().map_or("-", MatchedPath::as_str),
-        request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or_default(),
+        request_id = request.headers().get(request_id::HEADER).and_then(|v| v.to_str().ok()).unwrap_or_default(),
         client_ip = %request.extensions().get::<ClientIp>().map(|ip| ip.0.to_string()).unwrap_or_default(),
     )
 }

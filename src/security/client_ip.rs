@@ -3,7 +3,7 @@
 use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName};
 use ipnet::IpNet;
 use tower_governor::GovernorError;
 use tower_governor::key_extractor::KeyExtractor;
@@ -16,6 +16,8 @@ pub struct ClientIp(pub IpAddr);
 #[derive(Debug, Clone, Copy)]
 pub struct FromTrustedProxy;
 
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+
 /// Walks `X-Forwarded-For` from the nearest hop outwards and stops at the first address
 /// that is not a trusted proxy: everything left of it could have been written by the client.
 pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
@@ -24,7 +26,7 @@ pub fn resolve(peer: IpAddr, headers: &HeaderMap, trusted: &[IpNet]) -> IpAddr {
         return peer;
     }
     let hops: Vec<IpAddr> = headers
-        .get_all("x-forwarded-for")
+        .get_all(X_FORWARDED_FOR)
         .iter()
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(','))

@@ -1,10 +1,10 @@
 //! Request ids for the `x-request-id` header and the logs: random (version 4) UUIDs.
 
-use axum::http::{HeaderValue, Request};
+use axum::http::{HeaderName, HeaderValue, Request};
 use tower_http::request_id::{MakeRequestId, RequestId};
 use uuid::Uuid;
 
-pub const HEADER: &str = "x-request-id";
+pub const HEADER: HeaderName = HeaderName::from_static("x-request-id");
 
 /// An id a trusted proxy passed on is kept if it is at most 128 visible ASCII characters;
 /// anything else (or any id from elsewhere) is replaced, so no client can flood the logs.

@@ -101,8 +101,10 @@ impl ApiCaller {
                 let (user, _) = signed_in.ok_or(AppError::Unauthenticated)?;
                 Self { user, scope: Scope::ReadWrite, credential: Credential::SessionCookie }
             }
+            // Boxed, these two: their futures are large, and unboxed every request would
+            // carry (and move) room for them.
             None => {
-                let current = CurrentUser::from_request_parts(parts, state).await?;
+                let current = Box::pin(CurrentUser::from_request_parts(parts, state)).await?;
                 Self {
                     user: current.user.clone(),
                     scope: Scope::ReadWrite,
@@ -111,7 +113,7 @@ impl ApiCaller {
             }
             Some(value) => {
                 let client = super::extract::client_of(parts, state);
-                from_authorization(state, value, &client).await?
+                Box::pin(from_authorization(state, value, &client)).await?
             }
         };
         let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
