@@ -8,7 +8,7 @@ use axum::http::HeaderMap;
 use serde::Deserialize;
 use sqlx::AnyConnection;
 use tower_sessions::session::Id;
-use tower_sessions::{Expiry, Session, SessionStore};
+use tower_sessions::{Expiry, Session};
 
 use super::Client;
 use crate::domain::{Amr, AuthSession, SessionPolicy};
@@ -49,8 +49,8 @@ pub async fn signed_in_by_cookie(
     let Some(id) = cookie.and_then(|value| Id::from_str(&value).ok()) else { return Ok(None) };
     let found = store
         .snapshot(async {
-            let Some(record) = SqlSessionStore::new(store.clone()).load(&id).await? else { return Ok(None) };
-            let Some(auth) = record.data.get(AuthSession::KEY) else { return Ok(None) };
+            let Some(session) = SqlSessionStore::new(store.clone()).find_live(&id).await? else { return Ok(None) };
+            let Some(auth) = session.get(AuthSession::KEY) else { return Ok(None) };
             let auth = AuthSession::deserialize(auth).map_err(anyhow::Error::from)?;
             let user = users::find_by_id_cached(store, auth.user_id).await?;
             Ok::<_, AppError>(user.map(|user| (user, auth)))

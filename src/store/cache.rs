@@ -63,7 +63,7 @@ pub struct ReadCache {
     /// until the listening connection is up (and again while it is down).
     failed: AtomicBool,
     generation: AtomicU64,
-    pub(super) sessions: Table<String, super::sessions::StoredSession>,
+    pub(super) sessions: Table<String, std::sync::Arc<super::sessions::StoredSession>>,
     pub(super) users: Table<i64, super::users::User>,
     pub(super) grants: Table<String, super::oauth_grants::Grant>,
 }

@@ -2,6 +2,8 @@
 //! with the user id, device and times in columns so a user's sessions can be listed
 //! and revoked at once.
 
+use std::sync::Arc;
+
 use async_trait::async_trait;
 use sha2::{Digest, Sha256};
 use sqlx::{AnyPool, Executor, FromRow};
@@ -26,12 +28,40 @@ impl SqlSessionStore {
         Self { pool: store.pool().clone(), store }
     }
 
+    /// The session under `id` while it lasts (one that has lapsed is deleted), shared with
+    /// the read cache rather than copied: a signed-in request reads one value of it. Reading
+    /// keeps a session alive too, with a write at most once a minute.
+    pub async fn find_live(&self, id: &Id) -> session_store::Result<Option<Arc<StoredSession>>> {
+        let key = id_hash(id);
+        let Some(session) = self.find(&key).await? else { return Ok(None) };
+        let now = now();
+        if now >= session.expires_at || now >= session.last_seen_at + session.idle_timeout {
+            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+                .bind(&key)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+            self.store.forget_cached_reads();
+            return Ok(None);
+        }
+        if now - session.last_seen_at >= TOUCH_INTERVAL_SECS {
+            sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
+                .bind(&key)
+                .bind(now)
+                .execute(&self.pool)
+                .await
+                .map_err(backend)?;
+            self.store.forget_cached_reads();
+        }
+        Ok(Some(session))
+    }
+
     /// The stored session, from the read cache when it has it.
-    async fn find(&self, key: &str) -> session_store::Result<Option<StoredSession>> {
+    async fn find(&self, key: &str) -> session_store::Result<Option<Arc<StoredSession>>> {
         self.store.read_through(|cache| &cache.sessions, key, self.read(key)).await
     }
 
-    async fn read(&self, key: &str) -> session_store::Result<Option<StoredSession>> {
+    async fn read(&self, key: &str) -> session_store::Result<Option<Arc<StoredSession>>> {
         let row: Option<Row> =
             sqlx::query_as("SELECT data, last_seen_at, idle_timeout, expires_at FROM sessions WHERE id_hash = $1")
                 .bind(key)
@@ -39,12 +69,12 @@ impl SqlSessionStore {
                 .await
                 .map_err(backend)?;
         let Some(row) = row else { return Ok(None) };
-        Ok(Some(StoredSession {
+        Ok(Some(Arc::new(StoredSession {
             data: serde_json::from_str(&row.data).map_err(|e| session_store::Error::Decode(e.to_string()))?,
             last_seen_at: row.last_seen_at,
             idle_timeout: row.idle_timeout,
             expires_at: row.expires_at,
-        }))
+        })))
     }
 }
 
@@ -113,12 +143,19 @@ struct Row {
 }
 
 /// A session as loaded, parsed once (and kept so by the read cache).
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct StoredSession {
     data: std::collections::HashMap<String, serde_json::Value>,
     last_seen_at: i64,
     idle_timeout: i64,
     expires_at: i64,
+}
+
+impl StoredSession {
+    /// One value of the session's data, as tower-sessions keeps it under `key`.
+    pub fn get(&self, key: &str) -> Option<&serde_json::Value> {
+        self.data.get(key)
+    }
 }
 
 #[async_trait]
@@ -170,33 +207,11 @@ impl SessionStore for SqlSessionStore {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let key = id_hash(id);
-        let Some(session) = self.find(&key).await? else { return Ok(None) };
-        let now = now();
-        let idle_deadline = session.last_seen_at + session.idle_timeout;
-        if now >= session.expires_at || now >= idle_deadline {
-            sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
-                .bind(&key)
-                .execute(&self.pool)
-                .await
-                .map_err(backend)?;
-            self.store.forget_cached_reads();
-            return Ok(None);
-        }
-        // Reading keeps a session alive too, with a write at most once a minute.
-        if now - session.last_seen_at >= TOUCH_INTERVAL_SECS {
-            sqlx::query("UPDATE sessions SET last_seen_at = $2 WHERE id_hash = $1")
-                .bind(&key)
-                .bind(now)
-                .execute(&self.pool)
-                .await
-                .map_err(backend)?;
-            self.store.forget_cached_reads();
-        }
-        let expiry = (now + session.idle_timeout).min(session.expires_at);
+        let Some(session) = self.find_live(id).await? else { return Ok(None) };
+        let expiry = (now() + session.idle_timeout).min(session.expires_at);
         let expiry_date =
             OffsetDateTime::from_unix_timestamp(expiry).map_err(|e| session_store::Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *id, data: session.data, expiry_date }))
+        Ok(Some(Record { id: *id, data: session.data.clone(), expiry_date }))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
