@@ -43,7 +43,7 @@ pub const HEADER_TIMEOUT: Duration = Duration::from_secs(30);
 pub const BODY_TIMEOUT: Duration = Duration::from_secs(20);
 /// The connections one client may hold at once, unless `MAX_CONNECTIONS_PER_IP` says.
 pub const DEFAULT_MAX_CONNECTIONS_PER_IP: usize = 128;
-/// File descriptors kept back from connections: the database pool, mail, logs, inotify.
+/// File descriptors kept back from connections: the database pool, mail, logs.
 const DESCRIPTOR_RESERVE: u64 = 64;
 /// The cap when the descriptor limit allows more.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 4096;

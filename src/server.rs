@@ -55,8 +55,10 @@ const DRAIN_TIMEOUT: Duration = Duration::from_secs(20);
 impl Application {
     /// Opens and migrates the database, loads the keys and binds the listen address.
     pub async fn build(config: Config) -> anyhow::Result<Self> {
-        let store =
-            Store::connect(&config.database_url, config.pool_options()).await?.with_read_cache(&config.database_url);
+        let store = Store::connect(&config.database_url, config.pool_options())
+            .await?
+            .with_read_cache(&config.database_url)
+            .await;
         store.migrate().await?;
         let listener = TcpListener::bind(config.addr)
             .await

@@ -1,31 +1,36 @@
 //! A read cache for the two rows every signed-in request needs (its session and its user),
 //! and the grant every use of an app's access token checks,
-//! on SQLite only, that serves no row older than the last committed write (but for the
-//! one moment described last, which it bounds to a second).
+//! on SQLite only, that serves no row older than the last committed write.
 //!
 //! Reading them from SQLite costs two hand-offs to sqlx's connection threads per request,
-//! most of the time `/api/me` takes. The cache is safe because SQLite writes every commit,
-//! from any connection of any process (another instance, the operator's `gatehouse user
-//! disable`), to the database's files before the commit returns, and the kernel queues an
-//! inotify event for each such write before the `write` call returns. Every lookup first
-//! takes the events queued so far; any event for the database's files empties the cache.
-//! So a lookup that starts after a commit has finished always misses and reads the database.
-//! Writes that do not touch sessions or users empty it too: that costs a read, never a
-//! wrong answer.
+//! most of the time `/api/me` takes. The cache is safe because of how SQLite itself tells
+//! its readers of a commit, from any connection of any process (another instance, the
+//! operator's `gatehouse user disable`): in WAL mode a commit ends by rewriting the header
+//! of the WAL index, at the start of the database's `-shm` file, which every connection
+//! maps into memory; a reader starts by reading that header. This process maps the same
+//! header, and every lookup first compares it with the one it last saw: any difference
+//! empties the cache. So a lookup that starts after a commit has finished always misses
+//! and reads the database, as a new read transaction would see the commit; and it costs
+//! no system call. Writes that do not touch sessions or users empty it too: that costs a
+//! read, never a wrong answer. (Until 2026-12 a lookup asked inotify instead: a system
+//! call per request, and a commit's file event came a few microseconds before SQLite
+//! published the commit.)
 //!
-//! One moment escapes the events: SQLite writes a commit to the WAL (the event) a few
-//! microseconds before it publishes it in the `-shm` index (memory, no event). A lookup that
-//! takes the event and starts its database read inside that moment still reads the old
-//! row and keeps it, and no later event would report the write. So no row is used for
-//! longer than [`MAX_AGE`] after it was read: that rare row is gone within a second.
+//! The header's layout is part of SQLite's documented file format
+//! (<https://www.sqlite.org/walformat.html>). The `-shm` file stays in place while any
+//! connection has the database open (the last one to close deletes it), so the cache
+//! holds a connection of its own for as long as it lives. Where the header cannot be
+//! mapped (another OS, an in-memory database, a database not in WAL mode) there is no
+//! cache. No row is used for longer than [`MAX_AGE`] after it was read all the same: a
+//! bound on what any mistake here could cost.
 //!
 //! In one place: what is cached is [`ReadCache`]'s tables (sessions by key, users by id,
 //! OpenID Connect grants by id); every cached read goes through `Store::read_through`;
-//! what empties it is any inotify event for the database's files (or [`MAX_AGE`], or a
-//! full table).
+//! what empties it is any change of the WAL index header (or [`MAX_AGE`], or a full
+//! table).
 //!
 //! PostgreSQL instances learn of writes differently: their writers are on other machines,
-//! which no local event can report. There, triggers on the same tables (migration
+//! which no local memory can report. There, triggers on the same tables (migration
 //! `read_cache_notifications`) `NOTIFY` every instance at commit, and a task per instance
 //! ([`listen`]) empties its cache on each notification. The notification reaches the other
 //! instances a little after the commit (well under a millisecond on one network), and
@@ -33,21 +38,19 @@
 //! after" holds for the writing instance too, so it also empties its own cache at once
 //! (`Store::forget_cached_reads`): when it saves a session, and when an unsafe request
 //! ends. A browser's next request then reads what its last one wrote.
-//!
-//! The SQLite watcher relies on a local filesystem, which SQLite needs for its locks anyway.
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Mutex, MutexGuard, TryLockError};
+use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Entries per table before the table starts again empty: a bound on memory, not an LRU.
 const MAX_ENTRIES: usize = 10_000;
 
-/// How long a row read from the database may be used (see the module's last paragraph).
+/// How long a row read from the database may be used (see the module's second paragraph).
 const MAX_AGE: Duration = Duration::from_secs(1);
 
 /// One generation of cached rows: entries from an older one are never returned.
@@ -55,10 +58,8 @@ const MAX_AGE: Duration = Duration::from_secs(1);
 pub struct Generation(u64);
 
 pub struct ReadCache {
-    /// Several watchers of the same SQLite files (none on PostgreSQL). Each is told of every
-    /// write, so a lookup may ask any of them, and takes one that no other lookup holds: with
-    /// a single one, lookups on two threads queued behind each other's system call.
-    watchers: Vec<Mutex<watcher::Watcher>>,
+    /// The SQLite database's commits (none on PostgreSQL).
+    commits: Option<Mutex<commits::Commits>>,
     /// Set while writes may go unseen: for good once a watcher fails, and on PostgreSQL
     /// until the listening connection is up (and again while it is down).
     failed: AtomicBool,
@@ -75,20 +76,19 @@ impl std::fmt::Debug for ReadCache {
 }
 
 impl ReadCache {
-    /// Watches the SQLite file at `database`; `None` where the files cannot be watched
-    /// (another OS, an in-memory database, no inotify instances left).
-    pub fn watch(database: &Path) -> Option<Self> {
-        let count = std::thread::available_parallelism().map_or(1, |n| n.get()) + 1;
-        let watchers = (0..count).map(|_| watcher::Watcher::new(database).map(Mutex::new)).collect();
-        let watchers = match watchers {
-            Ok(watchers) => watchers,
+    /// Watches the commits to the SQLite database at `database` through `open`, a
+    /// connection to it that the cache keeps; `None` where they cannot be watched (see the
+    /// module's second paragraph).
+    pub fn watch(database: &Path, open: sqlx::AnyConnection) -> Option<Self> {
+        let commits = match commits::Commits::watch(database, open) {
+            Ok(commits) => commits,
             Err(error) => {
-                tracing::info!(error = %error, "no read cache: cannot watch the database file");
+                tracing::info!(error = %error, "no read cache: cannot watch the database's commits");
                 return None;
             }
         };
         Some(Self {
-            watchers,
+            commits: Some(Mutex::new(commits)),
             failed: AtomicBool::new(false),
             generation: AtomicU64::new(0),
             sessions: Table::new(MAX_AGE),
@@ -101,7 +101,7 @@ impl ReadCache {
     /// connection is listening.
     pub fn notified() -> Self {
         Self {
-            watchers: Vec::new(),
+            commits: None,
             failed: AtomicBool::new(true),
             generation: AtomicU64::new(0),
             sessions: Table::new(MAX_AGE),
@@ -116,40 +116,21 @@ impl ReadCache {
         if self.failed.load(Ordering::Acquire) {
             return None;
         }
-        if self.watchers.is_empty() {
-            return Some(Generation(self.generation.load(Ordering::Acquire)));
-        }
-        // The watcher stays locked while its events are read and applied, so a lookup on
-        // another thread cannot take it while it holds events taken but not yet applied.
-        // That lookup asks another watcher instead, which was told of the same writes.
-        let mut watcher = self.free_watcher();
-        match watcher.database_written() {
-            Ok(false) => {}
-            Ok(true) => self.invalidate(),
-            Err(error) => {
-                tracing::warn!(error = %error, "the database watcher failed; reading without the cache from now on");
-                self.failed.store(true, Ordering::Release);
+        if let Some(commits) = &self.commits {
+            // Locked until the cache is emptied, so that a lookup on another thread cannot
+            // take the new header as already seen while the old rows are still there.
+            let mut commits = commits.lock().unwrap_or_else(PoisonError::into_inner);
+            if commits.changed() {
                 self.invalidate();
-                return None;
             }
         }
         Some(Generation(self.generation.load(Ordering::Acquire)))
     }
 
-    /// A watcher no other lookup holds; if all are held, the first one, once it is free.
-    fn free_watcher(&self) -> MutexGuard<'_, watcher::Watcher> {
-        let free = self.watchers.iter().find_map(|watcher| match watcher.try_lock() {
-            Ok(guard) => Some(guard),
-            Err(TryLockError::Poisoned(poisoned)) => Some(poisoned.into_inner()),
-            Err(TryLockError::WouldBlock) => None,
-        });
-        free.unwrap_or_else(|| self.watchers[0].lock().unwrap_or_else(|poisoned| poisoned.into_inner()))
-    }
-
-    /// After this process wrote: only a notified cache (PostgreSQL) needs telling; a
-    /// watched one (SQLite) had the file event before the write returned.
+    /// After this process wrote: only a notified cache (PostgreSQL) needs telling; on
+    /// SQLite the commit rewrote the header before the write returned.
     pub(super) fn written_here(&self) {
-        if self.watchers.is_empty() {
+        if self.commits.is_none() {
             self.invalidate();
         }
     }
@@ -258,132 +239,170 @@ impl<K: Eq + Hash, V: Clone> Table<K, V> {
 }
 
 #[cfg(target_os = "linux")]
-mod watcher {
-    use std::ffi::OsString;
+mod commits {
+    use std::fs::File;
     use std::io;
+    use std::os::fd::AsRawFd;
     use std::path::Path;
+    use std::ptr::NonNull;
+    use std::sync::atomic::{AtomicU32, Ordering};
 
-    use inotify::{EventMask, Inotify, WatchMask};
+    /// The WAL index header, twice (SQLite writes the second copy, then the first), in
+    /// 32-bit words: the change counter, the last frame, the salts and checksums. Every
+    /// commit changes it.
+    const HEADER_WORDS: usize = 24;
+    const HEADER_BYTES: usize = HEADER_WORDS * 4;
 
-    /// inotify on the database's directory, so the `-wal` and `-journal` files are seen
-    /// even when SQLite deletes and creates them again.
-    pub struct Watcher {
-        inotify: Inotify,
-        file_name: OsString,
-        buffer: Vec<u8>,
+    /// The WAL index header of one database, mapped read-only from its `-shm` file.
+    pub struct Commits {
+        header: NonNull<AtomicU32>,
+        seen: [u32; HEADER_WORDS],
+        /// Keeps the `-shm` file in place: SQLite deletes it when its last connection
+        /// closes, and would start a new one that this mapping would not see.
+        _open: sqlx::AnyConnection,
     }
 
-    impl Watcher {
-        pub fn new(database: &Path) -> io::Result<Self> {
-            let database = database.canonicalize()?;
-            let (Some(directory), Some(file_name)) = (database.parent(), database.file_name()) else {
-                return Err(io::Error::other("the database path has no directory"));
+    // SAFETY: the mapping belongs to the process, not to a thread, and is only read
+    // through atomics; it stays valid until `drop`.
+    unsafe impl Send for Commits {}
+
+    impl Commits {
+        pub fn watch(database: &Path, open: sqlx::AnyConnection) -> io::Result<Self> {
+            let mut shm = database.as_os_str().to_owned();
+            shm.push("-shm");
+            let file = File::open(&shm)?;
+            if file.metadata()?.len() < HEADER_BYTES as u64 {
+                return Err(io::Error::other("the -shm file holds no WAL index"));
+            }
+            // SAFETY: a new read-only shared mapping of a file we opened, at offset 0 and
+            // no longer than the file; no Rust reference to it exists yet. The kernel keeps
+            // the mapping after the descriptor is closed. SQLite never shrinks the file while
+            // a connection (`open`) has the database open.
+            let mapped = unsafe {
+                libc::mmap(std::ptr::null_mut(), HEADER_BYTES, libc::PROT_READ, libc::MAP_SHARED, file.as_raw_fd(), 0)
             };
-            let inotify = Inotify::init()?;
-            inotify.watches().add(
-                directory,
-                WatchMask::MODIFY
-                    | WatchMask::CREATE
-                    | WatchMask::DELETE
-                    | WatchMask::MOVED_FROM
-                    | WatchMask::MOVED_TO
-                    | WatchMask::DELETE_SELF
-                    | WatchMask::MOVE_SELF,
-            )?;
-            Ok(Self { inotify, file_name: file_name.to_owned(), buffer: vec![0; 4096] })
+            if mapped == libc::MAP_FAILED {
+                return Err(io::Error::last_os_error());
+            }
+            let header = NonNull::new(mapped.cast::<AtomicU32>()).ok_or_else(|| io::Error::other("mmap gave null"))?;
+            let mut commits = Self { header, seen: [0; HEADER_WORDS], _open: open };
+            commits.seen = commits.read();
+            Ok(commits)
         }
 
-        /// Takes the queued events without blocking: whether any of them was a write to the
-        /// database's files (or may have been: an overflowed queue counts as one).
-        pub fn database_written(&mut self) -> io::Result<bool> {
-            let mut written = false;
-            loop {
-                let events = match self.inotify.read_events(&mut self.buffer) {
-                    Ok(events) => events,
-                    Err(error) if error.kind() == io::ErrorKind::WouldBlock => return Ok(written),
-                    Err(error) => return Err(error),
-                };
-                for event in events {
-                    if event.mask.intersects(EventMask::DELETE_SELF | EventMask::MOVE_SELF | EventMask::IGNORED) {
-                        return Err(io::Error::other("the database's directory is gone"));
-                    }
-                    let ours = event
-                        .name
-                        .is_some_and(|name| name.as_encoded_bytes().starts_with(self.file_name.as_encoded_bytes()));
-                    written |= ours || event.mask.contains(EventMask::Q_OVERFLOW);
-                }
-            }
+        /// Whether the header differs from when this was last asked: a commit since.
+        pub fn changed(&mut self) -> bool {
+            let now = self.read();
+            let changed = now != self.seen;
+            self.seen = now;
+            changed
+        }
+
+        fn read(&self) -> [u32; HEADER_WORDS] {
+            // SAFETY: the mapping is page-aligned and at least HEADER_BYTES long; other
+            // processes write it concurrently, so it is read only through atomics.
+            std::array::from_fn(|word| unsafe { self.header.add(word).as_ref().load(Ordering::Acquire) })
+        }
+    }
+
+    impl Drop for Commits {
+        fn drop(&mut self) {
+            // SAFETY: unmaps exactly what `watch` mapped; nothing reads it after this.
+            unsafe { libc::munmap(self.header.as_ptr().cast(), HEADER_BYTES) };
         }
     }
 }
 
 #[cfg(not(target_os = "linux"))]
-mod watcher {
+mod commits {
     use std::io;
     use std::path::Path;
 
-    pub struct Watcher;
+    pub struct Commits;
 
-    impl Watcher {
-        pub fn new(_database: &Path) -> io::Result<Self> {
-            Err(io::Error::other("file events are only watched on Linux"))
+    impl Commits {
+        pub fn watch(_database: &Path, _open: sqlx::AnyConnection) -> io::Result<Self> {
+            Err(io::Error::other("the commits are only watched on Linux"))
         }
 
-        pub fn database_written(&mut self) -> io::Result<bool> {
-            Ok(true)
+        pub fn changed(&mut self) -> bool {
+            true
         }
     }
 }
 
 #[cfg(all(test, target_os = "linux"))]
 mod tests {
-    use std::io::Write;
+    use sqlx::{AnyConnection, Connection};
 
     use super::*;
 
-    fn append(path: &Path) {
-        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(path).unwrap();
-        file.write_all(b"x").unwrap();
+    /// A connection to `app.db` in a fresh directory, in WAL mode, with one table.
+    async fn connect(dir: &Path) -> AnyConnection {
+        sqlx::any::install_default_drivers();
+        let url = format!("sqlite://{}?mode=rwc", dir.join("app.db").display());
+        let mut connection = AnyConnection::connect(&url).await.unwrap();
+        sqlx::raw_sql("PRAGMA journal_mode = WAL; CREATE TABLE IF NOT EXISTS t (x INTEGER)")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        connection
     }
 
-    /// A cache watching `app.db` in a fresh directory.
-    fn watching_a_new_database() -> (tempfile::TempDir, std::path::PathBuf, ReadCache) {
+    async fn write(connection: &mut AnyConnection) {
+        sqlx::query("INSERT INTO t (x) VALUES (1)").execute(connection).await.unwrap();
+    }
+
+    /// A cache watching a new database, and a second connection to write with.
+    async fn watching_a_new_database() -> (tempfile::TempDir, AnyConnection, ReadCache) {
         let dir = tempfile::tempdir().unwrap();
-        let database = dir.path().join("app.db");
-        append(&database);
-        let cache = ReadCache::watch(&database).unwrap();
-        (dir, database, cache)
+        let kept = connect(dir.path()).await;
+        let writer = connect(dir.path()).await;
+        let cache = ReadCache::watch(&dir.path().join("app.db"), kept).unwrap();
+        (dir, writer, cache)
     }
 
-    #[test]
-    fn a_write_to_any_of_the_database_files_starts_a_new_generation() {
-        let (dir, _, cache) = watching_a_new_database();
+    #[tokio::test]
+    async fn every_commit_by_another_connection_starts_a_new_generation() {
+        let (dir, mut writer, cache) = watching_a_new_database().await;
         let first = cache.current().unwrap();
         assert_eq!(cache.current(), Some(first), "nothing written yet");
 
-        append(&dir.path().join("unrelated.txt"));
-        assert_eq!(cache.current(), Some(first), "other files do not matter");
-
-        for file in ["app.db", "app.db-wal", "app.db-journal"] {
+        for round in 0..3 {
             let before = cache.current().unwrap();
-            append(&dir.path().join(file));
-            assert_ne!(cache.current(), Some(before), "a write to {file} was missed");
+            write(&mut writer).await;
+            assert_ne!(cache.current(), Some(before), "commit {round} was missed");
         }
-    }
-
-    #[test]
-    fn a_lookup_while_another_holds_a_watcher_still_sees_every_write() {
-        let (_dir, database, cache) = watching_a_new_database();
+        // A checkpoint that starts the WAL again changes the header too.
+        sqlx::raw_sql("PRAGMA wal_checkpoint(TRUNCATE)").execute(&mut writer).await.unwrap();
         let before = cache.current().unwrap();
-        // Another lookup is in the middle of reading the first watcher's events.
-        let _held = cache.watchers[0].lock().unwrap();
-        append(&database);
-        assert_ne!(cache.current(), Some(before), "the write was reported by another watcher");
+        write(&mut writer).await;
+        assert_ne!(cache.current(), Some(before), "the commit after a checkpoint was missed");
+
+        // The writer's connection closing does not end the watch: the cache keeps one open.
+        writer.close().await.unwrap();
+        let mut next = connect(dir.path()).await;
+        let before = cache.current().unwrap();
+        write(&mut next).await;
+        assert_ne!(cache.current(), Some(before), "a commit by a later connection was missed");
     }
 
-    #[test]
-    fn a_row_is_not_used_after_its_maximum_age_even_with_no_write_reported() {
-        let (_dir, _database, cache) = watching_a_new_database();
+    #[tokio::test]
+    async fn a_database_not_in_wal_mode_gets_no_cache() {
+        sqlx::any::install_default_drivers();
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}?mode=rwc", dir.path().join("app.db").display());
+        let mut connection = AnyConnection::connect(&url).await.unwrap();
+        sqlx::raw_sql("PRAGMA journal_mode = DELETE; CREATE TABLE t (x INTEGER)")
+            .execute(&mut connection)
+            .await
+            .unwrap();
+        assert!(ReadCache::watch(&dir.path().join("app.db"), connection).is_none());
+    }
+
+    #[tokio::test]
+    async fn a_row_is_not_used_after_its_maximum_age_even_with_no_write_reported() {
+        let (_dir, _writer, cache) = watching_a_new_database().await;
         let rows = Table::<i64, String>::new(Duration::from_millis(50));
         let generation = cache.current().unwrap();
         rows.put(&cache, 1, "read now".to_owned(), generation);
@@ -393,16 +412,16 @@ mod tests {
         assert_eq!(rows.get(&1, generation), None, "too old to be trusted");
     }
 
-    #[test]
-    fn rows_read_before_a_write_are_not_kept_or_returned() {
-        let (_dir, database, cache) = watching_a_new_database();
+    #[tokio::test]
+    async fn rows_read_before_a_write_are_not_kept_or_returned() {
+        let (_dir, mut writer, cache) = watching_a_new_database().await;
         let rows = Table::<i64, String>::new(MAX_AGE);
 
         let generation = cache.current().unwrap();
         rows.put(&cache, 1, "before".to_owned(), generation);
         assert_eq!(rows.get(&1, generation).as_deref(), Some("before"));
 
-        append(&database);
+        write(&mut writer).await;
         let next = cache.current().unwrap();
         assert_eq!(rows.get(&1, next), None);
         // A row read under the old generation arrives late: it must not be kept.

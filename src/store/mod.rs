@@ -130,14 +130,11 @@ impl Store {
     }
 
     /// Lets the server keep sessions and users in memory (see [`cache`]), told of writes by
-    /// the SQLite files' events or by PostgreSQL's notifications (a task that ends with the
+    /// SQLite's WAL index or by PostgreSQL's notifications (a task that ends with the
     /// store).
-    pub fn with_read_cache(mut self, database_url: &str) -> Self {
+    pub async fn with_read_cache(mut self, database_url: &str) -> Self {
         self.cache = match self.backend {
-            Backend::Sqlite => {
-                let file = sqlx::sqlite::SqliteConnectOptions::from_str(database_url).ok();
-                file.and_then(|options| cache::ReadCache::watch(options.get_filename())).map(Arc::new)
-            }
+            Backend::Sqlite => self.watch_sqlite(database_url).await.map(Arc::new),
             Backend::Postgres => {
                 let cache = Arc::new(cache::ReadCache::notified());
                 tokio::spawn(cache::listen(Arc::downgrade(&cache), database_url.to_owned()));
@@ -145,6 +142,16 @@ impl Store {
             }
         };
         self
+    }
+
+    /// A read cache watching the commits to the SQLite database, through a connection of
+    /// its own, out of the pool (which opens another). Its first read opens the WAL index
+    /// (the `-shm` file), if no connection has yet.
+    async fn watch_sqlite(&self, database_url: &str) -> Option<cache::ReadCache> {
+        let options = sqlx::sqlite::SqliteConnectOptions::from_str(database_url).ok()?;
+        let mut open = self.pool.acquire().await.ok()?.detach();
+        sqlx::query("SELECT count(*) FROM sqlite_master").fetch_one(&mut open).await.ok()?;
+        cache::ReadCache::watch(options.get_filename(), open)
     }
 
     /// The read cache with the generation a lookup may use now, if this store has one
@@ -191,7 +198,7 @@ impl Store {
 
     /// Drops what the read cache holds, after this instance wrote: PostgreSQL's
     /// notification of the write comes a little later, and the writer's next reads must
-    /// see it already. (SQLite's file events are there before the write returns.)
+    /// see it already. (SQLite's WAL index shows a commit before the write returns.)
     pub fn forget_cached_reads(&self) {
         if let Some(cache) = &self.cache {
             cache.written_here();
@@ -338,7 +345,7 @@ mod tests {
     async fn reads_in_one_snapshot_see_the_database_as_it_began_and_the_next_one_sees_more() {
         let dir = tempfile::tempdir().unwrap();
         let url = format!("sqlite://{}", dir.path().join("app.db").display());
-        let store = Store::connect(&url, PoolSettings::default()).await.unwrap().with_read_cache(&url);
+        let store = Store::connect(&url, PoolSettings::default()).await.unwrap().with_read_cache(&url).await;
         store.migrate().await.unwrap();
         let email = crate::domain::Email::parse("ada@example.com").unwrap();
         users::insert_if_new(store.pool(), &email, "x", 0).await.unwrap();
