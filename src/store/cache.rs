@@ -268,7 +268,8 @@ mod commits {
 
     impl Commits {
         pub fn watch(database: &Path, open: sqlx::AnyConnection) -> io::Result<Self> {
-            let mut shm = database.as_os_str().to_owned();
+            // SQLite names the file after the database's full path, links resolved.
+            let mut shm = database.canonicalize()?.into_os_string();
             shm.push("-shm");
             let file = File::open(&shm)?;
             if file.metadata()?.len() < HEADER_BYTES as u64 {
@@ -385,6 +386,20 @@ mod tests {
         let before = cache.current().unwrap();
         write(&mut next).await;
         assert_ne!(cache.current(), Some(before), "a commit by a later connection was missed");
+    }
+
+    #[tokio::test]
+    async fn a_database_reached_through_a_link_is_watched_where_sqlite_keeps_its_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let elsewhere = tempfile::tempdir().unwrap();
+        drop(connect(elsewhere.path()).await);
+        std::os::unix::fs::symlink(elsewhere.path().join("app.db"), dir.path().join("app.db")).unwrap();
+        let kept = connect(dir.path()).await;
+        let mut writer = connect(dir.path()).await;
+        let cache = ReadCache::watch(&dir.path().join("app.db"), kept).unwrap();
+        let before = cache.current().unwrap();
+        write(&mut writer).await;
+        assert_ne!(cache.current(), Some(before), "a commit through the link was missed");
     }
 
     #[tokio::test]
