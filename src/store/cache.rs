@@ -60,8 +60,8 @@ pub struct Generation(u64);
 pub struct ReadCache {
     /// The SQLite database's commits (none on PostgreSQL).
     commits: Option<Mutex<commits::Commits>>,
-    /// Set while writes may go unseen: for good once a watcher fails, and on PostgreSQL
-    /// until the listening connection is up (and again while it is down).
+    /// Set while writes may go unseen: on PostgreSQL until the listening connection is up
+    /// (and again while it is down). SQLite's header is always there to read.
     failed: AtomicBool,
     generation: AtomicU64,
     pub(super) sessions: Table<String, std::sync::Arc<super::sessions::StoredSession>>,
