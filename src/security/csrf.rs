@@ -103,8 +103,14 @@ async fn signed_in_session(session: Option<Session>) -> String {
     }
 }
 
+/// A method that only reads, and so meets no origin or form check: tower-http's CSRF
+/// layer's own list (`Method::is_safe` would add `TRACE`).
+pub fn is_read(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
 async fn check(state: &AppState, bound: &str, request: Request) -> Result<Request, AppError> {
-    if matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS) {
+    if is_read(request.method()) {
         return Ok(request);
     }
     let (parts, body) = request.into_parts();
@@ -127,7 +133,7 @@ async fn check(state: &AppState, bound: &str, request: Request) -> Result<Reques
 /// browser's `Sec-Fetch-Site: cross-site`, or an `Origin` that is not ours (tower-http's
 /// check, which alone would let a matching `Origin` outweigh `Sec-Fetch-Site`).
 pub async fn same_site_only(State(origin_check): State<CsrfLayer>, request: Request, next: Next) -> Response {
-    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let unsafe_method = !is_read(request.method());
     let cross_site = request.headers().get("sec-fetch-site").is_some_and(|site| site == "cross-site");
     if unsafe_method && cross_site {
         tracing::warn!(event = "cross_site_refused", "an unsafe request came from another site");

@@ -3,7 +3,7 @@
 
 use axum::extract::{FromRequestParts, Request, State};
 use axum::http::request::Parts;
-use axum::http::{HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_http::csrf::CsrfLayer;
@@ -116,8 +116,7 @@ impl ApiCaller {
                 Box::pin(from_authorization(state, value, &client)).await?
             }
         };
-        let safe = matches!(parts.method, Method::GET | Method::HEAD | Method::OPTIONS);
-        if !safe && caller.scope == Scope::Read {
+        if !csrf::is_read(&parts.method) && caller.scope == Scope::Read {
             return Err(AppError::Forbidden("This credential may only read (its scope is \"read\")."));
         }
         Ok(caller)

@@ -6,10 +6,11 @@ use std::convert::Infallible;
 use std::task::{Context, Poll};
 
 use axum::extract::Request;
-use axum::http::Method;
 use axum::response::Response;
 use tower::util::Either;
 use tower::{Layer, Service};
+
+use crate::security::csrf::is_read;
 
 /// Wraps a route in the layer for writes only; reads go straight to the route.
 #[derive(Clone)]
@@ -29,12 +30,6 @@ impl<S: Clone, L: Layer<S>> Layer<S> for ForWritesLayer<L> {
 pub struct ForWrites<S, W> {
     reads: Either<S, W>,
     writes: Either<S, W>,
-}
-
-/// The methods the origin checks let through unasked (tower-http's CSRF layer's own list;
-/// `Method::is_safe` would add `TRACE`).
-fn is_read(method: &Method) -> bool {
-    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
 
 impl<S, W> Service<Request> for ForWrites<S, W>
